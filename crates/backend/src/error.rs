@@ -1,0 +1,151 @@
+//! One error type for the backend, and the closed set of codes the UI switches on.
+//!
+//! Every message is written for the person at the till or the manager: what happened and what
+//! to do. Technical detail goes to the log, not into the message.
+
+use serde::{Deserialize, Serialize};
+use storekeep_domain::barcode::BarcodeError;
+use storekeep_domain::cart::CartError;
+use storekeep_domain::money::MoneyError;
+use storekeep_domain::sale::{BalanceError, TenderError};
+use storekeep_domain::store::IdentityError;
+use storekeep_domain::vat::VatError;
+use ts_rs::TS;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Barcode(#[from] BarcodeError),
+    #[error("No item has the code {0}. Check the code, or find the item by name")]
+    UnknownProduct(String),
+    #[error(transparent)]
+    Cart(#[from] CartError),
+    #[error(transparent)]
+    Tender(#[from] TenderError),
+    #[error(transparent)]
+    Amount(#[from] MoneyError),
+    #[error(transparent)]
+    Vat(#[from] VatError),
+    #[error(transparent)]
+    Identity(#[from] IdentityError),
+    #[error("The sale was not saved because its books do not balance: {0}")]
+    Unbalanced(#[from] BalanceError),
+    #[error("No store is set up yet: run `storekeep init` or start with --demo")]
+    NotInitialized,
+    #[error("This store is already set up; its identity cannot be replaced")]
+    AlreadyInitialized,
+    #[error("There is no receipt number {0} on this register")]
+    ReceiptNotFound(i64),
+    #[error("The database is in use by another Storekeep program. Close it and try again")]
+    Locked,
+    #[error(
+        "The database file {path} is damaged ({detail}). Nothing was written. Restore it from a backup"
+    )]
+    Corrupt { path: String, detail: String },
+    #[error(
+        "The database was written by a newer Storekeep (schema version {found}; this program knows up to {known}). Install the newer version"
+    )]
+    TooNew { found: i64, known: i64 },
+    #[error("The disk is full, so nothing was saved. Free some space and try again")]
+    DiskFull,
+    #[error("The database could not be read or written ({0}). Nothing was saved")]
+    Storage(String),
+    #[error("The stored data is inconsistent: {0}")]
+    Inconsistent(String),
+}
+
+/// What the UI can switch on. Closed: adding one is a deliberate change on both sides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    InvalidBarcode,
+    BadCheckDigit,
+    UnknownProduct,
+    MeasureMismatch,
+    EmptySale,
+    InsufficientCash,
+    InvalidAmount,
+    StoreNotInitialized,
+    DatabaseLocked,
+    DatabaseCorrupt,
+    DatabaseTooNew,
+    Storage,
+    JournalBroken,
+    Internal,
+}
+
+/// An error as it crosses to the UI: `{ code, message }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl Error {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::Barcode(BarcodeError::BadCheckDigit { .. }) => ErrorCode::BadCheckDigit,
+            Error::Barcode(_) => ErrorCode::InvalidBarcode,
+            Error::UnknownProduct(_) => ErrorCode::UnknownProduct,
+            Error::Cart(_) => ErrorCode::MeasureMismatch,
+            Error::Tender(TenderError::EmptySale) => ErrorCode::EmptySale,
+            Error::Tender(TenderError::InsufficientCash { .. }) => ErrorCode::InsufficientCash,
+            Error::Tender(TenderError::Negative) | Error::Amount(_) => ErrorCode::InvalidAmount,
+            Error::NotInitialized => ErrorCode::StoreNotInitialized,
+            Error::Locked => ErrorCode::DatabaseLocked,
+            Error::Corrupt { .. } => ErrorCode::DatabaseCorrupt,
+            Error::TooNew { .. } => ErrorCode::DatabaseTooNew,
+            Error::DiskFull | Error::Storage(_) => ErrorCode::Storage,
+            Error::Inconsistent(_) => ErrorCode::JournalBroken,
+            Error::Vat(_)
+            | Error::Identity(_)
+            | Error::Unbalanced(_)
+            | Error::AlreadyInitialized
+            | Error::ReceiptNotFound(_) => ErrorCode::Internal,
+        }
+    }
+
+    pub fn to_api(&self) -> ApiError {
+        ApiError {
+            code: self.code(),
+            message: self.to_string(),
+        }
+    }
+}
+
+impl From<sqlx::Error> for Error {
+    /// Sorts SQLite's result codes into the few cases a person can act on.
+    fn from(e: sqlx::Error) -> Error {
+        if let sqlx::Error::Database(db) = &e {
+            let primary = db
+                .code()
+                .and_then(|c| c.parse::<i32>().ok())
+                .map(|c| c & 0xff);
+            match primary {
+                Some(5 | 6) => return Error::Locked, // SQLITE_BUSY, SQLITE_LOCKED
+                Some(11 | 26) => {
+                    return Error::Corrupt {
+                        path: "in use".into(),
+                        detail: db.message().to_string(),
+                    };
+                }
+                Some(13) => return Error::DiskFull, // SQLITE_FULL
+                _ => {}
+            }
+        }
+        tracing::error!(error = %e, "database error");
+        Error::Storage(e.to_string())
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for Error {
+    fn from(e: sqlx::migrate::MigrateError) -> Error {
+        match e {
+            sqlx::migrate::MigrateError::Execute(inner) => inner.into(),
+            sqlx::migrate::MigrateError::ExecuteMigration(inner, _) => inner.into(),
+            other => Error::Storage(other.to_string()),
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! Storekeep's backend: everything that keeps a store selling, with no window attached.
+//!
+//! [`Storekeep`] is the one facade the desktop app and the command line share: a cheap clone
+//! holding the database, the clock and the store's time zone. Sub-services are reached from it
+//! (`sk.catalog()`, `sk.sales()`, `sk.journal()`); the sale in progress lives in a [`Till`].
+
+pub mod catalog;
+pub mod clock;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod journal;
+pub mod paths;
+pub mod sales;
+pub mod till;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use jiff::tz::TimeZone;
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use storekeep_domain::store::StoreIdentity;
+use ts_rs::TS;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use db::Db;
+pub use error::{ApiError, Error, ErrorCode, Result};
+pub use till::Till;
+
+/// Swedish stores keep Swedish time; receipts and business days follow it.
+pub const STORE_TIME_ZONE: &str = "Europe/Stockholm";
+
+#[derive(Debug, Clone)]
+pub struct Storekeep {
+    db: Db,
+    clock: Arc<dyn Clock>,
+    tz: TimeZone,
+}
+
+/// What the app shows before anything else: who the store is, and whether this is the demo.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct StoreStatus {
+    pub identity: Option<StoreIdentity>,
+    pub demo: bool,
+    /// A few codes to type in the demo (empty outside demo mode).
+    pub demo_items: Vec<demo::DemoItem>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct OpenOptions {
+    pub busy_timeout: Duration,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions {
+            busy_timeout: db::DEFAULT_BUSY_TIMEOUT,
+        }
+    }
+}
+
+impl Storekeep {
+    /// Opens the store database at `path`, checking and migrating it.
+    pub async fn open(
+        path: &Path,
+        options: OpenOptions,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Storekeep> {
+        let db = Db::open(path, options.busy_timeout).await?;
+        let tz = TimeZone::get(STORE_TIME_ZONE).map_err(|e| Error::Storage(e.to_string()))?;
+        Ok(Storekeep { db, clock, tz })
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    pub fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
+
+    pub fn time_zone(&self) -> &TimeZone {
+        &self.tz
+    }
+
+    pub fn catalog(&self) -> catalog::Catalog<'_> {
+        catalog::Catalog::new(self)
+    }
+
+    pub fn sales(&self) -> sales::Sales<'_> {
+        sales::Sales::new(self)
+    }
+
+    pub fn journal(&self) -> journal::Journal<'_> {
+        journal::Journal::new(self)
+    }
+
+    /// The store's identity and whether it is the demo store; `None` before `init`.
+    pub async fn identity(&self) -> Result<Option<(StoreIdentity, bool)>> {
+        let row = sqlx::query(
+            "SELECT company_name, org_number, address, register_id, demo FROM store WHERE id = 1",
+        )
+        .fetch_optional(self.db.reader())
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let identity = StoreIdentity::new(
+            row.get::<&str, _>(0),
+            row.get::<&str, _>(1),
+            row.get::<&str, _>(2),
+            row.get::<&str, _>(3),
+        )?;
+        Ok(Some((identity, row.get::<i64, _>(4) == 1)))
+    }
+
+    pub async fn require_identity(&self) -> Result<StoreIdentity> {
+        self.identity()
+            .await?
+            .map(|(i, _)| i)
+            .ok_or(Error::NotInitialized)
+    }
+
+    /// Sets the store up once. The identity is on every receipt, so it is never replaced.
+    pub async fn init(&self, identity: &StoreIdentity, demo: bool) -> Result<()> {
+        let mut tx = self.db.begin_write().await?;
+        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM store")
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_some() {
+            return Err(Error::AlreadyInitialized);
+        }
+        sqlx::query(
+            "INSERT INTO store (id, company_name, org_number, address, register_id, demo, created_at)
+             VALUES (1, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&identity.company_name)
+        .bind(identity.org_number.as_str())
+        .bind(&identity.address)
+        .bind(&identity.register_id)
+        .bind(i64::from(demo))
+        .bind(self.clock.now().to_string())
+        .execute(&mut *tx)
+        .await?;
+        if demo {
+            demo::seed_catalog_in(&mut tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn status(&self) -> Result<StoreStatus> {
+        let (identity, demo) = match self.identity().await? {
+            Some((i, d)) => (Some(i), d),
+            None => (None, false),
+        };
+        let demo_items = if demo {
+            demo::demo_items(self).await?
+        } else {
+            Vec::new()
+        };
+        Ok(StoreStatus {
+            identity,
+            demo,
+            demo_items,
+        })
+    }
+}

@@ -1,0 +1,17 @@
+//! Storekeep's domain: the rules of a Swedish till as plain data and functions.
+//!
+//! Nothing here does I/O, talks to a database, spawns tasks or reads the clock: callers pass
+//! in the date of sale, the catalog item and the VAT table. That keeps every rule testable in
+//! isolation and in one place (see ARCHITECTURE.md for the rings).
+
+pub mod barcode;
+pub mod cart;
+pub mod journal;
+pub mod money;
+pub mod receipt;
+pub mod rounding;
+pub mod sale;
+pub mod store;
+pub mod vat;
+
+pub use money::Money;
