@@ -1,0 +1,118 @@
+// A minimal WebDriver client over fetch, and tauri-driver process handling, for the
+// end-to-end tests. No browser download: tauri-driver drives the real app binary through
+// WebKitWebDriver (Debian's webkit2gtk-driver).
+
+import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export const KEY = { ENTER: '\uE007', F12: '\uE03C', ESCAPE: '\uE00C' };
+
+export async function startDriver(port, env) {
+  const driver = spawn('tauri-driver', ['--port', String(port), '--native-driver', '/usr/bin/WebKitWebDriver'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/status`);
+      if (r.ok) return driver;
+    } catch {
+      // not listening yet
+    }
+    await sleep(200);
+  }
+  driver.kill();
+  throw new Error('tauri-driver did not start within 30 s');
+}
+
+export class Session {
+  constructor(base, id) {
+    this.base = base;
+    this.id = id;
+  }
+
+  static async create(port, application, args) {
+    const base = `http://127.0.0.1:${port}`;
+    const body = { capabilities: { alwaysMatch: { 'tauri:options': { application, args } } } };
+    const value = await call(base, 'POST', '/session', body);
+    return new Session(base, value.sessionId);
+  }
+
+  cmd(method, path, body) {
+    return call(this.base, method, `/session/${this.id}${path}`, body);
+  }
+
+  async find(testid, timeoutMs = 10_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = await this.cmd('POST', '/elements', { using: 'css selector', value: `[data-testid="${testid}"]` });
+      if (found.length > 0) return Object.values(found[0])[0];
+      if (Date.now() > deadline) throw new Error(`no element [data-testid="${testid}"] within ${timeoutMs} ms`);
+      await sleep(100);
+    }
+  }
+
+  async findAll(testid) {
+    const found = await this.cmd('POST', '/elements', { using: 'css selector', value: `[data-testid="${testid}"]` });
+    return found.map((e) => Object.values(e)[0]);
+  }
+
+  async text(testid) {
+    return this.cmd('GET', `/element/${await this.find(testid)}/text`);
+  }
+
+  async waitForText(testid, predicate, timeoutMs = 10_000) {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    for (;;) {
+      try {
+        last = await this.text(testid);
+        if (predicate(last)) return last;
+      } catch {
+        // element not there yet
+      }
+      if (Date.now() > deadline) throw new Error(`[data-testid="${testid}"] never matched; last text: ${last}`);
+      await sleep(100);
+    }
+  }
+
+  async click(testid) {
+    await this.cmd('POST', `/element/${await this.find(testid)}/click`, {});
+  }
+
+  async typeInto(testid, text) {
+    await this.cmd('POST', `/element/${await this.find(testid)}/value`, { text });
+  }
+
+  /** Key presses sent to whatever has focus, as a keyboard-wedge scanner does. */
+  async keys(text) {
+    const actions = [];
+    for (const ch of text) actions.push({ type: 'keyDown', value: ch }, { type: 'keyUp', value: ch });
+    await this.cmd('POST', '/actions', { actions: [{ type: 'key', id: 'scanner', actions }] });
+  }
+
+  /** A PNG of the window, after two animation frames so it shows the current state. */
+  async screenshot() {
+    await this.cmd('POST', '/execute/async', {
+      script: 'const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done()));',
+      args: [],
+    });
+    return Buffer.from(await this.cmd('GET', '/screenshot'), 'base64');
+  }
+
+  async close() {
+    await this.cmd('DELETE', '', undefined).catch(() => {});
+  }
+}
+
+async function call(base, method, path, body) {
+  const r = await fetch(base + path, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await r.json().catch(() => ({}));
+  if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(json)}`);
+  return json.value;
+}

@@ -1,0 +1,87 @@
+// Generated from the Rust types by `make bindings` (src-tauri/src/bindings.rs).
+// Do not edit by hand: a test fails when this file and the Rust types differ.
+// Money and decimals are strings ("12.50"): never do arithmetic on them as numbers.
+
+export type Money = string;
+
+export type OrgNumber = string;
+
+export type VatCategory = "food" | "standard" | "books_press" | "restaurant";
+
+export type SoldBy = "each" | "weight" | "label_price";
+
+export type CartLine = { product_id: number, 
+/**
+ * The code as scanned (for variable-measure items, the label with its value).
+ */
+code: string, name: string, sold_by: SoldBy, 
+/**
+ * Pieces, or kilograms with up to three decimals.
+ */
+quantity: string, 
+/**
+ * Per piece or per kilogram.
+ */
+unit_price: Money, line_total: Money, vat_category: VatCategory, };
+
+export type PricedLine = { vat_percent: string, product_id: number, 
+/**
+ * The code as scanned (for variable-measure items, the label with its value).
+ */
+code: string, name: string, sold_by: SoldBy, 
+/**
+ * Pieces, or kilograms with up to three decimals.
+ */
+quantity: string, 
+/**
+ * Per piece or per kilogram.
+ */
+unit_price: Money, line_total: Money, vat_category: VatCategory, };
+
+export type VatLine = { rate_percent: string, gross: Money, vat: Money, net: Money, };
+
+export type PricedCart = { lines: Array<PricedLine>, total: Money, vat: Array<VatLine>, 
+/**
+ * What to take if the customer pays cash, and the rounding that implies.
+ */
+cash_total: Money, cash_rounding: Money, };
+
+export type ReceiptLine = { name: string, 
+/**
+ * e.g. `2 st à 18,95` or `1,234 kg à 29,90/kg`; empty for a single piece.
+ */
+detail: string, amount: Money, };
+
+export type ReceiptPayment = { label: string, amount: Money, tendered: Money, change: Money, };
+
+export type Receipt = { company_name: string, org_number: string, address: string, register_id: string, receipt_no: number, 
+/**
+ * Local time of the store, `YYYY-MM-DD HH:MM:SS`.
+ */
+date_time: string, lines: Array<ReceiptLine>, total: Money, rounding: Money, vat: Array<VatLine>, vat_total: Money, payments: Array<ReceiptPayment>, 
+/**
+ * The control unit's manufacturing number, once one is connected.
+ */
+control_unit: string | null, };
+
+export type StoreIdentity = { company_name: string, org_number: OrgNumber, 
+/**
+ * Address of the point of sale (receipt field 2).
+ */
+address: string, 
+/**
+ * The register designation (kassabeteckning), e.g. `KASSA-01`.
+ */
+register_id: string, };
+
+export type DemoItem = { code: string, name: string, price: Money, sold_by: SoldBy, };
+
+export type StoreStatus = { identity: StoreIdentity | null, demo: boolean, 
+/**
+ * A few codes to type in the demo (empty outside demo mode).
+ */
+demo_items: Array<DemoItem>, };
+
+export type ErrorCode = "invalid_barcode" | "bad_check_digit" | "unknown_product" | "measure_mismatch" | "empty_sale" | "insufficient_cash" | "invalid_amount" | "receipt_not_found" | "store_not_initialized" | "invalid_store_identity" | "database_locked" | "database_corrupt" | "database_too_new" | "storage" | "journal_broken" | "internal";
+
+export type ApiError = { code: ErrorCode, message: string, };
