@@ -33,8 +33,9 @@ after(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
+// `--demo` keeps the demo store in the `demo` folder inside the data folder.
 function storekeep(...args) {
-  return execFileSync(cli, ['--data-dir', dataDir, ...args], { encoding: 'utf8' });
+  return execFileSync(cli, ['--data-dir', join(dataDir, 'demo'), ...args], { encoding: 'utf8' });
 }
 
 test('a cashier sells two items for cash and gets a complete receipt', async () => {

@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export const KEY = { ENTER: '\uE007', F12: '\uE03C', ESCAPE: '\uE00C' };
 
 export async function startDriver(port, env) {
-  const driver = spawn('tauri-driver', ['--port', String(port), '--native-driver', '/usr/bin/WebKitWebDriver'], {
+  const driver = spawn('tauri-driver', ['--port', String(port), '--native-port', String(port + 1), '--native-driver', '/usr/bin/WebKitWebDriver'], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

@@ -67,7 +67,9 @@ pub enum ErrorCode {
     EmptySale,
     InsufficientCash,
     InvalidAmount,
+    ReceiptNotFound,
     StoreNotInitialized,
+    InvalidStoreIdentity,
     DatabaseLocked,
     DatabaseCorrupt,
     DatabaseTooNew,
@@ -94,16 +96,14 @@ impl Error {
             Error::Tender(TenderError::InsufficientCash { .. }) => ErrorCode::InsufficientCash,
             Error::Tender(TenderError::Negative) | Error::Amount(_) => ErrorCode::InvalidAmount,
             Error::NotInitialized => ErrorCode::StoreNotInitialized,
+            Error::Identity(_) => ErrorCode::InvalidStoreIdentity,
+            Error::ReceiptNotFound(_) => ErrorCode::ReceiptNotFound,
             Error::Locked => ErrorCode::DatabaseLocked,
             Error::Corrupt { .. } => ErrorCode::DatabaseCorrupt,
             Error::TooNew { .. } => ErrorCode::DatabaseTooNew,
             Error::DiskFull | Error::Storage(_) => ErrorCode::Storage,
             Error::Inconsistent(_) => ErrorCode::JournalBroken,
-            Error::Vat(_)
-            | Error::Identity(_)
-            | Error::Unbalanced(_)
-            | Error::AlreadyInitialized
-            | Error::ReceiptNotFound(_) => ErrorCode::Internal,
+            Error::Vat(_) | Error::Unbalanced(_) | Error::AlreadyInitialized => ErrorCode::Internal,
         }
     }
 

@@ -150,6 +150,10 @@ impl Receipt {
         out += &row("TOTALT", &format!("{} kr", self.total.to_swedish()));
         if !self.rounding.is_zero() {
             out += &row("Öresavrundning", &self.rounding.to_swedish());
+            out += &row(
+                "Att betala",
+                &format!("{} kr", (self.total + self.rounding).to_swedish()),
+            );
         }
         for p in &self.payments {
             out += &row(&p.label, &p.tendered.to_swedish());

@@ -1,0 +1,90 @@
+# Storekeep: the one way in. `make demo` runs the app on a demo store, `make test` runs every
+# test. Both install what is missing first (Debian packages, npm packages, tauri-driver), so
+# they work on a fresh Debian 12 machine. See README.md.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# What Tauri/WebKitGTK needs to build, and what the end-to-end test needs to drive the window.
+APT_PACKAGES := build-essential pkg-config file libssl-dev libwebkit2gtk-4.1-dev libxdo-dev \
+	libayatana-appindicator3-dev librsvg2-dev webkit2gtk-driver xvfb xauth fonts-dejavu-core
+TAURI_DRIVER_VERSION := 2.1.0
+CARGO_BIN := $(HOME)/.cargo/bin
+export PATH := $(CARGO_BIN):$(PATH)
+
+APP_BIN := target/debug/storekeep-app
+ARTIFACTS := artifacts
+
+.PHONY: help demo test deps system-deps ui-deps tauri-driver ui app lint test-rust test-ui e2e bindings clean
+
+help:
+	@echo "make demo      install what is missing, build, and run the app on the demo store"
+	@echo "make test      install what is missing, then lint and run every test (Rust, UI, end to end)"
+	@echo "make bindings  regenerate ui/src/lib/bindings.ts from the Rust types"
+
+demo: deps app
+	@if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
+		echo "No display found: running under Xvfb (nothing will be visible)."; \
+		exec xvfb-run -a -s '-screen 0 1280x800x24' $(APP_BIN) --demo; \
+	fi
+	$(APP_BIN) --demo
+
+test: deps tauri-driver lint test-rust test-ui e2e
+	@echo "All Storekeep tests passed."
+
+deps: system-deps ui-deps
+
+system-deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+		echo "Installing Debian packages:$$missing"; \
+		$$sudo apt-get update -qq; \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	@node -e 'const [a,b]=process.versions.node.split(".").map(Number); if (a<20||(a==20&&b<19)) { console.error("Node.js 20.19 or newer is needed, found "+process.versions.node); process.exit(1) }'
+
+# npm ci only when the lock file is newer than what is installed.
+ui-deps: ui/node_modules/.package-lock.json
+ui/node_modules/.package-lock.json: ui/package-lock.json
+	npm --prefix ui ci --no-audit --no-fund
+	@touch $@
+
+tauri-driver:
+	@if ! tauri-driver --help >/dev/null 2>&1; then \
+		cargo install tauri-driver --locked --version $(TAURI_DRIVER_VERSION); \
+	fi
+
+ui: ui-deps
+	npm --prefix ui run build
+
+# custom-protocol: serve the built UI from the binary (without it the window expects Vite).
+app: ui
+	cargo build -p storekeep-app --features custom-protocol
+
+lint: ui-deps
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	npm --prefix ui run check
+
+test-rust: ui
+	cargo test --workspace
+
+test-ui: ui-deps
+	npm --prefix ui test
+
+e2e: app tauri-driver
+	mkdir -p $(ARTIFACTS)
+	STOREKEEP_APP=$(CURDIR)/$(APP_BIN) STOREKEEP_CLI=$(CURDIR)/target/debug/storekeep \
+	STOREKEEP_ARTIFACTS=$(CURDIR)/$(ARTIFACTS) \
+		xvfb-run -a -s '-screen 0 1280x800x24' node --test --test-concurrency=1 ui/e2e/
+
+bindings:
+	UPDATE_BINDINGS=1 cargo test -p storekeep-app --test bindings
+
+clean:
+	cargo clean
+	rm -rf ui/dist ui/node_modules $(ARTIFACTS)

@@ -1,0 +1,162 @@
+//! The `storekeep` binary as a script would use it.
+
+use std::process::{Command, Output};
+
+use storekeep_backend::demo;
+use storekeep_domain::barcode::with_check_digit;
+
+fn storekeep(dir: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_storekeep"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("STOREKEEP_DATA_DIR")
+        .output()
+        .unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn init_sell_show_and_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = storekeep(dir.path(), &["init", "--demo"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("2178 items"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    let items = demo::catalog();
+    let (a, b) = (&items[0], &items[1]);
+    let out = storekeep(
+        dir.path(),
+        &["sale", &a.code, &b.code, "--cash", "200", "--json"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let receipt: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(receipt["receipt_no"], 1);
+    assert_eq!(
+        receipt["total"],
+        (a.price + b.price).to_string(),
+        "money is a string"
+    );
+    assert_eq!(receipt["lines"].as_array().unwrap().len(), 2);
+
+    let out = storekeep(dir.path(), &["receipt", "show", "1"]);
+    assert!(out.status.success());
+    let printed = text(&out.stdout);
+    assert!(
+        printed.contains("Demobutiken Storekeep AB") && printed.contains(&a.name),
+        "{printed}"
+    );
+
+    let out = storekeep(dir.path(), &["journal", "verify"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("1 entries, 1 sales, chain intact"));
+}
+
+#[test]
+fn refusals_exit_non_zero_with_a_plain_message_and_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let unknown = with_check_digit("739999999999");
+    let out = storekeep(dir.path(), &["sale", &unknown, "--cash", "10"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("No store is set up"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    storekeep(dir.path(), &["init", "--demo"]);
+    let code = &demo::catalog()[0].code;
+    let out = storekeep(dir.path(), &["sale", code, "--cash", "1"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("less than"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let out = storekeep(dir.path(), &["sale", &unknown, "--cash", "100"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains(&format!("No item has the code {unknown}")),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // 730000000000 has check digit 4, so …0 is a misread.
+    let out = storekeep(
+        dir.path(),
+        &["sale", code, "7300000000000", "--cash", "100"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("wrong check digit"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let out = storekeep(dir.path(), &["receipt", "show", "1"]);
+    assert_eq!(out.status.code(), Some(1), "nothing was registered");
+
+    let out = storekeep(
+        dir.path(),
+        &[
+            "init",
+            "--company",
+            "X AB",
+            "--org-number",
+            "123",
+            "--address",
+            "A",
+            "--register",
+            "K",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+
+    let out = storekeep(dir.path(), &["sale"]);
+    assert_eq!(out.status.code(), Some(2), "usage errors are 2");
+}
+
+#[test]
+fn a_broken_chain_fails_verification_and_names_the_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    storekeep(dir.path(), &["init", "--demo"]);
+    let code = demo::catalog()[0].code.clone();
+    for _ in 0..3 {
+        assert!(
+            storekeep(dir.path(), &["sale", &code, "--cash", "100"])
+                .status
+                .success()
+        );
+    }
+    // Someone with the file back-dates the second sale, working around the append-only trigger.
+    let db = dir.path().join("storekeep.sqlite3");
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        use sqlx::Connection;
+        let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(&db);
+        let mut c = sqlx::SqliteConnection::connect_with(&opts).await.unwrap();
+        sqlx::query("DROP TRIGGER journal_no_update")
+            .execute(&mut c)
+            .await
+            .unwrap();
+        sqlx::query("UPDATE journal SET recorded_at = '2020-01-01T00:00:00Z' WHERE seq = 2")
+            .execute(&mut c)
+            .await
+            .unwrap();
+        c.close().await.unwrap();
+    });
+    let out = storekeep(dir.path(), &["journal", "verify"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("sequence 2"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -1,0 +1,47 @@
+//! The TypeScript types the UI uses, generated from the Rust types (ts-rs) into
+//! `ui/src/lib/bindings.ts`. The file is committed; a test fails when it drifts from Rust.
+//! Regenerate with `make bindings`.
+
+use storekeep_backend::demo::DemoItem;
+use storekeep_backend::{ApiError, ErrorCode, StoreStatus};
+use storekeep_domain::Money;
+use storekeep_domain::cart::{CartLine, PricedCart, PricedLine, SoldBy};
+use storekeep_domain::receipt::{Receipt, ReceiptLine, ReceiptPayment};
+use storekeep_domain::store::{OrgNumber, StoreIdentity};
+use storekeep_domain::vat::{VatCategory, VatLine};
+use ts_rs::{Config, TS};
+
+const HEADER: &str = "// Generated from the Rust types by `make bindings` (src-tauri/src/bindings.rs).\n\
+// Do not edit by hand: a test fails when this file and the Rust types differ.\n\
+// Money and decimals are strings (\"12.50\"): never do arithmetic on them as numbers.\n";
+
+/// The whole bindings file, in a fixed order.
+pub fn render() -> String {
+    let cfg = Config::default();
+    let decls = [
+        Money::decl(&cfg),
+        OrgNumber::decl(&cfg),
+        VatCategory::decl(&cfg),
+        SoldBy::decl(&cfg),
+        CartLine::decl(&cfg),
+        PricedLine::decl(&cfg),
+        VatLine::decl(&cfg),
+        PricedCart::decl(&cfg),
+        ReceiptLine::decl(&cfg),
+        ReceiptPayment::decl(&cfg),
+        Receipt::decl(&cfg),
+        StoreIdentity::decl(&cfg),
+        DemoItem::decl(&cfg),
+        StoreStatus::decl(&cfg),
+        ErrorCode::decl(&cfg),
+        ApiError::decl(&cfg),
+    ];
+    let mut out = String::from(HEADER);
+    for d in decls {
+        out.push('\n');
+        out.push_str("export ");
+        out.push_str(d.trim_start_matches("export "));
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,134 @@
+//! The sale commands through Tauri's IPC on the mock runtime, with the app's real
+//! configuration and capabilities (so a command missing from the capability fails here).
+
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+use storekeep_app::{AppState, build_app};
+use storekeep_backend::{FixedClock, OpenOptions, Storekeep, Till, demo};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
+use tauri::webview::{InvokeRequest, WebviewWindowBuilder};
+
+fn invoke(
+    webview: &tauri::WebviewWindow<MockRuntime>,
+    cmd: &str,
+    body: Value,
+) -> Result<Value, Value> {
+    let request = InvokeRequest {
+        cmd: cmd.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        url: "tauri://localhost".parse().unwrap(),
+        body: InvokeBody::Json(body),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    };
+    get_ipc_response(webview, request).map(|b| b.deserialize::<Value>().unwrap())
+}
+
+fn demo_app() -> (tauri::App<MockRuntime>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FixedClock::new("2026-11-27T09:15:00Z".parse().unwrap()));
+    let sk = tauri::async_runtime::block_on(async {
+        let sk = Storekeep::open(&dir.path().join("s.sqlite3"), OpenOptions::default(), clock)
+            .await
+            .unwrap();
+        sk.init(&demo::identity(), true).await.unwrap();
+        sk
+    });
+    let app = build_app(mock_builder(), AppState::ready(Till::new(sk)))
+        .build(tauri::generate_context!(test = true))
+        .unwrap();
+    (app, dir)
+}
+
+#[test]
+fn a_cash_sale_through_the_commands() {
+    let (app, _dir) = demo_app();
+    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    let items = demo::catalog();
+
+    let status = invoke(&webview, "store_status", json!({})).unwrap();
+    assert_eq!(status["identity"]["register_id"], "KASSA-01");
+    assert_eq!(status["demo"], true);
+
+    invoke(&webview, "scan", json!({ "code": items[0].code })).unwrap();
+    let cart = invoke(&webview, "scan", json!({ "code": items[1].code })).unwrap();
+    let total = items[0].price + items[1].price;
+    assert_eq!(cart["lines"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        cart["total"],
+        total.to_string(),
+        "money crosses as a string"
+    );
+
+    let receipt = invoke(&webview, "pay_cash", json!({ "tendered": "500" })).unwrap();
+    assert_eq!(receipt["receipt_no"], 1);
+    assert_eq!(receipt["total"], total.to_string());
+
+    let again = invoke(&webview, "receipt", json!({ "receiptNo": 1 })).unwrap();
+    assert_eq!(
+        again, receipt,
+        "the receipt reads back from the journal unchanged"
+    );
+    let empty = invoke(&webview, "current_cart", json!({})).unwrap();
+    assert_eq!(empty["lines"], json!([]));
+}
+
+#[test]
+fn errors_cross_as_code_and_message() {
+    let (app, _dir) = demo_app();
+    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    let err = invoke(&webview, "scan", json!({ "code": "7300000000000" })).unwrap_err();
+    assert_eq!(err["code"], "bad_check_digit");
+    assert!(err["message"].as_str().unwrap().contains("check digit"));
+
+    let err = invoke(&webview, "pay_cash", json!({ "tendered": "100" })).unwrap_err();
+    assert_eq!(err["code"], "empty_sale");
+
+    let err = invoke(&webview, "receipt", json!({ "receiptNo": 7 })).unwrap_err();
+    assert_eq!(err["code"], "receipt_not_found");
+}
+
+#[test]
+fn a_store_that_failed_to_open_answers_every_command_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("storekeep.sqlite3"),
+        b"not a database at all",
+    )
+    .unwrap();
+    let options = storekeep_app::Options {
+        demo: true,
+        data_dir: Some(dir.path().to_path_buf()),
+    };
+    let opened = tauri::async_runtime::block_on(storekeep_app::open_store(&options));
+    let app = build_app(mock_builder(), AppState::opened(opened))
+        .build(tauri::generate_context!(test = true))
+        .unwrap();
+    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    for (cmd, body) in [
+        ("store_status", json!({})),
+        ("scan", json!({ "code": "7301000000001" })),
+    ] {
+        let err = invoke(&webview, cmd, body).unwrap_err();
+        assert_eq!(err["code"], "database_corrupt", "{cmd}");
+        assert!(
+            err["message"]
+                .as_str()
+                .unwrap()
+                .contains("Restore it from a backup")
+        );
+    }
+    assert_eq!(
+        std::fs::read(dir.path().join("storekeep.sqlite3")).unwrap(),
+        b"not a database at all"
+    );
+}
