@@ -1,6 +1,9 @@
 //! The committed TypeScript bindings equal what the Rust types generate.
 //! `UPDATE_BINDINGS=1 cargo test -p storekeep-app --test bindings` rewrites them.
 
+// Helpers outside #[test] fns: a panic here is the test failure report.
+#![allow(clippy::unwrap_used)]
+
 #[test]
 fn typescript_bindings_match_the_rust_types() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/bindings.ts");

@@ -1,6 +1,9 @@
 //! The sale commands through Tauri's IPC on the mock runtime, with the app's real
 //! configuration and capabilities (so a command missing from the capability fails here).
 
+// Helpers outside #[test] fns: a panic here is the test failure report.
+#![allow(clippy::unwrap_used)]
+
 use std::sync::Arc;
 
 use serde_json::{Value, json};

@@ -330,7 +330,11 @@ describe('till screen', () => {
     wedgeScan(MILK);
     await waitFor(() => expect(all('cart-line')).toHaveLength(1));
 
-    backend.scanErrors[BAD] = { code: 'bad_check_digit', message: 'Felaktig kontrollsiffra i streckkoden 7310865004704.' };
+    backend.scanErrors[BAD] = {
+      code: 'bad_check_digit',
+      message: 'Wrong check digit in 7310865004704.',
+      message_sv: 'Felaktig kontrollsiffra i streckkoden 7310865004704.',
+    };
     wedgeScan(BAD);
 
     await waitFor(() => expect(query('error')).not.toBeNull());
@@ -340,6 +344,12 @@ describe('till screen', () => {
     expect(get('error').dataset.code).toBe('bad_check_digit');
     expect(all('cart-line')).toHaveLength(1);
     expect(all('cart-line')[0]!.textContent).toContain('Mjölk 1,5 %');
+
+    // The message follows the language switch.
+    get('lang-en').click();
+    await waitFor(() => expect(text('error-message')).toBe('Wrong check digit in 7310865004704.'));
+    get('lang-sv').click();
+    await waitFor(() => expect(text('error-message')).toBe('Felaktig kontrollsiffra i streckkoden 7310865004704.'));
 
     wedgeScan(BREAD);
     await waitFor(() => expect(all('cart-line')).toHaveLength(2));
@@ -396,7 +406,11 @@ describe('till screen', () => {
     get('pay-cash').click();
     flushSync();
 
-    backend.payError = { code: 'insufficient_cash', message: 'Mottaget belopp räcker inte (att betala 15,00 kr).' };
+    backend.payError = {
+      code: 'insufficient_cash',
+      message: 'The amount tendered is not enough (15,00 kr to pay).',
+      message_sv: 'Mottaget belopp räcker inte (att betala 15,00 kr).',
+    };
     const tendered = get('tendered-input') as HTMLInputElement;
     typeInto(tendered, '10,50');
     get('complete-sale').click();

@@ -78,11 +78,14 @@ pub enum ErrorCode {
     Internal,
 }
 
-/// An error as it crosses to the UI: `{ code, message }`.
+/// An error as it crosses to the UI: a code to switch on and the message in both languages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ApiError {
     pub code: ErrorCode,
+    /// English.
     pub message: String,
+    /// Swedish.
+    pub message_sv: String,
 }
 
 impl Error {
@@ -111,6 +114,7 @@ impl Error {
         ApiError {
             code: self.code(),
             message: self.to_string(),
+            message_sv: crate::swedish::swedish(self),
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod error;
 pub mod journal;
 pub mod paths;
 pub mod sales;
+pub mod swedish;
 pub mod till;
 
 use std::path::Path;

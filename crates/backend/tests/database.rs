@@ -1,6 +1,9 @@
 //! Opening the database: durability settings, and a clear refusal for a database that is
 //! locked, damaged or from a newer Storekeep. Registrations are append-only.
 
+// Helpers outside #[test] fns: a panic here is the test failure report.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::sync::Arc;

@@ -1,5 +1,8 @@
 //! `journal verify` catches tampering with a copied database, naming the first bad entry.
 
+// Helpers outside #[test] fns: a panic here is the test failure report.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::*;

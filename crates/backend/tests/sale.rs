@@ -1,5 +1,8 @@
 //! The first sale, end to end through the backend: scan, pay cash, receipt, journal.
 
+// Helpers outside #[test] fns: a panic here is the test failure report.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::*;
@@ -182,7 +185,7 @@ async fn a_scan_burst_is_neither_lost_nor_merged() {
     let till = std::sync::Arc::new(Till::new(t.sk.clone()));
     let items = articles(20);
     let mut handles = Vec::new();
-    for (code, _) in items.iter().cloned() {
+    for (code, _) in items.clone() {
         let till = till.clone();
         handles.push(tokio::spawn(async move { till.scan(&code).await }));
     }

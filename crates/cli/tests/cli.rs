@@ -1,5 +1,8 @@
 //! The `storekeep` binary as a script would use it.
 
+// Helpers outside #[test] fns: a panic here is the test failure report.
+#![allow(clippy::unwrap_used)]
+
 use std::process::{Command, Output};
 
 use storekeep_backend::demo;

@@ -9,8 +9,34 @@ pub enum IdentityError {
     OrgNumberFormat(String),
     #[error("The organisation number {0} has a wrong check digit")]
     OrgNumberCheck(String),
-    #[error("{0} must not be empty")]
-    Missing(&'static str),
+    #[error("{} must not be empty", .0.english())]
+    Missing(IdentityField),
+}
+
+/// A required part of the store identity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdentityField {
+    CompanyName,
+    Address,
+    RegisterId,
+}
+
+impl IdentityField {
+    pub fn english(self) -> &'static str {
+        match self {
+            IdentityField::CompanyName => "The company name",
+            IdentityField::Address => "The address",
+            IdentityField::RegisterId => "The register designation",
+        }
+    }
+
+    pub fn swedish(self) -> &'static str {
+        match self {
+            IdentityField::CompanyName => "Företagsnamnet",
+            IdentityField::Address => "Adressen",
+            IdentityField::RegisterId => "Kassabeteckningen",
+        }
+    }
 }
 
 /// A Swedish organisation number (organisationsnummer), `NNNNNN-NNNN`, Luhn-checked.
@@ -93,10 +119,10 @@ impl StoreIdentity {
             }
         };
         Ok(StoreIdentity {
-            company_name: required(company_name, "The company name")?,
+            company_name: required(company_name, IdentityField::CompanyName)?,
             org_number: OrgNumber::parse(org_number)?,
-            address: required(address, "The address")?,
-            register_id: required(register_id, "The register designation")?,
+            address: required(address, IdentityField::Address)?,
+            register_id: required(register_id, IdentityField::RegisterId)?,
         })
     }
 }

@@ -8,21 +8,29 @@ import { api, toApiError } from './api';
 const invokeMock = vi.mocked(invoke);
 
 describe('toApiError', () => {
-  it('passes an ApiError through', () => {
-    expect(toApiError({ code: 'bad_check_digit', message: 'Fel kontrollsiffra' })).toEqual({
-      code: 'bad_check_digit',
-      message: 'Fel kontrollsiffra',
+  const internal = (message: string) => ({ code: 'internal', message, message_sv: message });
+
+  it('passes an ApiError through in both languages', () => {
+    const error = { code: 'bad_check_digit', message: 'Wrong check digit', message_sv: 'Fel kontrollsiffra' };
+    expect(toApiError(error)).toEqual(error);
+  });
+
+  it('uses the English text for Swedish when a backend sent only one', () => {
+    expect(toApiError({ code: 'storage', message: 'Disk trouble' })).toEqual({
+      code: 'storage',
+      message: 'Disk trouble',
+      message_sv: 'Disk trouble',
     });
   });
 
   it('normalises a plain string', () => {
-    expect(toApiError('database is locked')).toEqual({ code: 'internal', message: 'database is locked' });
+    expect(toApiError('database is locked')).toEqual(internal('database is locked'));
   });
 
   it('normalises an Error and unknown codes', () => {
-    expect(toApiError(new Error('boom'))).toEqual({ code: 'internal', message: 'boom' });
-    expect(toApiError({ code: 'something_new', message: 'Hmm' })).toEqual({ code: 'internal', message: 'Hmm' });
-    expect(toApiError(42)).toEqual({ code: 'internal', message: '42' });
+    expect(toApiError(new Error('boom'))).toEqual(internal('boom'));
+    expect(toApiError({ code: 'something_new', message: 'Hmm' })).toEqual(internal('Hmm'));
+    expect(toApiError(42)).toEqual(internal('42'));
   });
 });
 
@@ -48,9 +56,10 @@ describe('api', () => {
   });
 
   it('rejects with an ApiError whatever the backend rejected with', async () => {
-    invokeMock.mockRejectedValueOnce({ code: 'unknown_product', message: 'Okänd vara' });
-    await expect(api.scan('1')).rejects.toEqual({ code: 'unknown_product', message: 'Okänd vara' });
+    const unknown = { code: 'unknown_product', message: 'Unknown item', message_sv: 'Okänd vara' };
+    invokeMock.mockRejectedValueOnce(unknown);
+    await expect(api.scan('1')).rejects.toEqual(unknown);
     invokeMock.mockRejectedValueOnce('plain failure');
-    await expect(api.scan('1')).rejects.toEqual({ code: 'internal', message: 'plain failure' });
+    await expect(api.scan('1')).rejects.toEqual({ code: 'internal', message: 'plain failure', message_sv: 'plain failure' });
   });
 });

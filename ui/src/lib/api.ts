@@ -4,31 +4,39 @@
 import { invoke } from '@tauri-apps/api/core';
 import type { ApiError, ErrorCode, PricedCart, Receipt, StoreStatus } from './bindings';
 
-const ERROR_CODES: readonly ErrorCode[] = [
-  'invalid_barcode',
-  'bad_check_digit',
-  'unknown_product',
-  'measure_mismatch',
-  'empty_sale',
-  'insufficient_cash',
-  'invalid_amount',
-  'store_not_initialized',
-  'database_locked',
-  'database_corrupt',
-  'database_too_new',
-  'storage',
-  'journal_broken',
-  'internal',
-];
+// A Record, not a list: when Rust adds an ErrorCode, `npm run check` fails until it is here.
+const ERROR_CODES: Record<ErrorCode, true> = {
+  invalid_barcode: true,
+  bad_check_digit: true,
+  unknown_product: true,
+  measure_mismatch: true,
+  empty_sale: true,
+  insufficient_cash: true,
+  invalid_amount: true,
+  receipt_not_found: true,
+  store_not_initialized: true,
+  invalid_store_identity: true,
+  database_locked: true,
+  database_corrupt: true,
+  database_too_new: true,
+  storage: true,
+  journal_broken: true,
+  internal: true,
+};
 
 export function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+  return typeof value === 'string' && Object.hasOwn(ERROR_CODES, value);
 }
 
 export function isApiError(value: unknown): value is ApiError {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
   return isErrorCode(v.code) && typeof v.message === 'string';
+}
+
+/** An error that did not come from the backend: the same text in both languages. */
+function internal(message: string): ApiError {
+  return { code: 'internal', message, message_sv: message };
 }
 
 /** True when the page runs inside the Tauri webview (IPC bridge present). */
@@ -38,29 +46,32 @@ export function inTauri(): boolean {
 
 /**
  * Turns whatever a command rejected with into an ApiError.
- * A proper `{code, message}` passes through; a plain string, an Error or an
- * object with an unknown code becomes `{code: "internal", message}`.
+ * A proper `{code, message, message_sv}` passes through; a plain string, an
+ * Error or an object with an unknown code becomes an `internal` error.
  */
 export function toApiError(reason: unknown): ApiError {
-  if (isApiError(reason)) return { code: reason.code, message: reason.message };
-  if (typeof reason === 'string') return { code: 'internal', message: reason };
+  if (isApiError(reason)) {
+    const sv = typeof reason.message_sv === 'string' && reason.message_sv ? reason.message_sv : reason.message;
+    return { code: reason.code, message: reason.message, message_sv: sv };
+  }
+  if (typeof reason === 'string') return internal(reason);
   if (reason instanceof Error) {
     const message =
       reason instanceof TypeError && !inTauri()
         ? `The till backend is not available (not running inside the Storekeep app): ${reason.message}`
         : reason.message;
-    return { code: 'internal', message };
+    return internal(message);
   }
   if (typeof reason === 'object' && reason !== null) {
     const msg = (reason as Record<string, unknown>).message;
-    if (typeof msg === 'string') return { code: 'internal', message: msg };
+    if (typeof msg === 'string') return internal(msg);
     try {
-      return { code: 'internal', message: JSON.stringify(reason) };
+      return internal(JSON.stringify(reason));
     } catch {
-      return { code: 'internal', message: String(reason) };
+      return internal(String(reason));
     }
   }
-  return { code: 'internal', message: String(reason) };
+  return internal(String(reason));
 }
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {

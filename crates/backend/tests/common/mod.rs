@@ -1,5 +1,7 @@
 //! Shared setup: a fresh demo store in its own temporary folder, with a clock the test moves.
 #![allow(dead_code)]
+// Helpers outside #[test] fns: a panic here is the test failure report.
+#![allow(clippy::unwrap_used)]
 
 use std::path::PathBuf;
 use std::sync::Arc;

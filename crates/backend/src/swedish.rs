@@ -1,0 +1,149 @@
+//! The Swedish wording of every error a person can meet. English is the `Display` of each
+//! error; this is its Swedish twin, kept in one place so a translator sees every message.
+
+use storekeep_domain::barcode::BarcodeError;
+use storekeep_domain::cart::CartError;
+use storekeep_domain::money::MoneyError;
+use storekeep_domain::sale::TenderError;
+use storekeep_domain::store::IdentityError;
+use storekeep_domain::vat::VatError;
+
+use crate::error::Error;
+
+/// The message in Swedish.
+pub fn swedish(e: &Error) -> String {
+    match e {
+        Error::Barcode(b) => match b {
+            BarcodeError::Empty => "Inget skannades".into(),
+            BarcodeError::NotDigits(c) => {
+                format!("\"{c}\" är ingen streckkod: bara siffror är tillåtna")
+            }
+            BarcodeError::WrongLength { code, len } => {
+                format!("\"{code}\" har {len} siffror; en streckkod har 8, 12 eller 13")
+            }
+            BarcodeError::BadCheckDigit { code, expected } => format!(
+                "\"{code}\" har fel kontrollsiffra (sista siffran ska vara {expected}); skanna igen eller skriv koden noga"
+            ),
+        },
+        Error::UnknownProduct(code) => {
+            format!("Ingen vara har koden {code}. Kontrollera koden eller sök varan på namn")
+        }
+        Error::Cart(c) => match c {
+            CartError::NeedsWeight { name } => {
+                format!("{name} säljs per kilo: skanna viktetiketten eller väg varan")
+            }
+            CartError::NeedsPriceLabel { name } => {
+                format!("{name} säljs till priset på etiketten: skanna etiketten")
+            }
+            CartError::NotSoldByMeasure { name, code } => {
+                format!(
+                    "{name} säljs inte per kilo eller etikettpris, men {code} är en vikt- eller prisetikett"
+                )
+            }
+            CartError::WeightForPriceItem { name } => {
+                format!("{name} säljs till etikettpris, så en viktetikett kan inte användas")
+            }
+        },
+        Error::Tender(t) => match t {
+            TenderError::EmptySale => "Det finns inget att betala: skanna en vara först".into(),
+            TenderError::InsufficientCash { due, tendered } => {
+                format!("{tendered} kr är mindre än de {due} kr som ska betalas kontant")
+            }
+            TenderError::Negative => "Mottaget belopp kan inte vara negativt".into(),
+        },
+        Error::Amount(m) => match m {
+            MoneyError::NotAnAmount(s) => {
+                format!("\"{s}\" är inget belopp: skriv till exempel 125 eller 125,50")
+            }
+            MoneyError::TooPrecise(s) => format!("{s} har fler än två decimaler (öre)"),
+        },
+        Error::Vat(v) => match v {
+            VatError::NoRate { category, date } => {
+                format!(
+                    "Ingen momssats finns för {} den {date}: momstabellen saknar en rad för det datumet",
+                    category.as_str()
+                )
+            }
+            VatError::Overlap { category, date } => {
+                format!(
+                    "Två momssatser för {} gäller samtidigt den {date}",
+                    category.as_str()
+                )
+            }
+        },
+        Error::Identity(i) => match i {
+            IdentityError::OrgNumberFormat(s) => {
+                format!("\"{s}\" är inget svenskt organisationsnummer: skriv det som NNNNNN-NNNN")
+            }
+            IdentityError::OrgNumberCheck(s) => {
+                format!("Organisationsnumret {s} har fel kontrollsiffra")
+            }
+            IdentityError::Missing(field) => format!("{} får inte vara tomt", field.swedish()),
+        },
+        Error::Unbalanced(b) => {
+            format!("Försäljningen sparades inte eftersom beloppen inte går ihop: {b}")
+        }
+        Error::NotInitialized => {
+            "Ingen butik är uppsatt ännu: kör `storekeep init` eller starta med --demo".into()
+        }
+        Error::AlreadyInitialized => {
+            "Butiken är redan uppsatt; dess uppgifter kan inte bytas ut".into()
+        }
+        Error::ReceiptNotFound(n) => format!("Det finns inget kvitto nummer {n} i den här kassan"),
+        Error::Locked => {
+            "Databasen används av ett annat Storekeep-program. Stäng det och försök igen".into()
+        }
+        Error::Corrupt { path, detail } => {
+            format!(
+                "Databasfilen {path} är skadad ({detail}). Inget skrevs. Återställ den från en säkerhetskopia"
+            )
+        }
+        Error::TooNew { found, known } => format!(
+            "Databasen skrevs av en nyare Storekeep (schemaversion {found}; det här programmet känner till {known}). Installera den nyare versionen"
+        ),
+        Error::DiskFull => {
+            "Disken är full, så inget sparades. Frigör utrymme och försök igen".into()
+        }
+        Error::Storage(detail) => {
+            format!("Databasen kunde inte läsas eller skrivas ({detail}). Inget sparades")
+        }
+        Error::Inconsistent(detail) => format!("Lagrade uppgifter stämmer inte: {detail}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_has_swedish_words_of_its_own() {
+        let samples = [
+            Error::Barcode(BarcodeError::BadCheckDigit {
+                code: "7300000000000".into(),
+                expected: 4,
+            }),
+            Error::UnknownProduct("7399999999996".into()),
+            Error::Tender(TenderError::InsufficientCash {
+                due: "39,00".into(),
+                tendered: "20,00".into(),
+            }),
+            Error::Amount(MoneyError::NotAnAmount("tio".into())),
+            Error::Identity(IdentityError::Missing(
+                storekeep_domain::store::IdentityField::Address,
+            )),
+            Error::Locked,
+            Error::TooNew { found: 9, known: 1 },
+        ];
+        for e in &samples {
+            let sv = swedish(e);
+            assert_ne!(sv, e.to_string());
+            assert!(!sv.is_empty());
+        }
+        assert!(
+            swedish(&samples[0]).contains("kontrollsiffra") && swedish(&samples[0]).contains("4")
+        );
+        assert!(swedish(&samples[2]).contains("39,00"));
+        assert_eq!(swedish(&samples[4]), "Adressen får inte vara tomt");
+        assert_eq!(samples[5].to_api().message_sv, swedish(&samples[5]));
+    }
+}
