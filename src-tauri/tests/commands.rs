@@ -101,11 +101,10 @@ fn errors_cross_as_code_and_message() {
 #[test]
 fn a_store_that_failed_to_open_answers_every_command_with_the_reason() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("storekeep.sqlite3"),
-        b"not a database at all",
-    )
-    .unwrap();
+    // `--demo` keeps the demo store in `<data folder>/demo`.
+    let db = dir.path().join("demo").join("storekeep.sqlite3");
+    std::fs::create_dir_all(db.parent().unwrap()).unwrap();
+    std::fs::write(&db, b"not a database at all").unwrap();
     let options = storekeep_app::Options {
         demo: true,
         data_dir: Some(dir.path().to_path_buf()),
@@ -131,7 +130,8 @@ fn a_store_that_failed_to_open_answers_every_command_with_the_reason() {
         );
     }
     assert_eq!(
-        std::fs::read(dir.path().join("storekeep.sqlite3")).unwrap(),
-        b"not a database at all"
+        std::fs::read(&db).unwrap(),
+        b"not a database at all",
+        "left as it was"
     );
 }
