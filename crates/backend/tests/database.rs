@@ -111,6 +111,42 @@ async fn a_locked_database_is_reported_and_nothing_is_written() {
 }
 
 #[tokio::test]
+async fn a_database_locked_at_start_is_reported_and_left_alone() {
+    // Another program created the file and holds its write lock while Storekeep starts.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.sqlite3");
+    let opts = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&path)
+        .create_if_missing(true);
+    let mut other = sqlx::SqliteConnection::connect_with(&opts).await.unwrap();
+    sqlx::query("CREATE TABLE theirs (x INTEGER)")
+        .execute(&mut other)
+        .await
+        .unwrap();
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut other)
+        .await
+        .unwrap();
+
+    let clock = Arc::new(FixedClock::new(a_weekday_morning()));
+    let impatient = OpenOptions {
+        busy_timeout: Duration::from_millis(200),
+    };
+    let err = Storekeep::open(&path, impatient, clock.clone())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::DatabaseLocked, "{err}");
+
+    sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
+    other.close().await.unwrap();
+    let sk = Storekeep::open(&path, impatient, clock).await.unwrap();
+    assert!(
+        sk.status().await.unwrap().identity.is_none(),
+        "opens once the lock is released"
+    );
+}
+
+#[tokio::test]
 async fn a_file_that_is_not_a_database_is_refused_clearly() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("store.sqlite3");
