@@ -2,11 +2,15 @@
 //! `ui/src/lib/bindings.ts`. The file is committed; a test fails when it drifts from Rust.
 //! Regenerate with `make bindings`.
 
-use storekeep_backend::demo::DemoItem;
+use storekeep_backend::audit::{Actor, AuditEntry, AuditFilter, AuditRecord, Outcome};
+use storekeep_backend::demo::{DemoItem, DemoStaff};
+use storekeep_backend::staff::{Approval, StaffMember};
+use storekeep_backend::till::SessionInfo;
 use storekeep_backend::{ApiError, ErrorCode, StoreStatus};
 use storekeep_domain::Money;
 use storekeep_domain::cart::{CartLine, PricedCart, PricedLine, SoldBy};
 use storekeep_domain::receipt::{Receipt, ReceiptLine, ReceiptPayment};
+use storekeep_domain::staff::Role;
 use storekeep_domain::store::{OrgNumber, StoreIdentity};
 use storekeep_domain::vat::{VatCategory, VatLine};
 use ts_rs::{Config, TS};
@@ -33,6 +37,16 @@ pub fn render() -> String {
         StoreIdentity::decl(&cfg),
         DemoItem::decl(&cfg),
         StoreStatus::decl(&cfg),
+        Role::decl(&cfg),
+        StaffMember::decl(&cfg),
+        DemoStaff::decl(&cfg),
+        SessionInfo::decl(&cfg),
+        Approval::decl(&cfg),
+        Actor::decl(&cfg),
+        Outcome::decl(&cfg),
+        AuditRecord::decl(&cfg),
+        AuditEntry::decl(&cfg),
+        AuditFilter::decl(&cfg),
         ErrorCode::decl(&cfg),
         ApiError::decl(&cfg),
     ];

@@ -5,22 +5,15 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::Parser;
-use storekeep_backend::{
-    ApiError, OpenOptions, StoreStatus, Storekeep, SystemClock, Till, demo, paths,
-};
-use storekeep_domain::cart::PricedCart;
-use storekeep_domain::receipt::Receipt;
-use tauri::{Runtime, State};
+use storekeep_backend::{ApiError, OpenOptions, Storekeep, SystemClock, Till, demo, paths};
+use tauri::Runtime;
 
 pub mod bindings;
+pub mod commands;
 
 /// Command-line options of the app.
 #[derive(Debug, Parser)]
-#[command(
-    name = "storekeep-app",
-    version,
-    about = "Storekeep: the store's till and operations console"
-)]
+#[command(name = "storekeep-app", version, about = "Storekeep: the store's till and operations console")]
 pub struct Options {
     /// Run the demo store: seeded on first run, kept in the `demo` folder inside the data folder
     /// so it never touches a real store's records.
@@ -29,6 +22,9 @@ pub struct Options {
     /// The data folder (default: $STOREKEEP_DATA_DIR, else the OS's per-user data folder).
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// Log the till out after this many seconds without a key press.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300, value_parser = clap::value_parser!(u32).range(15..=86_400))]
+    pub idle_logout_seconds: u32,
 }
 
 /// What the commands share: the till, or why the store could not be opened (shown to the
@@ -46,64 +42,28 @@ impl AppState {
         AppState(result)
     }
 
-    fn till(&self) -> Result<&Till, ApiError> {
+    pub(crate) fn till(&self) -> Result<&Till, ApiError> {
         self.0.as_ref().map_err(Clone::clone)
     }
 }
 
-type CmdResult<T> = Result<T, ApiError>;
-
-#[tauri::command]
-async fn store_status(state: State<'_, AppState>) -> CmdResult<StoreStatus> {
-    state
-        .till()?
-        .storekeep()
-        .status()
-        .await
-        .map_err(|e| e.to_api())
-}
-
-#[tauri::command]
-async fn current_cart(state: State<'_, AppState>) -> CmdResult<PricedCart> {
-    state.till()?.cart().await.map_err(|e| e.to_api())
-}
-
-#[tauri::command]
-async fn scan(state: State<'_, AppState>, code: String) -> CmdResult<PricedCart> {
-    state.till()?.scan(&code).await.map_err(|e| e.to_api())
-}
-
-#[tauri::command]
-async fn pay_cash(state: State<'_, AppState>, tendered: String) -> CmdResult<Receipt> {
-    state
-        .till()?
-        .pay_cash(&tendered)
-        .await
-        .map_err(|e| e.to_api())
-}
-
-#[tauri::command]
-async fn receipt(state: State<'_, AppState>, receipt_no: i64) -> CmdResult<Receipt> {
-    state
-        .till()?
-        .storekeep()
-        .sales()
-        .receipt(receipt_no)
-        .await
-        .map_err(|e| e.to_api())
-}
-
 /// The app's wiring, shared by `run` and the mock-runtime tests.
 pub fn build_app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
-    builder
-        .manage(state)
-        .invoke_handler(tauri::generate_handler![
-            store_status,
-            current_cart,
-            scan,
-            pay_cash,
-            receipt
-        ])
+    builder.manage(state).invoke_handler(tauri::generate_handler![
+        commands::store_status,
+        commands::login,
+        commands::logout,
+        commands::create_first_manager,
+        commands::current_cart,
+        commands::scan,
+        commands::void_line,
+        commands::pay_cash,
+        commands::receipt,
+        commands::list_staff,
+        commands::create_staff,
+        commands::disable_staff,
+        commands::audit_list,
+    ])
 }
 
 /// Opens the store named by the options, seeding the demo store on its first run.
@@ -112,27 +72,23 @@ pub async fn open_store(options: &Options) -> Result<Till, ApiError> {
     if options.demo {
         dir.push("demo");
     }
-    let db = paths::database_path(&dir).map_err(|e| {
-        storekeep_backend::Error::Storage(format!("{}: {e}", dir.display())).to_api()
-    })?;
-    let sk = Storekeep::open(&db, OpenOptions::default(), Arc::new(SystemClock))
-        .await
-        .map_err(|e| e.to_api())?;
+    let db = paths::database_path(&dir)
+        .map_err(|e| storekeep_backend::Error::Storage(format!("{}: {e}", dir.display())).to_api())?;
+    let sk =
+        Storekeep::open(&db, OpenOptions::default(), Arc::new(SystemClock)).await.map_err(|e| e.to_api())?;
     if options.demo && sk.identity().await.map_err(|e| e.to_api())?.is_none() {
-        sk.init(&demo::identity(), true)
-            .await
-            .map_err(|e| e.to_api())?;
+        sk.init(&demo::identity(), true).await.map_err(|e| e.to_api())?;
         tracing::info!(dir = %dir.display(), "demo store seeded");
     }
     tracing::info!(db = %db.display(), "store opened");
-    Ok(Till::new(sk))
+    Ok(Till::new(sk)
+        .with_idle_logout(jiff::SignedDuration::from_secs(i64::from(options.idle_logout_seconds))))
 }
 
 pub fn run() {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("STOREKEEP_LOG")
-                .unwrap_or_else(|_| "info".into()),
+            tracing_subscriber::EnvFilter::try_from_env("STOREKEEP_LOG").unwrap_or_else(|_| "info".into()),
         )
         .init();
     let options = Options::parse();

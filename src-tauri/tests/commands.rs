@@ -13,11 +13,7 @@ use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
 use tauri::webview::{InvokeRequest, WebviewWindowBuilder};
 
-fn invoke(
-    webview: &tauri::WebviewWindow<MockRuntime>,
-    cmd: &str,
-    body: Value,
-) -> Result<Value, Value> {
+fn invoke(webview: &tauri::WebviewWindow<MockRuntime>, cmd: &str, body: Value) -> Result<Value, Value> {
     let request = InvokeRequest {
         cmd: cmd.into(),
         callback: CallbackFn(0),
@@ -34,9 +30,7 @@ fn demo_app() -> (tauri::App<MockRuntime>, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FixedClock::new("2026-11-27T09:15:00Z".parse().unwrap()));
     let sk = tauri::async_runtime::block_on(async {
-        let sk = Storekeep::open(&dir.path().join("s.sqlite3"), OpenOptions::default(), clock)
-            .await
-            .unwrap();
+        let sk = Storekeep::open(&dir.path().join("s.sqlite3"), OpenOptions::default(), clock).await.unwrap();
         sk.init(&demo::identity(), true).await.unwrap();
         sk
     });
@@ -49,34 +43,33 @@ fn demo_app() -> (tauri::App<MockRuntime>, tempfile::TempDir) {
 #[test]
 fn a_cash_sale_through_the_commands() {
     let (app, _dir) = demo_app();
-    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
+    let webview = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
     let items = demo::catalog();
 
     let status = invoke(&webview, "store_status", json!({})).unwrap();
     assert_eq!(status["identity"]["register_id"], "KASSA-01");
     assert_eq!(status["demo"], true);
+    assert_eq!(status["session"], Value::Null);
+    let err = invoke(&webview, "scan", json!({ "code": items[0].code })).unwrap_err();
+    assert_eq!(err["code"], "not_logged_in", "nothing is sold without a login");
+    let erik =
+        status["staff"].as_array().unwrap().iter().find(|m| m["name"] == "Erik Berg").unwrap()["id"].clone();
+    let session = invoke(&webview, "login", json!({ "staffId": erik, "pin": "2222" })).unwrap();
+    assert_eq!(session["staff"]["role"], "cashier");
 
     invoke(&webview, "scan", json!({ "code": items[0].code })).unwrap();
     let cart = invoke(&webview, "scan", json!({ "code": items[1].code })).unwrap();
     let total = items[0].price + items[1].price;
     assert_eq!(cart["lines"].as_array().unwrap().len(), 2);
-    assert_eq!(
-        cart["total"],
-        total.to_string(),
-        "money crosses as a string"
-    );
+    assert_eq!(cart["total"], total.to_string(), "money crosses as a string");
 
     let receipt = invoke(&webview, "pay_cash", json!({ "tendered": "500" })).unwrap();
     assert_eq!(receipt["receipt_no"], 1);
+    assert_eq!(receipt["cashier"], "Erik Berg");
     assert_eq!(receipt["total"], total.to_string());
 
     let again = invoke(&webview, "receipt", json!({ "receiptNo": 1 })).unwrap();
-    assert_eq!(
-        again, receipt,
-        "the receipt reads back from the journal unchanged"
-    );
+    assert_eq!(again, receipt, "the receipt reads back from the journal unchanged");
     let empty = invoke(&webview, "current_cart", json!({})).unwrap();
     assert_eq!(empty["lines"], json!([]));
 }
@@ -84,9 +77,11 @@ fn a_cash_sale_through_the_commands() {
 #[test]
 fn errors_cross_as_code_and_message() {
     let (app, _dir) = demo_app();
-    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
+    let webview = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+    let err = invoke(&webview, "login", json!({ "staffId": 2, "pin": "0000" })).unwrap_err();
+    assert_eq!(err["code"], "wrong_pin");
+    assert!(err["message_sv"].as_str().unwrap().contains("Fel PIN-kod"));
+    invoke(&webview, "login", json!({ "staffId": 2, "pin": "2222" })).unwrap();
     let err = invoke(&webview, "scan", json!({ "code": "7300000000000" })).unwrap_err();
     assert_eq!(err["code"], "bad_check_digit");
     assert!(err["message"].as_str().unwrap().contains("check digit"));
@@ -108,30 +103,59 @@ fn a_store_that_failed_to_open_answers_every_command_with_the_reason() {
     let options = storekeep_app::Options {
         demo: true,
         data_dir: Some(dir.path().to_path_buf()),
+        idle_logout_seconds: 300,
     };
     let opened = tauri::async_runtime::block_on(storekeep_app::open_store(&options));
     let app = build_app(mock_builder(), AppState::opened(opened))
         .build(tauri::generate_context!(test = true))
         .unwrap();
-    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
-    for (cmd, body) in [
-        ("store_status", json!({})),
-        ("scan", json!({ "code": "7301000000001" })),
-    ] {
+    let webview = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+    for (cmd, body) in [("store_status", json!({})), ("scan", json!({ "code": "7301000000001" }))] {
         let err = invoke(&webview, cmd, body).unwrap_err();
         assert_eq!(err["code"], "database_corrupt", "{cmd}");
-        assert!(
-            err["message"]
-                .as_str()
-                .unwrap()
-                .contains("Restore it from a backup")
-        );
+        assert!(err["message"].as_str().unwrap().contains("Restore it from a backup"));
     }
-    assert_eq!(
-        std::fs::read(&db).unwrap(),
-        b"not a database at all",
-        "left as it was"
-    );
+    assert_eq!(std::fs::read(&db).unwrap(), b"not a database at all", "left as it was");
+}
+
+#[test]
+fn roles_are_checked_in_rust_not_trusted_from_the_ui() {
+    let (app, _dir) = demo_app();
+    let webview = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+    let items = demo::catalog();
+    invoke(&webview, "login", json!({ "staffId": 2, "pin": "2222" })).unwrap(); // Erik, cashier
+    for (cmd, body) in [
+        ("list_staff", json!({})),
+        ("create_staff", json!({ "name": "Mallory", "role": "manager", "pin": "1234" })),
+        ("disable_staff", json!({ "staffId": 1, "reason": "coup" })),
+        (
+            "audit_list",
+            json!({ "filter": { "action_prefix": null, "actor_id": null, "outcome": null, "limit": null } }),
+        ),
+    ] {
+        let err = invoke(&webview, cmd, body).unwrap_err();
+        assert_eq!(err["code"], "not_allowed", "{cmd}");
+    }
+    // A cashier's void needs a manager's PIN; with it, the manager is named.
+    invoke(&webview, "scan", json!({ "code": items[0].code })).unwrap();
+    let err = invoke(&webview, "void_line", json!({ "index": 0, "approval": null })).unwrap_err();
+    assert_eq!(err["code"], "needs_approval");
+    let cart =
+        invoke(&webview, "void_line", json!({ "index": 0, "approval": { "manager_id": 1, "pin": "1111" } }))
+            .unwrap();
+    assert_eq!(cart["lines"], json!([]));
+
+    invoke(&webview, "logout", json!({})).unwrap();
+    invoke(&webview, "login", json!({ "staffId": 1, "pin": "1111" })).unwrap(); // Anna, manager
+    let log = invoke(
+        &webview,
+        "audit_list",
+        json!({ "filter": { "action_prefix": "approval.", "actor_id": null, "outcome": null, "limit": 10 } }),
+    )
+    .unwrap();
+    assert_eq!(log[0]["approved_by"]["name"], "Anna Lind");
+    assert_eq!(log[0]["actor"]["name"], "Erik Berg");
+    let added = invoke(&webview, "create_staff", json!({ "name": "Sara", "role": "cashier", "pin": "4444" }))
+        .unwrap();
+    assert_eq!(added["active"], true);
 }

@@ -1,7 +1,7 @@
 // End to end: the real Storekeep binary on a fresh demo store, driven through its window.
-// A cashier scans two items with a keyboard-wedge scanner (no field focused), pays cash,
-// and reads the receipt; the command line then finds the same receipt in the database and
-// the journal verifies.
+// A cashier logs in with a PIN, scans two items with a keyboard-wedge scanner (no field
+// focused), pays cash, and reads the receipt; the command line then finds the same receipt in
+// the database and the journal verifies. A cashier's void needs a manager's PIN.
 
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KEY, Session, startDriver } from './webdriver.mjs';
+import { KEY, Session, startDriver, stopDriver } from './webdriver.mjs';
 
 const app = process.env.STOREKEEP_APP;
 const cli = process.env.STOREKEEP_CLI;
@@ -23,24 +23,38 @@ let dataDir;
 before(async () => {
   assert.ok(app && cli, 'STOREKEEP_APP and STOREKEEP_CLI must name the built binaries (run through `make e2e`)');
   dataDir = mkdtempSync(join(tmpdir(), 'storekeep-e2e-'));
-  driver = await startDriver(port, { STOREKEEP_DATA_DIR: dataDir });
+  driver = await startDriver(port, { STOREKEEP_DATA_DIR: dataDir }, join(artifacts, 'tauri-driver.log'));
   session = await Session.create(port, app, ['--demo']);
 });
 
 after(async () => {
   await session?.close();
-  driver?.kill();
+  if (driver) await stopDriver(driver);
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 // `--demo` keeps the demo store in the `demo` folder inside the data folder.
+// The demo staff (seeded in this order): Anna Lind, manager, 1111; Erik Berg, cashier, 2222.
+const ANNA = 1;
+const ERIK = 2;
+
+async function login(staffId, pin) {
+  await session.click('login-staff', `[data-staff-id="${staffId}"]`);
+  await session.typeInto('pin-input', pin + KEY.ENTER);
+  await session.waitForText('session-name', (t) => t.length > 0);
+}
+
 function storekeep(...args) {
   return execFileSync(cli, ['--data-dir', join(dataDir, 'demo'), ...args], { encoding: 'utf8' });
 }
 
 test('a cashier sells two items for cash and gets a complete receipt', async () => {
-  // The demo store is seeded on first start; its first two articles:
-  await session.find('cart-empty', 30_000);
+  // The demo store is seeded on first start and opens on the lock screen.
+  await session.find('lock-screen', 30_000);
+  assert.match(await session.text('demo-pins'), /2222/, 'the demo screen shows the demo PINs');
+  writeFileSync(join(artifacts, 'e2e-lock-screen.png'), await session.screenshot());
+  await login(ERIK, '2222');
+  await session.find('cart-empty');
   const demoCodes = (await session.findAll('demo-item')).length;
   assert.ok(demoCodes >= 2, 'the demo screen lists codes to try');
   const milk = '7301000000001'; // Gårdsmejeriet Mellanmjölk 1,5 %, 19,50
@@ -68,6 +82,7 @@ test('a cashier sells two items for cash and gets a complete receipt', async () 
     'Gårdsmejeriet Mellanmjölk 1,5 %',
     'Kontant',
     'Ingen kontrollenhet ansluten',
+    'Erik Berg',
   ]) {
     assert.ok(receipt.includes(field), `the receipt shows ${field}:\n${receipt}`);
   }
@@ -96,4 +111,30 @@ test('a misread barcode is refused with a clear message and the sale goes on', a
   assert.match(alert, /fel kontrollsiffra/i, 'the till speaks Swedish by default');
   assert.equal((await session.findAll('cart-line')).length, 1, 'the cart is untouched');
   writeFileSync(join(artifacts, 'e2e-error.png'), await session.screenshot());
+});
+
+test("a cashier's void needs a manager's PIN, and the journal names both", async () => {
+  await session.keys('7301000000018' + KEY.ENTER);
+  await session.waitForText('total', (t) => t.includes('39,40'));
+  assert.equal((await session.findAll('cart-line')).length, 2);
+
+  await session.click('void-line', '[data-index="1"]');
+  await session.find('approval-dialog');
+  await session.typeInto('approval-pin', '0000' + KEY.ENTER);
+  await session.waitForText('approval-dialog', (t) => /fel pin/i.test(t));
+  writeFileSync(join(artifacts, 'e2e-approval.png'), await session.screenshot());
+  await session.typeInto('approval-pin', '1111' + KEY.ENTER);
+  await session.waitForText('total', (t) => t.includes('19,50'));
+  assert.equal((await session.findAll('cart-line')).length, 1);
+
+  const log = JSON.parse(storekeep('audit', 'list', '--action', 'approval.', '--json'));
+  assert.equal(log[0].actor.name, 'Erik Berg');
+  assert.equal(log[0].approved_by.name, 'Anna Lind');
+  assert.match(storekeep('journal', 'verify'), /2 entries, 1 sales, chain intact/);
+
+  // Switching cashier keeps the sale: the manager logs in and finds it.
+  await session.keys('\uE039'); // F9
+  await session.find('lock-screen');
+  await login(ANNA, '1111');
+  assert.equal((await session.findAll('cart-line')).length, 1);
 });

@@ -3,14 +3,23 @@
 // WebKitWebDriver (Debian's webkit2gtk-driver).
 
 import { spawn } from 'node:child_process';
+import { openSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export const KEY = { ENTER: '\uE007', F12: '\uE03C', ESCAPE: '\uE00C' };
 
-export async function startDriver(port, env) {
-  const driver = spawn('tauri-driver', ['--port', String(port), '--native-port', String(port + 1), '--native-driver', '/usr/bin/WebKitWebDriver'], {
+/**
+ * Starts tauri-driver in a process group of its own, logging to `logFile`: nothing it starts
+ * (WebKitWebDriver, the app) can hold the test runner's output open, and `stopDriver` ends
+ * the whole group.
+ */
+export async function startDriver(port, env, logFile) {
+  const log = openSync(logFile, 'a');
+  const args = ['--port', String(port), '--native-port', String(port + 1), '--native-driver', '/usr/bin/WebKitWebDriver'];
+  const driver = spawn('tauri-driver', args, {
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', log, log],
+    detached: true,
   });
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
@@ -22,8 +31,19 @@ export async function startDriver(port, env) {
     }
     await sleep(200);
   }
-  driver.kill();
+  stopDriver(driver);
   throw new Error('tauri-driver did not start within 30 s');
+}
+
+export async function stopDriver(driver) {
+  for (const signal of ['SIGTERM', 'SIGKILL']) {
+    try {
+      process.kill(-driver.pid, signal);
+    } catch {
+      return; // the group is gone
+    }
+    await sleep(500);
+  }
 }
 
 export class Session {
@@ -43,12 +63,14 @@ export class Session {
     return call(this.base, method, `/session/${this.id}${path}`, body);
   }
 
-  async find(testid, timeoutMs = 10_000) {
+  /** The element with this data-testid; `extra` narrows it, e.g. '[data-staff-id="2"]'. */
+  async find(testid, timeoutMs = 10_000, extra = '') {
+    const selector = `[data-testid="${testid}"]${extra}`;
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const found = await this.cmd('POST', '/elements', { using: 'css selector', value: `[data-testid="${testid}"]` });
+      const found = await this.cmd('POST', '/elements', { using: 'css selector', value: selector });
       if (found.length > 0) return Object.values(found[0])[0];
-      if (Date.now() > deadline) throw new Error(`no element [data-testid="${testid}"] within ${timeoutMs} ms`);
+      if (Date.now() > deadline) throw new Error(`no element ${selector} within ${timeoutMs} ms`);
       await sleep(100);
     }
   }
@@ -77,8 +99,8 @@ export class Session {
     }
   }
 
-  async click(testid) {
-    await this.cmd('POST', `/element/${await this.find(testid)}/click`, {});
+  async click(testid, extra = '') {
+    await this.cmd('POST', `/element/${await this.find(testid, 10_000, extra)}/click`, {});
   }
 
   async typeInto(testid, text) {
@@ -102,12 +124,13 @@ export class Session {
   }
 
   async close() {
-    await this.cmd('DELETE', '', undefined).catch(() => {});
+    await this.cmd('DELETE', '', undefined).catch(() => {}); // the group kill follows anyway
   }
 }
 
 async function call(base, method, path, body) {
   const r = await fetch(base + path, {
+    signal: AbortSignal.timeout(60_000), // no WebDriver call may hang the suite
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),

@@ -5,7 +5,7 @@ vi.mock('@tauri-apps/api/core', () => ({ invoke: vi.fn() }));
 
 import { invoke } from '@tauri-apps/api/core';
 import App from './App.svelte';
-import type { PricedCart, PricedLine, Receipt, StoreStatus } from './lib/bindings';
+import type { Approval, AuditEntry, PricedCart, PricedLine, Receipt, StaffMember, StoreStatus } from './lib/bindings';
 import { locale } from './lib/locale.svelte';
 
 const invokeMock = vi.mocked(invoke);
@@ -78,7 +78,26 @@ const demoStatus: StoreStatus = {
     { code: MILK, name: 'Mjölk 1,5 %', price: '14.90', sold_by: 'each' },
     { code: '2000123000000', name: 'Bananer', price: '24.90', sold_by: 'weight' },
   ],
+  // The mocked backend fills these in from its own state (see store_status below).
+  staff: [],
+  needs_first_manager: false,
+  demo_staff: [
+    { name: 'Anna Andersson', role: 'manager', pin: '1111' },
+    { name: 'Kalle Karlsson', role: 'cashier', pin: '2222' },
+  ],
+  session: null,
 };
+
+const ANNA: StaffMember = { id: 1, name: 'Anna Andersson', role: 'manager', active: true };
+const KALLE: StaffMember = { id: 2, name: 'Kalle Karlsson', role: 'cashier', active: true };
+const KIM: StaffMember = { id: 3, name: 'Kim Kiosk', role: 'kiosk', active: true };
+const OLLE: StaffMember = { id: 4, name: 'Olle Gammal', role: 'cashier', active: false };
+
+const PINS: Record<number, string> = { 1: '1111', 2: '2222', 3: '3333', 4: '4444' };
+
+const apiError = (code: string, message: string, message_sv: string) => ({ code, message, message_sv });
+const NOT_LOGGED_IN = apiError('not_logged_in', 'Nobody is logged in.', 'Ingen är inloggad.');
+const WRONG_PIN = apiError('wrong_pin', 'Wrong PIN.', 'Fel PIN-kod.');
 
 const receipt: Receipt = {
   company_name: 'Demobutiken AB',
@@ -97,6 +116,7 @@ const receipt: Receipt = {
   vat_total: '8.57',
   payments: [{ label: 'Kontant', amount: '80.00', tendered: '100.00', change: '20.00' }],
   control_unit: null,
+  cashier: 'Kalle Karlsson',
 };
 
 // ------------------------------------------------------------- the backend
@@ -110,6 +130,11 @@ type Backend = {
   /** Scans running at the same time, and the most ever seen. */
   running: number;
   maxRunning: number;
+  staff: StaffMember[];
+  /** Who is logged in (a staff id), or null. */
+  sessionId: number | null;
+  idleSeconds: number;
+  audit: AuditEntry[];
 };
 
 let backend: Backend;
@@ -125,13 +150,67 @@ function installBackend(): void {
     payError: null,
     running: 0,
     maxRunning: 0,
+    staff: [ANNA, KALLE, KIM, OLLE],
+    // By default a cashier is logged in, so the till shows.
+    sessionId: KALLE.id,
+    idleSeconds: 300,
+    audit: [],
   };
   invokeMock.mockReset();
   invokeMock.mockImplementation(async (command: string, args?: unknown) => {
     const a = (args ?? {}) as Record<string, unknown>;
+    const session = () => {
+      const staff = backend.staff.find((s) => s.id === backend.sessionId);
+      return staff ? { staff, idle_logout_seconds: backend.idleSeconds } : null;
+    };
+    const open = ['store_status', 'login', 'logout', 'create_first_manager'];
+    if (!open.includes(command) && !session()) throw NOT_LOGGED_IN;
     switch (command) {
       case 'store_status':
-        return backend.status;
+        return {
+          ...backend.status,
+          staff: backend.staff.filter((s) => s.active),
+          needs_first_manager: backend.status.identity !== null && backend.staff.length === 0,
+          session: session(),
+        };
+      case 'login': {
+        const staff = backend.staff.find((s) => s.id === a.staffId);
+        if (!staff || PINS[staff.id] !== a.pin) throw WRONG_PIN;
+        backend.sessionId = staff.id;
+        return session();
+      }
+      case 'logout':
+        backend.sessionId = null;
+        return null;
+      case 'create_first_manager': {
+        const staff: StaffMember = { id: 10, name: String(a.name), role: 'manager', active: true };
+        backend.staff = [staff];
+        PINS[10] = String(a.pin);
+        backend.sessionId = 10;
+        return session();
+      }
+      case 'void_line': {
+        const approval = a.approval as Approval | null;
+        if (session()!.staff.role !== 'manager') {
+          if (!approval) throw apiError('needs_approval', 'A manager must approve.', 'En chef måste godkänna.');
+          if (PINS[approval.manager_id] !== approval.pin) throw WRONG_PIN;
+        }
+        backend.lines = backend.lines.filter((_, i) => i !== a.index);
+        return backend.lines.length ? cartOf(backend.lines) : emptyCart;
+      }
+      case 'list_staff':
+        return backend.staff;
+      case 'create_staff': {
+        const staff: StaffMember = { id: 20 + backend.staff.length, name: String(a.name), role: a.role as StaffMember['role'], active: true };
+        backend.staff = [...backend.staff, staff];
+        return staff;
+      }
+      case 'disable_staff': {
+        backend.staff = backend.staff.map((s) => (s.id === a.staffId ? { ...s, active: false } : s));
+        return backend.staff.find((s) => s.id === a.staffId);
+      }
+      case 'audit_list':
+        return backend.audit;
       case 'current_cart':
         return backend.lines.length ? cartOf(backend.lines) : emptyCart;
       case 'scan': {
@@ -168,7 +247,11 @@ async function render(): Promise<void> {
   document.body.appendChild(container);
   app = mount(App, { target: container });
   flushSync();
-  await waitFor(() => expect(query('scan-input') ?? query('not-setup')).toBeTruthy());
+  await waitFor(() =>
+    expect(
+      query('scan-input') ?? query('not-setup') ?? query('lock-screen') ?? query('first-manager') ?? query('kiosk-notice'),
+    ).toBeTruthy(),
+  );
 }
 
 function query(testId: string): HTMLElement | null {
@@ -306,6 +389,8 @@ describe('till screen', () => {
     }
     expect(text('control-unit')).toBe('Ingen kontrollenhet ansluten');
     expect(text('receipt-date')).toBe('2025-03-01 14:05:09');
+    expect(squash(get('receipt').textContent)).toContain('Kassör Kalle Karlsson');
+    expect(text('receipt-cashier')).toBe('Kalle Karlsson');
 
     // Enter starts a new sale and refreshes the cart from the backend.
     const cartCallsBefore = calls('current_cart').length;
@@ -458,7 +543,7 @@ describe('till screen', () => {
   });
 
   it('explains how to set up a store when there is none', async () => {
-    backend.status = { identity: null, demo: false, demo_items: [] };
+    backend.status = { identity: null, demo: false, demo_items: [], staff: [], needs_first_manager: false, demo_staff: [], session: null };
     await render();
     const notice = text('not-setup');
     expect(notice).toContain('Ingen butik är upplagd.');
@@ -470,5 +555,369 @@ describe('till screen', () => {
     get('lang-en').click();
     flushSync();
     expect(text('not-setup')).toBe('No store is set up. Start with --demo or run storekeep init.');
+  });
+});
+
+// ------------------------------------------------- staff, sessions, audit
+
+/** The text of each cell of a table row. */
+function cells(row: HTMLElement): string[] {
+  return [...row.querySelectorAll('td')].map((cell) => squash(cell.textContent));
+}
+
+/** Picks a name on the lock screen and logs in with the PIN and Enter. */
+async function logIn(staffId: number, pin: string): Promise<void> {
+  await waitFor(() => expect(query('lock-screen')).not.toBeNull());
+  const button = all('login-staff').find((b) => b.dataset.staffId === String(staffId));
+  if (!button) throw new Error(`no login button for staff ${staffId}`);
+  button.click();
+  flushSync();
+  const input = get('pin-input') as HTMLInputElement;
+  await waitFor(() => expect(document.activeElement).toBe(input));
+  typeInto(input, pin);
+  press('Enter', input);
+}
+
+describe('lock screen and sessions', () => {
+  it('logs in by keyboard: arrows through names, PIN, Enter', async () => {
+    backend.sessionId = null;
+    await render();
+    expect(query('scan-input')).toBeNull();
+    expect(query('session-name')).toBeNull();
+
+    // Active staff only, as big buttons; the first has focus.
+    const buttons = all('login-staff');
+    expect(buttons.map((b) => b.dataset.staffId)).toEqual(['1', '2', '3']);
+    expect(buttons[0]!.textContent).toContain('Anna Andersson');
+    expect(buttons[0]!.textContent).toContain('Chef');
+    await waitFor(() => expect(document.activeElement).toBe(buttons[0]));
+    press('ArrowDown', buttons[0]!);
+    expect(document.activeElement).toBe(buttons[1]);
+    press('ArrowUp', buttons[1]!);
+    press('ArrowUp', buttons[0]!); // wraps to the last
+    expect(document.activeElement).toBe(buttons[2]);
+
+    // Demo PINs are listed, clearly marked.
+    expect(text('demo-pins')).toContain('Demo-PIN-koder');
+    expect(all('demo-pin').map(cells)).toEqual([
+      ['Anna Andersson', 'Chef', '1111'],
+      ['Kalle Karlsson', 'Kassör', '2222'],
+    ]);
+
+    // Choose Kalle; Escape goes back to the names, focus on Kalle.
+    buttons[1]!.click();
+    flushSync();
+    const pin = get('pin-input') as HTMLInputElement;
+    expect(pin.type).toBe('password');
+    expect(pin.getAttribute('inputmode')).toBe('numeric');
+    expect(pin.getAttribute('autocomplete')).toBe('off');
+    expect(container.querySelector('label[for="pin-input"]')?.textContent).toContain('Kalle Karlsson');
+    press('Escape', pin);
+    flushSync();
+    expect(query('pin-input')).toBeNull();
+    await waitFor(() => expect(document.activeElement?.getAttribute('data-staff-id')).toBe('2'));
+
+    // A wrong PIN is shown in the alert and cleared.
+    await logIn(2, '9999');
+    await waitFor(() => expect(query('error')).not.toBeNull());
+    expect(get('lock-screen').querySelector('[role="alert"]')?.textContent).toContain('Fel PIN-kod.');
+    expect((get('pin-input') as HTMLInputElement).value).toBe('');
+
+    typeInto(get('pin-input') as HTMLInputElement, '2222');
+    press('Enter', get('pin-input'));
+    await waitFor(() => expect(query('scan-input')).not.toBeNull());
+    expect(calls('login')).toEqual([
+      { staffId: 2, pin: '9999' },
+      { staffId: 2, pin: '2222' },
+    ]);
+    expect(text('session-name')).toBe('Kalle Karlsson');
+    expect(text('session-role')).toBe('Kassör');
+    expect(query('lock-screen')).toBeNull();
+    // A cashier sees no manager navigation.
+    expect(query('nav-staff')).toBeNull();
+    expect(query('nav-audit')).toBeNull();
+  });
+
+  it('locks on not_logged_in from a scan, and the sale comes back after login', async () => {
+    await render();
+    wedgeScan(MILK);
+    await waitFor(() => expect(all('cart-line')).toHaveLength(1));
+
+    backend.sessionId = null; // the backend's session timed out
+    wedgeScan(BREAD);
+    await waitFor(() => expect(query('lock-screen')).not.toBeNull());
+    expect(query('scan-input')).toBeNull();
+    expect(backend.lines).toHaveLength(1);
+
+    const cartCalls = calls('current_cart').length;
+    await logIn(KALLE.id, '2222');
+    await waitFor(() => expect(all('cart-line')).toHaveLength(1));
+    expect(all('cart-line')[0]!.textContent).toContain('Mjölk 1,5 %');
+    expect(calls('current_cart').length).toBe(cartCalls + 1);
+  });
+
+  it('switches cashier with F9 without touching the sale', async () => {
+    await render();
+    wedgeScan(MILK);
+    await waitFor(() => expect(all('cart-line')).toHaveLength(1));
+    expect(get('switch-cashier').textContent).toContain('Byt kassör');
+
+    const event = press('F9');
+    expect(event.defaultPrevented).toBe(true);
+    await waitFor(() => expect(query('lock-screen')).not.toBeNull());
+    await waitFor(() => expect(calls('logout')).toHaveLength(1));
+    expect(calls('void_line')).toEqual([]);
+    expect(backend.lines).toHaveLength(1);
+
+    await logIn(ANNA.id, '1111');
+    await waitFor(() => expect(all('cart-line')).toHaveLength(1));
+    expect(text('session-name')).toBe('Anna Andersson');
+
+    // The button does the same.
+    get('switch-cashier').click();
+    await waitFor(() => expect(query('lock-screen')).not.toBeNull());
+    await waitFor(() => expect(calls('logout')).toHaveLength(2));
+  });
+
+  it('logs out after the idle time without key or pointer activity', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      backend.idleSeconds = 60;
+      await render();
+      expect(query('scan-input')).not.toBeNull();
+
+      vi.advanceTimersByTime(50_000);
+      press('Shift'); // activity restarts the count
+      vi.advanceTimersByTime(50_000);
+      window.dispatchEvent(new Event('pointerdown'));
+      vi.advanceTimersByTime(59_000);
+      flushSync();
+      expect(calls('logout')).toEqual([]);
+      expect(query('lock-screen')).toBeNull();
+
+      vi.advanceTimersByTime(1_000);
+      await waitFor(() => expect(query('lock-screen')).not.toBeNull());
+      await waitFor(() => expect(calls('logout')).toHaveLength(1));
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('asks for a manager when a cashier voids a line, then retries with the approval', async () => {
+    await render();
+    wedgeScan(MILK);
+    wedgeScan(BREAD);
+    await waitFor(() => expect(all('cart-line')).toHaveLength(2));
+
+    const voids = all('void-line');
+    expect(voids[0]!.getAttribute('aria-label')).toBe('Makulera Mjölk 1,5 %');
+    voids[0]!.click();
+    await waitFor(() => expect(query('approval-dialog')).not.toBeNull());
+    expect(get('approval-dialog').getAttribute('role')).toBe('dialog');
+    expect(calls('void_line')).toEqual([{ index: 0, approval: null }]);
+    const manager = get('approval-manager') as HTMLSelectElement;
+    expect([...manager.options].map((o) => o.textContent)).toEqual(['Anna Andersson']);
+    const pin = get('approval-pin') as HTMLInputElement;
+    await waitFor(() => expect(document.activeElement).toBe(pin));
+
+    // Wrong PIN: the error is shown inside the dialog.
+    typeInto(pin, '1234');
+    press('Enter', pin);
+    await waitFor(() => expect(get('approval-dialog').querySelector('[role="alert"]')).not.toBeNull());
+    expect(get('approval-dialog').textContent).toContain('Fel PIN-kod.');
+    expect(all('cart-line')).toHaveLength(2);
+
+    typeInto(pin, '1111');
+    get('approval-submit').click();
+    await waitFor(() => expect(query('approval-dialog')).toBeNull());
+    expect(calls('void_line')).toEqual([
+      { index: 0, approval: null },
+      { index: 0, approval: { manager_id: 1, pin: '1234' } },
+      { index: 0, approval: { manager_id: 1, pin: '1111' } },
+    ]);
+    expect(all('cart-line')).toHaveLength(1);
+    expect(all('cart-line')[0]!.textContent).toContain('Rågbröd');
+  });
+
+  it('closes the approval dialog with Escape; Delete voids the last line', async () => {
+    await render();
+    wedgeScan(MILK);
+    wedgeScan(BREAD);
+    await waitFor(() => expect(all('cart-line')).toHaveLength(2));
+    expect(squash(container.querySelector('footer')?.textContent)).toContain('Delete makulera sista raden');
+
+    press('Delete');
+    await waitFor(() => expect(query('approval-dialog')).not.toBeNull());
+    expect(calls('void_line')).toEqual([{ index: 1, approval: null }]);
+    press('Escape', get('approval-pin'));
+    flushSync();
+    expect(query('approval-dialog')).toBeNull();
+    expect(all('cart-line')).toHaveLength(2);
+
+    // A manager's own void needs no approval.
+    backend.sessionId = ANNA.id;
+    press('Delete');
+    await waitFor(() => expect(all('cart-line')).toHaveLength(1));
+    expect(query('approval-dialog')).toBeNull();
+    expect(calls('void_line')).toEqual([
+      { index: 1, approval: null },
+      { index: 1, approval: null },
+    ]);
+  });
+
+  it('creates the first manager on the first run, checking the PINs', async () => {
+    backend.staff = [];
+    backend.sessionId = null;
+    await render();
+    expect(text('first-manager')).toContain('Skapa butikens första chef');
+
+    typeInto(get('first-manager-name') as HTMLInputElement, 'Berit Butik');
+    typeInto(get('first-manager-pin') as HTMLInputElement, '1234');
+    typeInto(get('first-manager-pin2') as HTMLInputElement, '1243');
+    get('first-manager-submit').click();
+    flushSync();
+    expect(text('error-message')).toBe('PIN-koderna är inte lika.');
+
+    typeInto(get('first-manager-pin') as HTMLInputElement, '12');
+    typeInto(get('first-manager-pin2') as HTMLInputElement, '12');
+    get('first-manager-submit').click();
+    flushSync();
+    expect(text('error-message')).toBe('PIN-koden ska vara 4–8 siffror.');
+    expect(calls('create_first_manager')).toEqual([]);
+
+    typeInto(get('first-manager-pin') as HTMLInputElement, '123456');
+    typeInto(get('first-manager-pin2') as HTMLInputElement, '123456');
+    get('first-manager-submit').click();
+    await waitFor(() => expect(query('scan-input')).not.toBeNull());
+    expect(calls('create_first_manager')).toEqual([{ name: 'Berit Butik', pin: '123456' }]);
+    expect(text('session-name')).toBe('Berit Butik');
+    expect(text('session-role')).toBe('Chef');
+    expect(query('nav-staff')).not.toBeNull();
+  });
+
+  it('shows a kiosk only a view-only notice', async () => {
+    backend.sessionId = KIM.id;
+    await render();
+    expect(text('kiosk-notice')).toContain('Kioskläge: endast visning');
+    expect(query('scan-input')).toBeNull();
+    expect(query('pay-cash')).toBeNull();
+    wedgeScan(MILK);
+    flushSync();
+    expect(calls('scan')).toEqual([]);
+  });
+});
+
+describe('manager views', () => {
+  const entries: AuditEntry[] = [
+    {
+      seq: 2,
+      at: '2025-07-01T10:15:00Z',
+      actor: { id: 2, name: 'Kalle Karlsson', role: 'cashier' },
+      action: 'sale.void_line',
+      subject: 'Mjölk 1,5 %',
+      old_value: '14.90',
+      new_value: null,
+      reason: null,
+      outcome: 'done',
+      approved_by: { id: 1, name: 'Anna Andersson', role: 'manager' },
+    },
+    {
+      seq: 1,
+      at: '2025-01-15T07:00:00Z',
+      actor: null,
+      action: 'login',
+      subject: 'Kalle Karlsson',
+      old_value: null,
+      new_value: null,
+      reason: 'wrong pin',
+      outcome: 'refused',
+      approved_by: null,
+    },
+  ];
+
+  function change(element: HTMLElement, value: string): void {
+    (element as HTMLInputElement | HTMLSelectElement).value = value;
+    element.dispatchEvent(new Event(element instanceof HTMLSelectElement ? 'change' : 'input', { bubbles: true }));
+    flushSync();
+  }
+
+  it('shows the audit log in Stockholm time and re-queries when a filter changes', async () => {
+    backend.sessionId = ANNA.id;
+    backend.audit = entries;
+    await render();
+    get('nav-audit').click();
+    await waitFor(() => expect(all('audit-row')).toHaveLength(2));
+    const any = { action_prefix: null, actor_id: null, outcome: null, limit: 200 };
+    expect(calls('audit_list')).toEqual([{ filter: any }]);
+
+    const rows = all('audit-row').map((row) => squash(row.textContent));
+    expect(rows[0]).toContain('2025-07-01 12:15:00'); // summer time
+    expect(rows[0]).toContain('Kalle Karlsson');
+    expect(rows[0]).toContain('sale.void_line');
+    expect(rows[0]).toContain('14.90 → –');
+    expect(rows[0]).toContain('Utförd');
+    expect(rows[0]).toContain('Anna Andersson');
+    expect(rows[1]).toContain('2025-01-15 08:00:00'); // winter time
+    expect(rows[1]).toContain('Nekad');
+    expect(rows[1]).toContain('wrong pin');
+
+    // The actor filter lists all staff.
+    await waitFor(() => expect((get('audit-filter-actor') as HTMLSelectElement).options).toHaveLength(5));
+
+    backend.audit = [];
+    change(get('audit-filter-outcome'), 'refused');
+    await waitFor(() => expect(query('audit-empty')).not.toBeNull());
+    expect(text('audit-empty')).toBe('Inga händelser.');
+    change(get('audit-filter-actor'), '2');
+    change(get('audit-filter-action'), ' sale. ');
+    await waitFor(() => expect(calls('audit_list')).toHaveLength(4));
+    expect(calls('audit_list').slice(1)).toEqual([
+      { filter: { ...any, outcome: 'refused' } },
+      { filter: { ...any, outcome: 'refused', actor_id: 2 } },
+      { filter: { action_prefix: 'sale.', actor_id: 2, outcome: 'refused', limit: 200 } },
+    ]);
+
+    // Back to the till: the sale screen is there again.
+    get('nav-till').click();
+    await waitFor(() => expect(query('scan-input')).not.toBeNull());
+  });
+
+  it('lists, adds and disables staff', async () => {
+    backend.sessionId = ANNA.id;
+    await render();
+    get('nav-staff').click();
+    await waitFor(() => expect(all('staff-row')).toHaveLength(4));
+    expect(cells(all('staff-row')[3]!).slice(0, 3)).toEqual(['Olle Gammal', 'Kassör', 'Avstängd']);
+    expect(all('staff-disable')).toHaveLength(3);
+
+    // PIN checked in the UI first.
+    typeInto(get('staff-add-name') as HTMLInputElement, 'Sara Säljare');
+    change(get('staff-add-role'), 'kiosk');
+    typeInto(get('staff-add-pin') as HTMLInputElement, '12a4');
+    get('staff-add-submit').click();
+    flushSync();
+    expect(text('error-message')).toBe('PIN-koden ska vara 4–8 siffror.');
+    typeInto(get('staff-add-pin') as HTMLInputElement, '5555');
+    get('staff-add-submit').click();
+    await waitFor(() => expect(all('staff-row')).toHaveLength(5));
+    expect(calls('create_staff')).toEqual([{ name: 'Sara Säljare', role: 'kiosk', pin: '5555' }]);
+    expect(text('staff-notice')).toBe('Sara Säljare är tillagd.');
+
+    // Disabling asks for a reason.
+    const kalle = all('staff-row').find((row) => row.dataset.staffId === '2')!;
+    (kalle.querySelector('[data-testid="staff-disable"]') as HTMLElement).click();
+    flushSync();
+    const reason = get('disable-reason') as HTMLInputElement;
+    await waitFor(() => expect(document.activeElement).toBe(reason));
+    get('disable-confirm').click();
+    flushSync();
+    expect(text('error-message')).toBe('Skriv en anledning.');
+    expect(calls('disable_staff')).toEqual([]);
+    typeInto(reason, 'Slutat');
+    get('disable-confirm').click();
+    await waitFor(() => expect(calls('disable_staff')).toEqual([{ staffId: 2, reason: 'Slutat' }]));
+    await waitFor(() =>
+      expect(cells(all('staff-row').find((row) => row.dataset.staffId === '2')!)[2]).toBe('Avstängd'),
+    );
   });
 });

@@ -14,19 +14,13 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use storekeep_backend::{OpenOptions, Storekeep, SystemClock, Till, demo};
 
 fn bench(c: &mut Criterion) {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     let dir = tempfile::tempdir().expect("tempdir");
     let sk = rt.block_on(async {
-        let sk = Storekeep::open(
-            &dir.path().join("bench.sqlite3"),
-            OpenOptions::default(),
-            Arc::new(SystemClock),
-        )
-        .await
-        .expect("open");
+        let sk =
+            Storekeep::open(&dir.path().join("bench.sqlite3"), OpenOptions::default(), Arc::new(SystemClock))
+                .await
+                .expect("open");
         sk.init(&demo::identity(), true).await.expect("demo");
         sqlx::query("CREATE TABLE bench_baseline (n INTEGER)")
             .execute(&mut *sk.db().begin_write().await.expect("tx"))
@@ -41,16 +35,12 @@ fn bench(c: &mut Criterion) {
     c.bench_function("baseline/durable_empty_commit", |b| {
         b.to_async(&rt).iter(|| async {
             let mut tx = sk.db().begin_write().await.expect("tx");
-            sqlx::query("INSERT INTO bench_baseline (n) VALUES (1)")
-                .execute(&mut *tx)
-                .await
-                .expect("insert");
+            sqlx::query("INSERT INTO bench_baseline (n) VALUES (1)").execute(&mut *tx).await.expect("insert");
             tx.commit().await.expect("commit");
         })
     });
     c.bench_function("till/scan_to_line", |b| {
-        b.to_async(&rt)
-            .iter(|| async { scan_till.scan(&code).await.expect("scan") })
+        b.to_async(&rt).iter(|| async { scan_till.scan(&code).await.expect("scan") })
     });
     c.bench_function("till/complete_cash_sale", |b| {
         b.to_async(&rt).iter(|| async {

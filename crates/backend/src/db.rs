@@ -57,27 +57,17 @@ impl Db {
             .await
             .map_err(|e| with_path(e.into(), &display))?;
         if integrity != "ok" {
-            return Err(Error::Corrupt {
-                path: display,
-                detail: integrity,
-            });
+            return Err(Error::Corrupt { path: display, detail: integrity });
         }
         refuse_newer_schema(&writer).await?;
-        MIGRATOR
-            .run(&writer)
-            .await
-            .map_err(|e| with_path(e.into(), &display))?;
+        MIGRATOR.run(&writer).await.map_err(|e| with_path(e.into(), &display))?;
 
         let reader = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(base.read_only(true))
             .await
             .map_err(|e| with_path(e.into(), &display))?;
-        Ok(Db {
-            writer,
-            reader,
-            path: path.to_path_buf(),
-        })
+        Ok(Db { writer, reader, path: path.to_path_buf() })
     }
 
     /// Starts a write transaction holding the database's write lock from its first statement.
@@ -126,9 +116,8 @@ async fn refuse_newer_schema(writer: &SqlitePool) -> Result<()> {
     if has_table.is_none() {
         return Ok(());
     }
-    let found: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")
-        .fetch_one(writer)
-        .await?;
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations").fetch_one(writer).await?;
     let known = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
     match found {
         Some(found) if found > known => Err(Error::TooNew { found, known }),
@@ -138,10 +127,7 @@ async fn refuse_newer_schema(writer: &SqlitePool) -> Result<()> {
 
 fn with_path(e: Error, path: &str) -> Error {
     match e {
-        Error::Corrupt { detail, .. } => Error::Corrupt {
-            path: path.to_string(),
-            detail,
-        },
+        Error::Corrupt { detail, .. } => Error::Corrupt { path: path.to_string(), detail },
         other => other,
     }
 }

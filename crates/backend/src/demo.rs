@@ -10,6 +10,7 @@ use sqlx::{Row, Sqlite, Transaction};
 use storekeep_domain::Money;
 use storekeep_domain::barcode::with_check_digit;
 use storekeep_domain::cart::SoldBy;
+use storekeep_domain::staff::Role;
 use storekeep_domain::store::StoreIdentity;
 use storekeep_domain::vat::VatCategory;
 use ts_rs::TS;
@@ -19,13 +20,8 @@ use crate::catalog::{NewItem, insert_items_in};
 use crate::error::Result;
 
 pub fn identity() -> StoreIdentity {
-    StoreIdentity::new(
-        "Demobutiken Storekeep AB",
-        "559412-3456",
-        "Storgatan 1, 753 20 Uppsala",
-        "KASSA-01",
-    )
-    .expect("the demo identity is valid")
+    StoreIdentity::new("Demobutiken Storekeep AB", "559412-3456", "Storgatan 1, 753 20 Uppsala", "KASSA-01")
+        .expect("the demo identity is valid")
 }
 
 /// A code a person can type in the demo, with what it is.
@@ -156,11 +152,7 @@ fn mix(mut x: u64) -> u64 {
 fn shelf_price(low: i64, spread: i64, seed: u64) -> Money {
     let raw = low + (mix(seed) % spread.max(1) as u64) as i64;
     let kr = raw / 100;
-    let ore = if mix(seed ^ 0xABCD).is_multiple_of(3) {
-        50
-    } else {
-        90
-    };
+    let ore = if mix(seed ^ 0xABCD).is_multiple_of(3) { 50 } else { 90 };
     Money::from_ore(kr * 100 + ore)
 }
 
@@ -184,13 +176,7 @@ pub fn catalog() -> Vec<NewItem> {
                 };
                 let seed = (b as u64) << 32 | (g as u64) << 8 | s as u64;
                 let price = shelf_price(*low + s as i64 * 500, *spread, seed);
-                items.push(NewItem {
-                    code,
-                    name,
-                    price,
-                    sold_by: SoldBy::Each,
-                    vat_category: *vat,
-                });
+                items.push(NewItem { code, name, price, sold_by: SoldBy::Each, vat_category: *vat });
             }
         }
     }
@@ -221,6 +207,37 @@ fn weighed_lookup_code(i: usize) -> String {
 
 fn labelled_lookup_code(i: usize) -> String {
     with_check_digit(&format!("20{:06}0000", 500 + i))
+}
+
+/// The demo store's staff and their PINs. Shown on the demo screen, and only in demo mode.
+pub const STAFF: [(&str, Role, &str); 3] = [
+    ("Anna Lind", Role::Manager, "1111"),
+    ("Erik Berg", Role::Cashier, "2222"),
+    ("Bakkontoret", Role::Kiosk, "3333"),
+];
+
+/// A demo person and PIN, for the demo screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DemoStaff {
+    pub name: String,
+    pub role: Role,
+    pub pin: String,
+}
+
+pub fn demo_staff() -> Vec<DemoStaff> {
+    STAFF
+        .iter()
+        .map(|(name, role, pin)| DemoStaff { name: name.to_string(), role: *role, pin: pin.to_string() })
+        .collect()
+}
+
+pub(crate) async fn seed_staff(sk: &Storekeep) -> Result<()> {
+    let (name, _, pin) = STAFF[0];
+    let manager = sk.staff().create_first_manager(name, pin).await?.actor();
+    for (name, role, pin) in &STAFF[1..] {
+        sk.staff().create(&manager, name, *role, pin).await?;
+    }
+    Ok(())
 }
 
 pub(crate) async fn seed_catalog_in(tx: &mut Transaction<'static, Sqlite>) -> Result<()> {
@@ -283,25 +300,17 @@ mod tests {
                 SoldBy::Each => {
                     assert!(matches!(scan, Scan::Article { .. }));
                     let prefix: u32 = item.code[..3].parse().unwrap();
-                    assert!(
-                        (730..=739).contains(&prefix),
-                        "{} has a Swedish prefix",
-                        item.code
-                    );
+                    assert!((730..=739).contains(&prefix), "{} has a Swedish prefix", item.code);
                 }
-                _ => assert!(
-                    matches!(scan, Scan::VariableMeasure { ref lookup, .. } if *lookup == item.code)
-                ),
+                _ => {
+                    assert!(matches!(scan, Scan::VariableMeasure { ref lookup, .. } if *lookup == item.code))
+                }
             }
             assert!(!item.price.is_negative() && !item.price.is_zero());
         }
         assert_eq!(catalog()[1234].code, items[1234].code);
         assert_eq!(catalog()[1234].price, items[1234].price);
-        for cat in [
-            VatCategory::Food,
-            VatCategory::Standard,
-            VatCategory::BooksPress,
-        ] {
+        for cat in [VatCategory::Food, VatCategory::Standard, VatCategory::BooksPress] {
             assert!(items.iter().any(|i| i.vat_category == cat));
         }
     }

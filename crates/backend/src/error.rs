@@ -8,6 +8,7 @@ use storekeep_domain::barcode::BarcodeError;
 use storekeep_domain::cart::CartError;
 use storekeep_domain::money::MoneyError;
 use storekeep_domain::sale::{BalanceError, TenderError};
+use storekeep_domain::staff::{Action, PinError, Role};
 use storekeep_domain::store::IdentityError;
 use storekeep_domain::vat::VatError;
 use ts_rs::TS;
@@ -40,9 +41,7 @@ pub enum Error {
     ReceiptNotFound(i64),
     #[error("The database is in use by another Storekeep program. Close it and try again")]
     Locked,
-    #[error(
-        "The database file {path} is damaged ({detail}). Nothing was written. Restore it from a backup"
-    )]
+    #[error("The database file {path} is damaged ({detail}). Nothing was written. Restore it from a backup")]
     Corrupt { path: String, detail: String },
     #[error(
         "The database was written by a newer Storekeep (schema version {found}; this program knows up to {known}). Install the newer version"
@@ -54,6 +53,34 @@ pub enum Error {
     Storage(String),
     #[error("The stored data is inconsistent: {0}")]
     Inconsistent(String),
+    #[error(transparent)]
+    Pin(#[from] PinError),
+    #[error("Wrong PIN. {left} more tries before the account is locked for a while")]
+    WrongPin { left: u32 },
+    #[error("{name} is locked after too many wrong PINs. Try again in {seconds} seconds, or ask a manager")]
+    LockedOut { name: String, seconds: i64 },
+    #[error("{0} is disabled and cannot log in. Ask a manager")]
+    StaffDisabled(String),
+    #[error("There is no staff member number {0}")]
+    StaffNotFound(i64),
+    #[error("A {role} may not {action}. Ask a manager", role = .role.as_str(), action = .action.as_str())]
+    NotAllowed { role: Role, action: Action },
+    #[error("This needs a manager's approval: a manager enters their PIN ({})", .0.as_str())]
+    NeedsApproval(Action),
+    #[error("{0} is not a manager and cannot approve this")]
+    ApproverNotManager(String),
+    #[error("A name is needed")]
+    StaffNameMissing,
+    #[error("A reason is needed")]
+    ReasonMissing,
+    #[error("The store already has a manager: log in as a manager to add staff")]
+    FirstManagerExists,
+    #[error("You cannot disable yourself: ask another manager")]
+    CannotDisableSelf,
+    #[error("Nobody is logged in on this till (or the session timed out): log in with your PIN")]
+    NotLoggedIn,
+    #[error("There is no line {0} on this sale")]
+    NoSuchLine(usize),
 }
 
 /// What the UI can switch on. Closed: adding one is a deliberate change on both sides.
@@ -75,6 +102,13 @@ pub enum ErrorCode {
     DatabaseTooNew,
     Storage,
     JournalBroken,
+    NotLoggedIn,
+    WrongPin,
+    LockedOut,
+    StaffDisabled,
+    NotAllowed,
+    NeedsApproval,
+    InvalidInput,
     Internal,
 }
 
@@ -106,16 +140,25 @@ impl Error {
             Error::TooNew { .. } => ErrorCode::DatabaseTooNew,
             Error::DiskFull | Error::Storage(_) => ErrorCode::Storage,
             Error::Inconsistent(_) => ErrorCode::JournalBroken,
+            Error::WrongPin { .. } | Error::ApproverNotManager(_) => ErrorCode::WrongPin,
+            Error::LockedOut { .. } => ErrorCode::LockedOut,
+            Error::NotLoggedIn => ErrorCode::NotLoggedIn,
+            Error::StaffDisabled(_) => ErrorCode::StaffDisabled,
+            Error::NotAllowed { .. } => ErrorCode::NotAllowed,
+            Error::NeedsApproval(_) => ErrorCode::NeedsApproval,
+            Error::Pin(_)
+            | Error::StaffNotFound(_)
+            | Error::StaffNameMissing
+            | Error::ReasonMissing
+            | Error::FirstManagerExists
+            | Error::CannotDisableSelf
+            | Error::NoSuchLine(_) => ErrorCode::InvalidInput,
             Error::Vat(_) | Error::Unbalanced(_) | Error::AlreadyInitialized => ErrorCode::Internal,
         }
     }
 
     pub fn to_api(&self) -> ApiError {
-        ApiError {
-            code: self.code(),
-            message: self.to_string(),
-            message_sv: crate::swedish::swedish(self),
-        }
+        ApiError { code: self.code(), message: self.to_string(), message_sv: crate::swedish::swedish(self) }
     }
 }
 
@@ -123,17 +166,11 @@ impl From<sqlx::Error> for Error {
     /// Sorts SQLite's result codes into the few cases a person can act on.
     fn from(e: sqlx::Error) -> Error {
         if let sqlx::Error::Database(db) = &e {
-            let primary = db
-                .code()
-                .and_then(|c| c.parse::<i32>().ok())
-                .map(|c| c & 0xff);
+            let primary = db.code().and_then(|c| c.parse::<i32>().ok()).map(|c| c & 0xff);
             match primary {
                 Some(5 | 6) => return Error::Locked, // SQLITE_BUSY, SQLITE_LOCKED
                 Some(11 | 26) => {
-                    return Error::Corrupt {
-                        path: "in use".into(),
-                        detail: db.message().to_string(),
-                    };
+                    return Error::Corrupt { path: "in use".into(), detail: db.message().to_string() };
                 }
                 Some(13) => return Error::DiskFull, // SQLITE_FULL
                 _ => {}

@@ -2,9 +2,7 @@
 //! verifying a register's whole chain and the sales projection against it.
 
 use sqlx::{Row, Sqlite, Transaction};
-use storekeep_domain::journal::{
-    ChainVerifier, EntryKind, GENESIS, Hash, JournalEntry, entry_hash,
-};
+use storekeep_domain::journal::{ChainVerifier, EntryKind, GENESIS, Hash, JournalEntry, entry_hash};
 use storekeep_domain::sale::Sale;
 
 use crate::Storekeep;
@@ -40,12 +38,10 @@ pub async fn append_in(
     recorded_at: &str,
     payload: &str,
 ) -> Result<i64> {
-    let last = sqlx::query(
-        "SELECT seq, hash FROM journal WHERE register_id = ? ORDER BY seq DESC LIMIT 1",
-    )
-    .bind(register_id)
-    .fetch_optional(&mut **tx)
-    .await?;
+    let last = sqlx::query("SELECT seq, hash FROM journal WHERE register_id = ? ORDER BY seq DESC LIMIT 1")
+        .bind(register_id)
+        .fetch_optional(&mut **tx)
+        .await?;
     let (seq, prev): (i64, Hash) = match last {
         None => (1, GENESIS),
         Some(row) => (row.get::<i64, _>(0) + 1, to_hash(row.get(1))?),
@@ -67,9 +63,7 @@ pub async fn append_in(
 }
 
 fn to_hash(bytes: Vec<u8>) -> Result<Hash> {
-    bytes
-        .try_into()
-        .map_err(|_| Error::Inconsistent("a journal hash is not 32 bytes".into()))
+    bytes.try_into().map_err(|_| Error::Inconsistent("a journal hash is not 32 bytes".into()))
 }
 
 impl<'a> Journal<'a> {
@@ -107,17 +101,9 @@ impl<'a> Journal<'a> {
                     prev_hash: to_hash(row.get(4))?,
                     hash: to_hash(row.get(5))?,
                 };
-                let problem = |what: String| Problem {
-                    register_id: register_id.clone(),
-                    seq: e.seq,
-                    what,
-                };
+                let problem = |what: String| Problem { register_id: register_id.clone(), seq: e.seq, what };
                 if let Err(b) = verifier.check(&e) {
-                    let at = Problem {
-                        register_id: register_id.clone(),
-                        seq: b.seq(),
-                        what: b.to_string(),
-                    };
+                    let at = Problem { register_id: register_id.clone(), seq: b.seq(), what: b.to_string() };
                     return self.found(entries, at).await;
                 }
                 entries += 1;
@@ -158,41 +144,23 @@ impl<'a> Journal<'a> {
         }
         let sales = self.sale_count().await?;
         let journaled_sales: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM journal WHERE kind = 'sale'")
-                .fetch_one(pool)
-                .await?;
+            sqlx::query_scalar("SELECT COUNT(*) FROM journal WHERE kind = 'sale'").fetch_one(pool).await?;
         if sales != journaled_sales {
-            let what = format!(
-                "there are {sales} sales but {journaled_sales} sale entries in the journal"
-            );
+            let what = format!("there are {sales} sales but {journaled_sales} sale entries in the journal");
             return Ok(Verification {
                 entries,
                 sales,
-                problem: Some(Problem {
-                    register_id: String::new(),
-                    seq: 0,
-                    what,
-                }),
+                problem: Some(Problem { register_id: String::new(), seq: 0, what }),
             });
         }
-        Ok(Verification {
-            entries,
-            sales,
-            problem: None,
-        })
+        Ok(Verification { entries, sales, problem: None })
     }
 
     async fn found(&self, entries: i64, problem: Problem) -> Result<Verification> {
-        Ok(Verification {
-            entries,
-            sales: self.sale_count().await?,
-            problem: Some(problem),
-        })
+        Ok(Verification { entries, sales: self.sale_count().await?, problem: Some(problem) })
     }
 
     async fn sale_count(&self) -> Result<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM sale")
-            .fetch_one(self.sk.db().reader())
-            .await?)
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM sale").fetch_one(self.sk.db().reader()).await?)
     }
 }

@@ -4,6 +4,7 @@
 //! holding the database, the clock and the store's time zone. Sub-services are reached from it
 //! (`sk.catalog()`, `sk.sales()`, `sk.journal()`); the sale in progress lives in a [`Till`].
 
+pub mod audit;
 pub mod catalog;
 pub mod clock;
 pub mod db;
@@ -12,6 +13,7 @@ pub mod error;
 pub mod journal;
 pub mod paths;
 pub mod sales;
+pub mod staff;
 pub mod swedish;
 pub mod till;
 
@@ -38,6 +40,7 @@ pub struct Storekeep {
     db: Db,
     clock: Arc<dyn Clock>,
     tz: TimeZone,
+    pepper: Arc<staff::Pepper>,
 }
 
 /// What the app shows before anything else: who the store is, and whether this is the demo.
@@ -47,6 +50,14 @@ pub struct StoreStatus {
     pub demo: bool,
     /// A few codes to type in the demo (empty outside demo mode).
     pub demo_items: Vec<demo::DemoItem>,
+    /// Active staff, for the lock screen.
+    pub staff: Vec<staff::StaffMember>,
+    /// Nobody exists yet: the first run asks for the first manager.
+    pub needs_first_manager: bool,
+    /// The demo staff and their PINs; empty outside demo mode.
+    pub demo_staff: Vec<demo::DemoStaff>,
+    /// Who is logged in on this till ([`Till::status`] fills it in).
+    pub session: Option<till::SessionInfo>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -56,22 +67,31 @@ pub struct OpenOptions {
 
 impl Default for OpenOptions {
     fn default() -> Self {
-        OpenOptions {
-            busy_timeout: db::DEFAULT_BUSY_TIMEOUT,
-        }
+        OpenOptions { busy_timeout: db::DEFAULT_BUSY_TIMEOUT }
     }
 }
 
 impl Storekeep {
     /// Opens the store database at `path`, checking and migrating it.
-    pub async fn open(
-        path: &Path,
-        options: OpenOptions,
-        clock: Arc<dyn Clock>,
-    ) -> Result<Storekeep> {
+    pub async fn open(path: &Path, options: OpenOptions, clock: Arc<dyn Clock>) -> Result<Storekeep> {
         let db = Db::open(path, options.busy_timeout).await?;
         let tz = TimeZone::get(STORE_TIME_ZONE).map_err(|e| Error::Storage(e.to_string()))?;
-        Ok(Storekeep { db, clock, tz })
+        // The PIN pepper lives beside the database, never in it (created on first open).
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let pepper = Arc::new(staff::Pepper::load_or_create(dir)?);
+        Ok(Storekeep { db, clock, tz, pepper })
+    }
+
+    pub(crate) fn pepper(&self) -> &staff::Pepper {
+        &self.pepper
+    }
+
+    pub fn staff(&self) -> staff::Staff<'_> {
+        staff::Staff::new(self)
+    }
+
+    pub fn audit(&self) -> audit::Audit<'_> {
+        audit::Audit::new(self)
     }
 
     pub fn db(&self) -> &Db {
@@ -116,18 +136,13 @@ impl Storekeep {
     }
 
     pub async fn require_identity(&self) -> Result<StoreIdentity> {
-        self.identity()
-            .await?
-            .map(|(i, _)| i)
-            .ok_or(Error::NotInitialized)
+        self.identity().await?.map(|(i, _)| i).ok_or(Error::NotInitialized)
     }
 
     /// Sets the store up once. The identity is on every receipt, so it is never replaced.
     pub async fn init(&self, identity: &StoreIdentity, demo: bool) -> Result<()> {
         let mut tx = self.db.begin_write().await?;
-        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM store")
-            .fetch_optional(&mut *tx)
-            .await?;
+        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM store").fetch_optional(&mut *tx).await?;
         if exists.is_some() {
             return Err(Error::AlreadyInitialized);
         }
@@ -147,6 +162,9 @@ impl Storekeep {
             demo::seed_catalog_in(&mut tx).await?;
         }
         tx.commit().await?;
+        if demo {
+            demo::seed_staff(self).await?;
+        }
         Ok(())
     }
 
@@ -155,15 +173,11 @@ impl Storekeep {
             Some((i, d)) => (Some(i), d),
             None => (None, false),
         };
-        let demo_items = if demo {
-            demo::demo_items(self).await?
-        } else {
-            Vec::new()
-        };
-        Ok(StoreStatus {
-            identity,
-            demo,
-            demo_items,
-        })
+        let demo_items = if demo { demo::demo_items(self).await? } else { Vec::new() };
+        let all = self.staff().list().await?;
+        let needs_first_manager = identity.is_some() && all.is_empty();
+        let demo_staff = if demo { demo::demo_staff() } else { Vec::new() };
+        let staff = all.into_iter().filter(|m| m.active).collect();
+        Ok(StoreStatus { identity, demo, demo_items, staff, needs_first_manager, demo_staff, session: None })
     }
 }

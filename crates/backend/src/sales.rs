@@ -9,7 +9,8 @@ use sqlx::Row;
 use storekeep_domain::cart::PricedCart;
 use storekeep_domain::journal::EntryKind;
 use storekeep_domain::receipt::Receipt;
-use storekeep_domain::sale::{Sale, Tender};
+use storekeep_domain::sale::{Sale, Tender, VoidedLine};
+use storekeep_domain::staff::StaffRef;
 
 use crate::Storekeep;
 use crate::error::{Error, Result};
@@ -31,19 +32,19 @@ impl<'a> Sales<'a> {
         &self,
         cart: PricedCart,
         tenders: Vec<Tender>,
+        cashier: StaffRef,
         now: Timestamp,
     ) -> Result<(Sale, Receipt)> {
         let identity = self.sk.require_identity().await?;
         let register = identity.register_id.as_str();
 
         let mut tx = self.sk.db().begin_write().await?;
-        let receipt_no: i64 = sqlx::query_scalar(
-            "SELECT COALESCE(MAX(receipt_no), 0) + 1 FROM sale WHERE register_id = ?",
-        )
-        .bind(register)
-        .fetch_one(&mut *tx)
-        .await?;
-        let sale = Sale::complete(register, receipt_no, now, cart, tenders)?;
+        let receipt_no: i64 =
+            sqlx::query_scalar("SELECT COALESCE(MAX(receipt_no), 0) + 1 FROM sale WHERE register_id = ?")
+                .bind(register)
+                .fetch_one(&mut *tx)
+                .await?;
+        let sale = Sale::complete(register, receipt_no, now, cart, tenders, cashier)?;
         let payload = serde_json::to_string(&sale).map_err(|e| Error::Storage(e.to_string()))?;
         let recorded_at = now.to_string();
         let seq = append_in(&mut tx, register, EntryKind::Sale, &recorded_at, &payload).await?;
@@ -99,6 +100,16 @@ impl<'a> Sales<'a> {
         Ok((sale, receipt))
     }
 
+    /// Registers a line taken off a sale in progress.
+    pub async fn register_void(&self, voided: &VoidedLine) -> Result<i64> {
+        let payload = serde_json::to_string(voided).map_err(|e| Error::Storage(e.to_string()))?;
+        let mut tx = self.sk.db().begin_write().await?;
+        let seq = append_in(&mut tx, &voided.register_id, EntryKind::Void, &voided.at.to_string(), &payload)
+            .await?;
+        tx.commit().await?;
+        Ok(seq)
+    }
+
     /// The registered sale with receipt number `receipt_no`, read from its journal entry.
     pub async fn by_receipt_no(&self, receipt_no: i64) -> Result<Sale> {
         let identity = self.sk.require_identity().await?;
@@ -112,9 +123,7 @@ impl<'a> Sales<'a> {
         .await?
         .ok_or(Error::ReceiptNotFound(receipt_no))?;
         serde_json::from_str(row.get(0)).map_err(|e| {
-            Error::Inconsistent(format!(
-                "receipt {receipt_no} cannot be read from the journal: {e}"
-            ))
+            Error::Inconsistent(format!("receipt {receipt_no} cannot be read from the journal: {e}"))
         })
     }
 

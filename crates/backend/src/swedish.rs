@@ -5,6 +5,7 @@ use storekeep_domain::barcode::BarcodeError;
 use storekeep_domain::cart::CartError;
 use storekeep_domain::money::MoneyError;
 use storekeep_domain::sale::TenderError;
+use storekeep_domain::staff::{PinError, Role};
 use storekeep_domain::store::IdentityError;
 use storekeep_domain::vat::VatError;
 
@@ -65,10 +66,7 @@ pub fn swedish(e: &Error) -> String {
                 )
             }
             VatError::Overlap { category, date } => {
-                format!(
-                    "Två momssatser för {} gäller samtidigt den {date}",
-                    category.as_str()
-                )
+                format!("Två momssatser för {} gäller samtidigt den {date}", category.as_str())
             }
         },
         Error::Identity(i) => match i {
@@ -86,13 +84,9 @@ pub fn swedish(e: &Error) -> String {
         Error::NotInitialized => {
             "Ingen butik är uppsatt ännu: kör `storekeep init` eller starta med --demo".into()
         }
-        Error::AlreadyInitialized => {
-            "Butiken är redan uppsatt; dess uppgifter kan inte bytas ut".into()
-        }
+        Error::AlreadyInitialized => "Butiken är redan uppsatt; dess uppgifter kan inte bytas ut".into(),
         Error::ReceiptNotFound(n) => format!("Det finns inget kvitto nummer {n} i den här kassan"),
-        Error::Locked => {
-            "Databasen används av ett annat Storekeep-program. Stäng det och försök igen".into()
-        }
+        Error::Locked => "Databasen används av ett annat Storekeep-program. Stäng det och försök igen".into(),
         Error::Corrupt { path, detail } => {
             format!(
                 "Databasfilen {path} är skadad ({detail}). Inget skrevs. Återställ den från en säkerhetskopia"
@@ -101,13 +95,51 @@ pub fn swedish(e: &Error) -> String {
         Error::TooNew { found, known } => format!(
             "Databasen skrevs av en nyare Storekeep (schemaversion {found}; det här programmet känner till {known}). Installera den nyare versionen"
         ),
-        Error::DiskFull => {
-            "Disken är full, så inget sparades. Frigör utrymme och försök igen".into()
-        }
+        Error::DiskFull => "Disken är full, så inget sparades. Frigör utrymme och försök igen".into(),
         Error::Storage(detail) => {
             format!("Databasen kunde inte läsas eller skrivas ({detail}). Inget sparades")
         }
         Error::Inconsistent(detail) => format!("Lagrade uppgifter stämmer inte: {detail}"),
+        Error::Pin(PinError::Format) => "En PIN-kod är 4 till 8 siffror".into(),
+        Error::WrongPin { left } => {
+            format!("Fel PIN-kod. {left} försök till innan kontot låses en stund")
+        }
+        Error::LockedOut { name, seconds } => {
+            format!(
+                "{name} är låst efter för många felaktiga PIN-koder. Försök igen om {seconds} sekunder eller fråga en chef"
+            )
+        }
+        Error::StaffDisabled(name) => {
+            format!("{name} är avstängd och kan inte logga in. Fråga en chef")
+        }
+        Error::StaffNotFound(id) => format!("Det finns ingen personal med nummer {id}"),
+        Error::NotAllowed { role, action } => {
+            format!("Rollen {} får inte göra detta ({}). Fråga en chef", role_sv(*role), action.as_str())
+        }
+        Error::NeedsApproval(action) => {
+            format!("Detta kräver en chefs godkännande: en chef anger sin PIN-kod ({})", action.as_str())
+        }
+        Error::ApproverNotManager(name) => {
+            format!("{name} är inte chef och kan inte godkänna detta")
+        }
+        Error::StaffNameMissing => "Ett namn behövs".into(),
+        Error::ReasonMissing => "En anledning behövs".into(),
+        Error::FirstManagerExists => {
+            "Butiken har redan en chef: logga in som chef för att lägga till personal".into()
+        }
+        Error::CannotDisableSelf => "Du kan inte stänga av dig själv: be en annan chef".into(),
+        Error::NotLoggedIn => {
+            "Ingen är inloggad i kassan (eller så tog passet slut): logga in med din PIN-kod".into()
+        }
+        Error::NoSuchLine(n) => format!("Det finns ingen rad {n} i köpet"),
+    }
+}
+
+fn role_sv(role: Role) -> &'static str {
+    match role {
+        Role::Manager => "chef",
+        Role::Cashier => "kassör",
+        Role::Kiosk => "kiosk",
     }
 }
 
@@ -118,19 +150,11 @@ mod tests {
     #[test]
     fn every_message_has_swedish_words_of_its_own() {
         let samples = [
-            Error::Barcode(BarcodeError::BadCheckDigit {
-                code: "7300000000000".into(),
-                expected: 4,
-            }),
+            Error::Barcode(BarcodeError::BadCheckDigit { code: "7300000000000".into(), expected: 4 }),
             Error::UnknownProduct("7399999999996".into()),
-            Error::Tender(TenderError::InsufficientCash {
-                due: "39,00".into(),
-                tendered: "20,00".into(),
-            }),
+            Error::Tender(TenderError::InsufficientCash { due: "39,00".into(), tendered: "20,00".into() }),
             Error::Amount(MoneyError::NotAnAmount("tio".into())),
-            Error::Identity(IdentityError::Missing(
-                storekeep_domain::store::IdentityField::Address,
-            )),
+            Error::Identity(IdentityError::Missing(storekeep_domain::store::IdentityField::Address)),
             Error::Locked,
             Error::TooNew { found: 9, known: 1 },
         ];
@@ -139,9 +163,7 @@ mod tests {
             assert_ne!(sv, e.to_string());
             assert!(!sv.is_empty());
         }
-        assert!(
-            swedish(&samples[0]).contains("kontrollsiffra") && swedish(&samples[0]).contains("4")
-        );
+        assert!(swedish(&samples[0]).contains("kontrollsiffra") && swedish(&samples[0]).contains("4"));
         assert!(swedish(&samples[2]).contains("39,00"));
         assert_eq!(swedish(&samples[4]), "Adressen får inte vara tomt");
         assert_eq!(samples[5].to_api().message_sv, swedish(&samples[5]));

@@ -6,14 +6,14 @@
 mod common;
 
 use common::*;
-use storekeep_backend::{ErrorCode, Till};
+use storekeep_backend::ErrorCode;
 use storekeep_domain::Money;
 use storekeep_domain::barcode::with_check_digit;
 
 #[tokio::test]
 async fn two_items_for_cash_make_one_complete_registration() {
     let t = demo_store().await;
-    let till = Till::new(t.sk.clone());
+    let till = logged_in(&t.sk).await;
     let items = articles(2);
     till.scan(&items[0].0).await.unwrap();
     let cart = till.scan(&items[1].0).await.unwrap();
@@ -27,10 +27,7 @@ async fn two_items_for_cash_make_one_complete_registration() {
     assert_eq!(receipt.company_name, "Demobutiken Storekeep AB");
     assert_eq!(receipt.org_number, "559412-3456");
     assert_eq!(receipt.register_id, "KASSA-01");
-    assert_eq!(
-        receipt.date_time, "2026-11-27 10:15:00",
-        "local Stockholm time"
-    );
+    assert_eq!(receipt.date_time, "2026-11-27 10:15:00", "local Stockholm time");
     assert_eq!(receipt.lines.len(), 2);
     let paid = &receipt.payments[0];
     assert_eq!(paid.amount, cart.cash_total);
@@ -38,15 +35,7 @@ async fn two_items_for_cash_make_one_complete_registration() {
     assert_eq!(receipt.rounding, cart.cash_rounding);
     assert_eq!(receipt.vat_total, cart.vat.iter().map(|v| v.vat).sum());
     let text = receipt.render_text();
-    for field in [
-        "Org.nr 559412-3456",
-        "Storgatan 1",
-        "Kvitto nr",
-        "KASSA-01",
-        "TOTALT",
-        "Kontant",
-        "Moms",
-    ] {
+    for field in ["Org.nr 559412-3456", "Storgatan 1", "Kvitto nr", "KASSA-01", "TOTALT", "Kontant", "Moms"] {
         assert!(text.contains(field), "receipt text lacks {field}:\n{text}");
     }
 
@@ -54,10 +43,7 @@ async fn two_items_for_cash_make_one_complete_registration() {
     assert_eq!(count(&t.sk, "sale_line").await, 2);
     assert_eq!(count(&t.sk, "tender").await, 1);
     assert_eq!(count(&t.sk, "journal").await, 1);
-    assert!(
-        till.cart().await.unwrap().lines.is_empty(),
-        "the till is ready for the next customer"
-    );
+    assert!(till.cart().await.unwrap().lines.is_empty(), "the till is ready for the next customer");
     let v = t.sk.journal().verify().await.unwrap();
     assert_eq!((v.entries, v.sales, v.problem), (1, 1, None));
 }
@@ -65,7 +51,7 @@ async fn two_items_for_cash_make_one_complete_registration() {
 #[tokio::test]
 async fn receipt_numbers_form_an_unbroken_series_that_survives_reopening() {
     let t = demo_store().await;
-    let till = Till::new(t.sk.clone());
+    let till = logged_in(&t.sk).await;
     let (code, _) = &articles(1)[0];
     for expected in 1..=5 {
         till.scan(code).await.unwrap();
@@ -75,12 +61,8 @@ async fn receipt_numbers_form_an_unbroken_series_that_survives_reopening() {
     t.sk.db().close().await;
 
     let reopened = open_at(&t.path, t.clock.clone()).await.unwrap();
-    assert_eq!(
-        reopened.sales().receipt(3).await.unwrap(),
-        receipt3,
-        "a receipt reads back the same"
-    );
-    let till = Till::new(reopened.clone());
+    assert_eq!(reopened.sales().receipt(3).await.unwrap(), receipt3, "a receipt reads back the same");
+    let till = logged_in(&reopened).await;
     till.scan(code).await.unwrap();
     assert_eq!(till.pay_cash("1000").await.unwrap().receipt_no, 6);
     assert!(reopened.journal().verify().await.unwrap().problem.is_none());
@@ -93,7 +75,7 @@ async fn receipt_numbers_form_an_unbroken_series_that_survives_reopening() {
 #[tokio::test]
 async fn weighed_and_labelled_items_carry_their_label_value() {
     let t = demo_store().await;
-    let till = Till::new(t.sk.clone());
+    let till = logged_in(&t.sk).await;
     // Banana (24,90 kr/kg), 1,234 kg on the scale label → 30,73 kr.
     let cart = till.scan(&with_check_digit("230001011234")).await.unwrap();
     assert_eq!(cart.lines[0].line.line_total, Money::from_ore(3073));
@@ -111,7 +93,7 @@ async fn weighed_and_labelled_items_carry_their_label_value() {
 #[tokio::test]
 async fn the_date_of_sale_decides_the_food_vat_rate() {
     let t = demo_store().await;
-    let till = Till::new(t.sk.clone());
+    let till = logged_in(&t.sk).await;
     let food = common::articles(1).remove(0).0; // Gårdsmejeriet Mellanmjölk: food
     // 23:59 in Stockholm on 31 March is 21:59 UTC (CEST, +02:00).
     t.clock.set("2026-03-31T21:59:00Z".parse().unwrap());
@@ -123,26 +105,19 @@ async fn the_date_of_sale_decides_the_food_vat_rate() {
     let r2 = till.pay_cash("100").await.unwrap();
     assert_eq!(r1.vat[0].rate_percent.to_string(), "12");
     assert_eq!(r2.vat[0].rate_percent.to_string(), "6");
-    assert_eq!(
-        r1.total, r2.total,
-        "the shelf price includes VAT and does not change"
-    );
+    assert_eq!(r1.total, r2.total, "the shelf price includes VAT and does not change");
     assert!(r1.vat[0].vat > r2.vat[0].vat);
 }
 
 #[tokio::test]
 async fn refused_input_leaves_nothing_behind() {
     let t = demo_store().await;
-    let till = Till::new(t.sk.clone());
+    let till = logged_in(&t.sk).await;
     let (code, _) = &articles(1)[0];
 
     let mut bad = code.clone();
     let last = bad.pop().unwrap();
-    bad.push(if last == '9' {
-        '0'
-    } else {
-        char::from(last as u8 + 1)
-    });
+    bad.push(if last == '9' { '0' } else { char::from(last as u8 + 1) });
     let err = till.scan(&bad).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::BadCheckDigit);
     assert!(err.to_string().contains("wrong check digit"), "{err}");
@@ -152,27 +127,14 @@ async fn refused_input_leaves_nothing_behind() {
     assert_eq!(err.code(), ErrorCode::UnknownProduct);
     assert!(err.to_string().contains(&unknown));
 
-    assert_eq!(
-        till.scan("73ab").await.unwrap_err().code(),
-        ErrorCode::InvalidBarcode
-    );
-    assert_eq!(
-        till.pay_cash("100").await.unwrap_err().code(),
-        ErrorCode::EmptySale
-    );
+    assert_eq!(till.scan("73ab").await.unwrap_err().code(), ErrorCode::InvalidBarcode);
+    assert_eq!(till.pay_cash("100").await.unwrap_err().code(), ErrorCode::EmptySale);
 
     let cart = till.scan(code).await.unwrap();
     let err = till.pay_cash("1").await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::InsufficientCash);
-    assert_eq!(
-        till.pay_cash("tio").await.unwrap_err().code(),
-        ErrorCode::InvalidAmount
-    );
-    assert_eq!(
-        till.cart().await.unwrap(),
-        cart,
-        "a refused payment keeps the cart"
-    );
+    assert_eq!(till.pay_cash("tio").await.unwrap_err().code(), ErrorCode::InvalidAmount);
+    assert_eq!(till.cart().await.unwrap(), cart, "a refused payment keeps the cart");
 
     for table in ["sale", "sale_line", "tender", "journal"] {
         assert_eq!(count(&t.sk, table).await, 0, "{table} is untouched");
@@ -182,7 +144,7 @@ async fn refused_input_leaves_nothing_behind() {
 #[tokio::test]
 async fn a_scan_burst_is_neither_lost_nor_merged() {
     let t = demo_store().await;
-    let till = std::sync::Arc::new(Till::new(t.sk.clone()));
+    let till = std::sync::Arc::new(logged_in(&t.sk).await);
     let items = articles(20);
     let mut handles = Vec::new();
     for (code, _) in items.clone() {

@@ -7,7 +7,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
+use storekeep_backend::audit::{AuditFilter, Outcome};
 use storekeep_backend::{Error, OpenOptions, Storekeep, SystemClock, Till, demo, paths};
+use storekeep_domain::staff::Role;
 use storekeep_domain::store::StoreIdentity;
 
 #[derive(Debug, Parser)]
@@ -46,6 +48,8 @@ enum Command {
     },
     /// Register a sale: scan codes, pay cash, print the receipt.
     Sale {
+        #[command(flatten)]
+        login: Login,
         /// Barcodes as a scanner would send them.
         #[arg(required = true, value_name = "CODE")]
         codes: Vec<String>,
@@ -65,6 +69,80 @@ enum Command {
     Journal {
         #[command(subcommand)]
         command: JournalCommand,
+    },
+    /// Staff: managers add and disable people; nobody is ever deleted.
+    Staff {
+        #[command(subcommand)]
+        command: StaffCommand,
+    },
+    /// The audit log of control actions.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+/// Who is acting, by staff number and PIN.
+#[derive(Debug, clap::Args)]
+struct Login {
+    /// Staff number of the person acting (see `storekeep staff list`).
+    #[arg(long = "staff", value_name = "ID")]
+    staff_id: i64,
+    /// Their PIN.
+    #[arg(long, value_name = "PIN")]
+    pin: String,
+}
+
+#[derive(Debug, Subcommand)]
+enum StaffCommand {
+    /// List everybody, disabled people included.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add a person. Without --staff/--pin this creates the store's first manager.
+    Add {
+        #[arg(long)]
+        name: String,
+        /// manager, cashier or kiosk.
+        #[arg(long, value_parser = ["manager", "cashier", "kiosk"])]
+        role: String,
+        /// Their PIN, 4 to 8 digits.
+        #[arg(long = "new-pin", value_name = "PIN")]
+        new_pin: String,
+        /// The manager adding them.
+        #[arg(long = "staff", value_name = "ID", requires = "pin")]
+        staff_id: Option<i64>,
+        #[arg(long, value_name = "PIN", requires = "staff_id")]
+        pin: Option<String>,
+    },
+    /// Disable a person, with a reason.
+    Disable {
+        /// Staff number of the person to disable.
+        target: i64,
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        login: Login,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Recompute the audit log's hash chain; non-zero exit naming the first bad entry.
+    Verify,
+    /// The newest entries first.
+    List {
+        /// Only actions starting with this, e.g. `login.` or `staff.`.
+        #[arg(long)]
+        action: Option<String>,
+        /// Only entries by this staff number.
+        #[arg(long)]
+        actor: Option<i64>,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -93,10 +171,7 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("storekeep: cannot start: {e}");
@@ -114,38 +189,24 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<ExitCode, Error> {
     let dir = paths::data_dir(cli.data_dir.as_deref());
-    let db_path = paths::database_path(&dir)
-        .map_err(|e| Error::Storage(format!("{}: {e}", dir.display())))?;
+    let db_path =
+        paths::database_path(&dir).map_err(|e| Error::Storage(format!("{}: {e}", dir.display())))?;
     let sk = Storekeep::open(&db_path, OpenOptions::default(), Arc::new(SystemClock)).await?;
     match cli.command {
         Command::Init { demo: true, .. } => {
             sk.init(&demo::identity(), true).await?;
-            println!(
-                "Demo store set up in {} with {} items.",
-                dir.display(),
-                sk.catalog().count().await?
-            );
+            println!("Demo store set up in {} with {} items.", dir.display(), sk.catalog().count().await?);
         }
-        Command::Init {
-            company,
-            org_number,
-            address,
-            register,
-            ..
-        } => {
+        Command::Init { company, org_number, address, register, .. } => {
             let s = |v: Option<String>| v.unwrap_or_default();
-            let identity =
-                StoreIdentity::new(&s(company), &s(org_number), &s(address), &s(register))?;
+            let identity = StoreIdentity::new(&s(company), &s(org_number), &s(address), &s(register))?;
             sk.init(&identity, false).await?;
-            println!(
-                "Store {} set up in {}.",
-                identity.company_name,
-                dir.display()
-            );
+            println!("Store {} set up in {}.", identity.company_name, dir.display());
         }
-        Command::Sale { codes, cash, json } => {
+        Command::Sale { login, codes, cash, json } => {
             sk.require_identity().await?;
             let till = Till::new(sk.clone());
+            till.login(login.staff_id, &login.pin).await?;
             for code in &codes {
                 till.scan(code).await?;
             }
@@ -156,9 +217,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
                 print!("{}", receipt.render_text());
             }
         }
-        Command::Receipt {
-            command: ReceiptCommand::Show { number, json },
-        } => {
+        Command::Receipt { command: ReceiptCommand::Show { number, json } } => {
             let receipt = sk.sales().receipt(number).await?;
             if json {
                 println!("{}", to_json(&receipt)?);
@@ -166,9 +225,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
                 print!("{}", receipt.render_text());
             }
         }
-        Command::Journal {
-            command: JournalCommand::Verify { json },
-        } => {
+        Command::Journal { command: JournalCommand::Verify { json } } => {
             let v = sk.journal().verify().await?;
             if json {
                 println!("{}", to_json(&v)?);
@@ -176,10 +233,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             return Ok(match v.problem {
                 None => {
                     if !json {
-                        println!(
-                            "Journal verified: {} entries, {} sales, chain intact.",
-                            v.entries, v.sales
-                        );
+                        println!("Journal verified: {} entries, {} sales, chain intact.", v.entries, v.sales);
                     }
                     ExitCode::SUCCESS
                 }
@@ -192,8 +246,84 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
                 }
             });
         }
+        Command::Staff { command } => staff(&sk, command).await?,
+        Command::Audit { command: AuditCommand::Verify } => {
+            let v = sk.audit().verify().await?;
+            return Ok(match v.problem {
+                None => {
+                    println!("Audit log verified: {} entries, chain intact.", v.entries);
+                    ExitCode::SUCCESS
+                }
+                Some((seq, what)) => {
+                    eprintln!("storekeep: the audit log does NOT verify. First bad entry: {seq}: {what}");
+                    ExitCode::FAILURE
+                }
+            });
+        }
+        Command::Audit { command: AuditCommand::List { action, actor, limit, json } } => {
+            let filter =
+                AuditFilter { action_prefix: action, actor_id: actor, outcome: None, limit: Some(limit) };
+            let entries = sk.audit().list(&filter).await?;
+            if json {
+                println!("{}", to_json(&entries)?);
+            }
+            for e in entries.iter().filter(|_| !json) {
+                let r = &e.record;
+                let who = r
+                    .actor
+                    .as_ref()
+                    .map_or("system".to_string(), |a| format!("{} ({})", a.name, a.role.as_str()));
+                let change = match (&r.old_value, &r.new_value) {
+                    (None, None) => String::new(),
+                    (old, new) => {
+                        format!(" {} -> {}", old.as_deref().unwrap_or("-"), new.as_deref().unwrap_or("-"))
+                    }
+                };
+                let approved =
+                    r.approved_by.as_ref().map_or(String::new(), |a| format!(" approved by {}", a.name));
+                let reason = r.reason.as_ref().map_or(String::new(), |x| format!(" because: {x}"));
+                let outcome = if r.outcome == Outcome::Refused { " REFUSED" } else { "" };
+                println!(
+                    "{:>5} {} {who} {}{outcome} {}{change}{approved}{reason}",
+                    e.seq, r.at, r.action, r.subject
+                );
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+async fn staff(sk: &Storekeep, command: StaffCommand) -> Result<(), Error> {
+    match command {
+        StaffCommand::List { json } => {
+            let all = sk.staff().list().await?;
+            if json {
+                println!("{}", to_json(&all)?);
+            }
+            for m in all.iter().filter(|_| !json) {
+                let state = if m.active { "" } else { " (disabled)" };
+                println!("{:>4}  {:<8} {}{state}", m.id, m.role.as_str(), m.name);
+            }
+        }
+        StaffCommand::Add { name, role, new_pin, staff_id, pin } => {
+            let role = Role::parse(&role).unwrap_or(Role::Cashier);
+            let member = match (staff_id, pin) {
+                (Some(id), Some(pin)) => {
+                    let manager = sk.staff().authenticate(id, &pin).await?;
+                    sk.staff().create(&manager.actor(), &name, role, &new_pin).await?
+                }
+                _ if role == Role::Manager => sk.staff().create_first_manager(&name, &new_pin).await?,
+                _ => return Err(Error::FirstManagerExists),
+            };
+            println!("Added {} ({}) as staff number {}.", member.name, member.role.as_str(), member.id);
+        }
+        StaffCommand::Disable { target, reason, login } => {
+            let manager = sk.staff().authenticate(login.staff_id, &login.pin).await?;
+            let member = sk.staff().disable(&manager.actor(), target, &reason).await?;
+            println!("{} is disabled.", member.name);
+        }
+    }
+    Ok(())
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Error> {

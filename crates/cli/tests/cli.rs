@@ -27,35 +27,25 @@ fn init_sell_show_and_verify() {
     let dir = tempfile::tempdir().unwrap();
     let out = storekeep(dir.path(), &["init", "--demo"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(
-        text(&out.stdout).contains("2178 items"),
-        "{}",
-        text(&out.stdout)
-    );
+    assert!(text(&out.stdout).contains("2178 items"), "{}", text(&out.stdout));
 
     let items = demo::catalog();
     let (a, b) = (&items[0], &items[1]);
     let out = storekeep(
         dir.path(),
-        &["sale", &a.code, &b.code, "--cash", "200", "--json"],
+        &["sale", "--staff", "2", "--pin", "2222", &a.code, &b.code, "--cash", "200", "--json"],
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let receipt: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(receipt["receipt_no"], 1);
-    assert_eq!(
-        receipt["total"],
-        (a.price + b.price).to_string(),
-        "money is a string"
-    );
+    assert_eq!(receipt["total"], (a.price + b.price).to_string(), "money is a string");
     assert_eq!(receipt["lines"].as_array().unwrap().len(), 2);
+    assert_eq!(receipt["cashier"], "Erik Berg");
 
     let out = storekeep(dir.path(), &["receipt", "show", "1"]);
     assert!(out.status.success());
     let printed = text(&out.stdout);
-    assert!(
-        printed.contains("Demobutiken Storekeep AB") && printed.contains(&a.name),
-        "{printed}"
-    );
+    assert!(printed.contains("Demobutiken Storekeep AB") && printed.contains(&a.name), "{printed}");
 
     let out = storekeep(dir.path(), &["journal", "verify"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -66,60 +56,34 @@ fn init_sell_show_and_verify() {
 fn refusals_exit_non_zero_with_a_plain_message_and_write_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let unknown = with_check_digit("739999999999");
-    let out = storekeep(dir.path(), &["sale", &unknown, "--cash", "10"]);
+    let out = storekeep(dir.path(), &["sale", "--staff", "2", "--pin", "2222", &unknown, "--cash", "10"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out.stderr).contains("No store is set up"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(text(&out.stderr).contains("No store is set up"), "{}", text(&out.stderr));
 
     storekeep(dir.path(), &["init", "--demo"]);
     let code = &demo::catalog()[0].code;
-    let out = storekeep(dir.path(), &["sale", code, "--cash", "1"]);
+    let out = storekeep(dir.path(), &["sale", "--staff", "2", "--pin", "2222", code, "--cash", "1"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out.stderr).contains("less than"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(text(&out.stderr).contains("less than"), "{}", text(&out.stderr));
 
-    let out = storekeep(dir.path(), &["sale", &unknown, "--cash", "100"]);
+    let out = storekeep(dir.path(), &["sale", "--staff", "2", "--pin", "2222", &unknown, "--cash", "100"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out.stderr).contains(&format!("No item has the code {unknown}")),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(text(&out.stderr).contains(&format!("No item has the code {unknown}")), "{}", text(&out.stderr));
 
     // 730000000000 has check digit 4, so …0 is a misread.
     let out = storekeep(
         dir.path(),
-        &["sale", code, "7300000000000", "--cash", "100"],
+        &["sale", "--staff", "2", "--pin", "2222", code, "7300000000000", "--cash", "100"],
     );
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out.stderr).contains("wrong check digit"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(text(&out.stderr).contains("wrong check digit"), "{}", text(&out.stderr));
 
     let out = storekeep(dir.path(), &["receipt", "show", "1"]);
     assert_eq!(out.status.code(), Some(1), "nothing was registered");
 
     let out = storekeep(
         dir.path(),
-        &[
-            "init",
-            "--company",
-            "X AB",
-            "--org-number",
-            "123",
-            "--address",
-            "A",
-            "--register",
-            "K",
-        ],
+        &["init", "--company", "X AB", "--org-number", "123", "--address", "A", "--register", "K"],
     );
     assert_eq!(out.status.code(), Some(1));
 
@@ -134,7 +98,7 @@ fn a_broken_chain_fails_verification_and_names_the_entry() {
     let code = demo::catalog()[0].code.clone();
     for _ in 0..3 {
         assert!(
-            storekeep(dir.path(), &["sale", &code, "--cash", "100"])
+            storekeep(dir.path(), &["sale", "--staff", "2", "--pin", "2222", &code, "--cash", "100"])
                 .status
                 .success()
         );
@@ -145,10 +109,7 @@ fn a_broken_chain_fails_verification_and_names_the_entry() {
         use sqlx::Connection;
         let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(&db);
         let mut c = sqlx::SqliteConnection::connect_with(&opts).await.unwrap();
-        sqlx::query("DROP TRIGGER journal_no_update")
-            .execute(&mut c)
-            .await
-            .unwrap();
+        sqlx::query("DROP TRIGGER journal_no_update").execute(&mut c).await.unwrap();
         sqlx::query("UPDATE journal SET recorded_at = '2020-01-01T00:00:00Z' WHERE seq = 2")
             .execute(&mut c)
             .await
@@ -157,9 +118,94 @@ fn a_broken_chain_fails_verification_and_names_the_entry() {
     });
     let out = storekeep(dir.path(), &["journal", "verify"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out.stderr).contains("sequence 2"),
-        "{}",
-        text(&out.stderr)
+    assert!(text(&out.stderr).contains("sequence 2"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn staff_and_audit_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = storekeep(
+        dir.path(),
+        &[
+            "init",
+            "--company",
+            "Hörnet AB",
+            "--org-number",
+            "559412-3456",
+            "--address",
+            "Torget 2, Uppsala",
+            "--register",
+            "K1",
+        ],
     );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // The first manager needs no login; after that only a manager adds people.
+    let out =
+        storekeep(dir.path(), &["staff", "add", "--name", "Lena", "--role", "manager", "--new-pin", "4321"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out =
+        storekeep(dir.path(), &["staff", "add", "--name", "Omar", "--role", "cashier", "--new-pin", "5555"]);
+    assert_eq!(out.status.code(), Some(1), "a second person needs a manager");
+    let out = storekeep(
+        dir.path(),
+        &[
+            "staff",
+            "add",
+            "--name",
+            "Omar",
+            "--role",
+            "cashier",
+            "--new-pin",
+            "5555",
+            "--staff",
+            "1",
+            "--pin",
+            "4321",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = storekeep(
+        dir.path(),
+        &[
+            "staff",
+            "add",
+            "--name",
+            "Pia",
+            "--role",
+            "cashier",
+            "--new-pin",
+            "6666",
+            "--staff",
+            "2",
+            "--pin",
+            "5555",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("may not manage_staff"), "{}", text(&out.stderr));
+    let out = storekeep(
+        dir.path(),
+        &["staff", "disable", "2", "--reason", "Slutat", "--staff", "1", "--pin", "9999"],
+    );
+    assert!(text(&out.stderr).contains("Wrong PIN"), "{}", text(&out.stderr));
+    let out = storekeep(
+        dir.path(),
+        &["staff", "disable", "2", "--reason", "Slutat", "--staff", "1", "--pin", "4321"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let listed = text(&storekeep(dir.path(), &["staff", "list"]).stdout);
+    assert!(listed.contains("Omar (disabled)") && listed.contains("Lena"), "{listed}");
+
+    let out = storekeep(dir.path(), &["audit", "list", "--json"]);
+    let entries: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let actions: Vec<&str> =
+        entries.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(
+        actions,
+        ["staff.disable", "login.failed", "manage_staff", "staff.create", "staff.create_first_manager"]
+    );
+    assert_eq!(entries[0]["reason"], "Slutat");
+    let out = storekeep(dir.path(), &["audit", "verify"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("5 entries, chain intact"));
 }

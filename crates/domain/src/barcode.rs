@@ -38,11 +38,7 @@ pub enum Scan {
     Article { gtin: String },
     /// A Swedish variable-measure code; `lookup` is the code with the value digits zeroed and
     /// its check digit recomputed, which is how such items are stored in the catalog.
-    VariableMeasure {
-        scanned: String,
-        lookup: String,
-        value: Embedded,
-    },
+    VariableMeasure { scanned: String, lookup: String, value: Embedded },
 }
 
 impl Scan {
@@ -58,12 +54,8 @@ impl Scan {
 /// GS1 check digit over the data digits (everything but the check digit): weights 3,1,3,…
 /// from the rightmost data digit.
 pub fn check_digit(data: &[u8]) -> u8 {
-    let sum: u32 = data
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(i, &d)| u32::from(d) * if i % 2 == 0 { 3 } else { 1 })
-        .sum();
+    let sum: u32 =
+        data.iter().rev().enumerate().map(|(i, &d)| u32::from(d) * if i % 2 == 0 { 3 } else { 1 }).sum();
     ((10 - sum % 10) % 10) as u8
 }
 
@@ -89,19 +81,13 @@ pub fn parse(input: &str) -> Result<Scan, BarcodeError> {
         // UPC-A is an EAN-13 with a leading zero; the check digit is the same.
         12 => format!("0{code}"),
         len => {
-            return Err(BarcodeError::WrongLength {
-                code: code.to_string(),
-                len,
-            });
+            return Err(BarcodeError::WrongLength { code: code.to_string(), len });
         }
     };
     let (data, check) = digits.split_at(digits.len() - 1);
     let expected = check_digit(data);
     if check[0] != expected {
-        return Err(BarcodeError::BadCheckDigit {
-            code: code.to_string(),
-            expected,
-        });
+        return Err(BarcodeError::BadCheckDigit { code: code.to_string(), expected });
     }
     Ok(variable_measure(&gtin).unwrap_or(Scan::Article { gtin }))
 }
@@ -114,21 +100,17 @@ fn variable_measure(gtin: &str) -> Option<Scan> {
     let kind = gtin.as_bytes()[1] - b'0';
     let value: i64 = gtin[8..12].parse().ok()?;
     let value = match kind {
-        0 => Embedded::Price(Money::from_ore(value)), // 12,34 kr
-        1 => Embedded::Price(Money::from_ore(value * 10)), // 123,4 kr
-        2 => Embedded::Price(Money::from_ore(value * 100)), // 1234 kr
-        3 => Embedded::WeightKg(Decimal::new(value, 3)), // 1,234 kg
-        4 => Embedded::WeightKg(Decimal::new(value * 10, 3)), // 12,34 kg
+        0 => Embedded::Price(Money::from_ore(value)),          // 12,34 kr
+        1 => Embedded::Price(Money::from_ore(value * 10)),     // 123,4 kr
+        2 => Embedded::Price(Money::from_ore(value * 100)),    // 1234 kr
+        3 => Embedded::WeightKg(Decimal::new(value, 3)),       // 1,234 kg
+        4 => Embedded::WeightKg(Decimal::new(value * 10, 3)),  // 12,34 kg
         5 => Embedded::WeightKg(Decimal::new(value * 100, 3)), // 123,4 kg
         // 26–29 are not defined in Sweden: treat them as plain (store-internal) numbers.
         _ => return None,
     };
     let lookup = with_check_digit(&format!("{}0000", &gtin[..8]));
-    Some(Scan::VariableMeasure {
-        scanned: gtin.to_string(),
-        lookup,
-        value,
-    })
+    Some(Scan::VariableMeasure { scanned: gtin.to_string(), lookup, value })
 }
 
 #[cfg(test)]
@@ -147,42 +129,21 @@ mod tests {
 
     #[test]
     fn ean13_ean8_upca() {
-        assert_eq!(
-            parse("6291041500213").unwrap(),
-            Scan::Article {
-                gtin: "6291041500213".into()
-            }
-        );
+        assert_eq!(parse("6291041500213").unwrap(), Scan::Article { gtin: "6291041500213".into() });
         // EAN-8: 9638507 → check 4 (a published example).
-        assert_eq!(
-            parse("96385074").unwrap(),
-            Scan::Article {
-                gtin: "96385074".into()
-            }
-        );
+        assert_eq!(parse("96385074").unwrap(), Scan::Article { gtin: "96385074".into() });
         // UPC-A 036000291452 is EAN-13 0036000291452.
-        assert_eq!(
-            parse("036000291452").unwrap(),
-            Scan::Article {
-                gtin: "0036000291452".into()
-            }
-        );
+        assert_eq!(parse("036000291452").unwrap(), Scan::Article { gtin: "0036000291452".into() });
     }
 
     #[test]
     fn each_error_has_its_own_kind() {
         assert_eq!(parse("  "), Err(BarcodeError::Empty));
         assert!(matches!(parse("73-1234"), Err(BarcodeError::NotDigits(_))));
-        assert!(matches!(
-            parse("12345"),
-            Err(BarcodeError::WrongLength { len: 5, .. })
-        ));
+        assert!(matches!(parse("12345"), Err(BarcodeError::WrongLength { len: 5, .. })));
         assert_eq!(
             parse("6291041500214"),
-            Err(BarcodeError::BadCheckDigit {
-                code: "6291041500214".into(),
-                expected: 3
-            })
+            Err(BarcodeError::BadCheckDigit { code: "6291041500214".into(), expected: 3 })
         );
     }
 
@@ -198,10 +159,7 @@ mod tests {
                 }
                 b[pos] = d;
                 let s = String::from_utf8(b).unwrap();
-                assert!(
-                    matches!(parse(&s), Err(BarcodeError::BadCheckDigit { .. })),
-                    "{s}"
-                );
+                assert!(matches!(parse(&s), Err(BarcodeError::BadCheckDigit { .. })), "{s}");
             }
         }
     }

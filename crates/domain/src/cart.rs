@@ -36,9 +36,7 @@ impl SoldBy {
     }
 
     pub fn parse(s: &str) -> Option<SoldBy> {
-        [SoldBy::Each, SoldBy::Weight, SoldBy::LabelPrice]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        [SoldBy::Each, SoldBy::Weight, SoldBy::LabelPrice].into_iter().find(|k| k.as_str() == s)
     }
 }
 
@@ -59,9 +57,7 @@ pub enum CartError {
     NeedsWeight { name: String },
     #[error("{name} is sold at the price on its label: scan the label")]
     NeedsPriceLabel { name: String },
-    #[error(
-        "{name} is not sold by weight or label price, but {code} is a weight or price label code"
-    )]
+    #[error("{name} is not sold by weight or label price, but {code} is a weight or price label code")]
     NotSoldByMeasure { name: String, code: String },
     #[error("{name} is sold by the piece, so a weight label cannot be used")]
     WeightForPriceItem { name: String },
@@ -131,13 +127,10 @@ impl Cart {
         let line = match (scan, item.sold_by) {
             (Scan::Article { .. }, SoldBy::Each) => {
                 if let Some(existing) = self.lines.iter_mut().find(|l| {
-                    l.product_id == item.id
-                        && l.sold_by == SoldBy::Each
-                        && l.unit_price == item.price
+                    l.product_id == item.id && l.sold_by == SoldBy::Each && l.unit_price == item.price
                 }) {
                     existing.quantity += Decimal::ONE;
-                    existing.line_total =
-                        Money::round_ore(existing.quantity * item.price.as_decimal());
+                    existing.line_total = Money::round_ore(existing.quantity * item.price.as_decimal());
                     return Ok(());
                 }
                 self.line(item, scan_code(scan), Decimal::ONE, item.price, item.price)
@@ -149,36 +142,18 @@ impl Cart {
                 return Err(CartError::NeedsPriceLabel { name: name() });
             }
             (
-                Scan::VariableMeasure {
-                    value: Embedded::Price(p),
-                    ..
-                },
+                Scan::VariableMeasure { value: Embedded::Price(p), .. },
                 SoldBy::Weight | SoldBy::LabelPrice,
             ) => self.line(item, scan_code(scan), Decimal::ONE, *p, *p),
-            (
-                Scan::VariableMeasure {
-                    value: Embedded::WeightKg(kg),
-                    ..
-                },
-                SoldBy::Weight,
-            ) => {
+            (Scan::VariableMeasure { value: Embedded::WeightKg(kg), .. }, SoldBy::Weight) => {
                 let total = Money::round_ore(*kg * item.price.as_decimal());
                 self.line(item, scan_code(scan), *kg, item.price, total)
             }
-            (
-                Scan::VariableMeasure {
-                    value: Embedded::WeightKg(_),
-                    ..
-                },
-                SoldBy::LabelPrice,
-            ) => {
+            (Scan::VariableMeasure { value: Embedded::WeightKg(_), .. }, SoldBy::LabelPrice) => {
                 return Err(CartError::WeightForPriceItem { name: name() });
             }
             (Scan::VariableMeasure { scanned, .. }, SoldBy::Each) => {
-                return Err(CartError::NotSoldByMeasure {
-                    name: name(),
-                    code: scanned.clone(),
-                });
+                return Err(CartError::NotSoldByMeasure { name: name(), code: scanned.clone() });
             }
         };
         self.lines.push(line);
@@ -205,28 +180,22 @@ impl Cart {
         }
     }
 
+    /// Removes line `index` (0-based); a missing line changes nothing.
+    pub fn remove_line(&mut self, index: usize) -> Option<CartLine> {
+        (index < self.lines.len()).then(|| self.lines.remove(index))
+    }
+
     /// The cart with VAT rates for `date`, totals, VAT per rate and the cash rounding.
     pub fn priced(&self, vat: &VatTable, date: Date) -> Result<PricedCart, VatError> {
         let lines = self
             .lines
             .iter()
-            .map(|l| {
-                Ok(PricedLine {
-                    line: l.clone(),
-                    vat_percent: vat.rate_on(l.vat_category, date)?,
-                })
-            })
+            .map(|l| Ok(PricedLine { line: l.clone(), vat_percent: vat.rate_on(l.vat_category, date)? }))
             .collect::<Result<Vec<_>, VatError>>()?;
         let total: Money = lines.iter().map(|l| l.line.line_total).sum();
         let vat = split_by_rate(lines.iter().map(|l| (l.vat_percent, l.line.line_total)));
         let (cash_total, cash_rounding) = cash_rounding(total);
-        Ok(PricedCart {
-            lines,
-            total,
-            vat,
-            cash_total,
-            cash_rounding,
-        })
+        Ok(PricedCart { lines, total, vat, cash_total, cash_rounding })
     }
 }
 
@@ -311,38 +280,20 @@ mod tests {
         let labelled = item(3, SoldBy::LabelPrice, 100, VatCategory::Food);
         let plain = parse("7310865004703").unwrap();
         let weight = parse(&with_check_digit("230001201234")).unwrap();
-        assert!(matches!(
-            cart.add_scan(&weight, &each),
-            Err(CartError::NotSoldByMeasure { .. })
-        ));
-        assert!(matches!(
-            cart.add_scan(&plain, &weighed),
-            Err(CartError::NeedsWeight { .. })
-        ));
-        assert!(matches!(
-            cart.add_scan(&plain, &labelled),
-            Err(CartError::NeedsPriceLabel { .. })
-        ));
-        assert!(matches!(
-            cart.add_scan(&weight, &labelled),
-            Err(CartError::WeightForPriceItem { .. })
-        ));
+        assert!(matches!(cart.add_scan(&weight, &each), Err(CartError::NotSoldByMeasure { .. })));
+        assert!(matches!(cart.add_scan(&plain, &weighed), Err(CartError::NeedsWeight { .. })));
+        assert!(matches!(cart.add_scan(&plain, &labelled), Err(CartError::NeedsPriceLabel { .. })));
+        assert!(matches!(cart.add_scan(&weight, &labelled), Err(CartError::WeightForPriceItem { .. })));
         assert!(cart.is_empty(), "a refused scan adds nothing");
     }
 
     #[test]
     fn priced_cart_splits_vat_and_rounds_cash() {
         let mut cart = Cart::new();
-        cart.add_scan(
-            &parse("7310865004703").unwrap(),
-            &item(1, SoldBy::Each, 2490, VatCategory::Food),
-        )
-        .unwrap();
-        cart.add_scan(
-            &parse("6291041500213").unwrap(),
-            &item(2, SoldBy::Each, 1055, VatCategory::Standard),
-        )
-        .unwrap();
+        cart.add_scan(&parse("7310865004703").unwrap(), &item(1, SoldBy::Each, 2490, VatCategory::Food))
+            .unwrap();
+        cart.add_scan(&parse("6291041500213").unwrap(), &item(2, SoldBy::Each, 1055, VatCategory::Standard))
+            .unwrap();
         let before = cart.priced(&table(), date(2026, 3, 31)).unwrap();
         let after = cart.priced(&table(), date(2026, 4, 1)).unwrap();
         assert_eq!(before.total, Money::from_ore(3545));

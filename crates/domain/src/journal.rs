@@ -18,12 +18,15 @@ const DOMAIN_TAG: &[u8] = b"storekeep-journal-v1";
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EntryKind {
     Sale,
+    /// A line taken off a sale in progress.
+    Void,
 }
 
 impl EntryKind {
     pub fn as_str(self) -> &'static str {
         match self {
             EntryKind::Sale => "sale",
+            EntryKind::Void => "void",
         }
     }
 }
@@ -49,10 +52,16 @@ pub fn entry_hash(
     recorded_at: &str,
     payload: &str,
 ) -> Hash {
+    chained_hash(DOMAIN_TAG, prev, &[register_id, &seq.to_string(), kind, recorded_at, payload])
+}
+
+/// `SHA-256(prev ‖ tag ‖ (len ‖ field)*)`: the chain link shared by the journal and the audit
+/// log, each with its own tag so an entry of one can never pass for the other.
+pub fn chained_hash(tag: &[u8], prev: &Hash, fields: &[&str]) -> Hash {
     let mut h = Sha256::new();
     h.update(prev);
-    h.update(DOMAIN_TAG);
-    for field in [register_id, &seq.to_string(), kind, recorded_at, payload] {
+    h.update(tag);
+    for field in fields {
         h.update((field.len() as u64).to_be_bytes());
         h.update(field.as_bytes());
     }
@@ -63,11 +72,7 @@ pub fn entry_hash(
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ChainBreak {
     #[error("entry {found} follows entry {prev}: expected sequence {expected}")]
-    Sequence {
-        prev: i64,
-        expected: i64,
-        found: i64,
-    },
+    Sequence { prev: i64, expected: i64, found: i64 },
     #[error("entry {seq} does not point at the hash of the entry before it")]
     Link { seq: i64 },
     #[error("entry {seq} has been changed: its content does not match its hash")]
@@ -93,10 +98,7 @@ pub struct ChainVerifier {
 
 impl Default for ChainVerifier {
     fn default() -> Self {
-        ChainVerifier {
-            prev_hash: GENESIS,
-            prev_seq: 0,
-        }
+        ChainVerifier { prev_hash: GENESIS, prev_seq: 0 }
     }
 }
 
@@ -104,24 +106,12 @@ impl ChainVerifier {
     pub fn check(&mut self, e: &JournalEntry) -> Result<(), ChainBreak> {
         let expected = self.prev_seq + 1;
         if e.seq != expected {
-            return Err(ChainBreak::Sequence {
-                prev: self.prev_seq,
-                expected,
-                found: e.seq,
-            });
+            return Err(ChainBreak::Sequence { prev: self.prev_seq, expected, found: e.seq });
         }
         if e.prev_hash != self.prev_hash {
             return Err(ChainBreak::Link { seq: e.seq });
         }
-        if entry_hash(
-            &e.prev_hash,
-            &e.register_id,
-            e.seq,
-            &e.kind,
-            &e.recorded_at,
-            &e.payload,
-        ) != e.hash
-        {
+        if entry_hash(&e.prev_hash, &e.register_id, e.seq, &e.kind, &e.recorded_at, &e.payload) != e.hash {
             return Err(ChainBreak::Content { seq: e.seq });
         }
         self.prev_hash = e.hash;

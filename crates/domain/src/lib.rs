@@ -11,6 +11,7 @@ pub mod money;
 pub mod receipt;
 pub mod rounding;
 pub mod sale;
+pub mod staff;
 pub mod store;
 pub mod vat;
 

@@ -50,8 +50,7 @@ impl Money {
     pub fn parse(text: &str) -> Result<Money, MoneyError> {
         let t = text.trim().replace(',', ".");
         let valid_chars = !t.is_empty()
-            && t.chars()
-                .all(|c| c.is_ascii_digit() || c == '.' || c == '-')
+            && t.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-')
             && t.chars().filter(|&c| c == '.').count() <= 1
             && !t.starts_with('.')
             && !t.ends_with('.')
@@ -166,15 +165,9 @@ mod tests {
         assert_eq!(Money::parse(" 0.05 ").unwrap(), Money::from_ore(5));
         assert_eq!(Money::parse("-3.10").unwrap(), Money::from_ore(-310));
         for bad in ["", "abc", "1.2.3", "1e3", ".5", "5.", "1-2", "12 kr", "NaN"] {
-            assert!(
-                matches!(Money::parse(bad), Err(MoneyError::NotAnAmount(_))),
-                "{bad}"
-            );
+            assert!(matches!(Money::parse(bad), Err(MoneyError::NotAnAmount(_))), "{bad}");
         }
-        assert!(matches!(
-            Money::parse("1.005"),
-            Err(MoneyError::TooPrecise(_))
-        ));
+        assert!(matches!(Money::parse("1.005"), Err(MoneyError::TooPrecise(_))));
         // Trailing zeros beyond öre are exact, not extra precision.
         assert_eq!(Money::parse("1.500").unwrap(), Money::from_ore(150));
     }
@@ -182,43 +175,22 @@ mod tests {
     #[test]
     fn always_two_decimals_on_the_wire() {
         assert_eq!(Money::from_kronor(5).to_string(), "5.00");
-        assert_eq!(
-            serde_json::to_string(&Money::from_ore(1250)).unwrap(),
-            "\"12.50\""
-        );
-        assert!(
-            serde_json::from_str::<Money>("12.5").is_err(),
-            "numbers are refused"
-        );
-        assert_eq!(
-            serde_json::from_str::<Money>("\"12.5\"").unwrap(),
-            Money::from_ore(1250)
-        );
+        assert_eq!(serde_json::to_string(&Money::from_ore(1250)).unwrap(), "\"12.50\"");
+        assert!(serde_json::from_str::<Money>("12.5").is_err(), "numbers are refused");
+        assert_eq!(serde_json::from_str::<Money>("\"12.5\"").unwrap(), Money::from_ore(1250));
     }
 
     #[test]
     fn rounds_half_away_from_zero() {
-        assert_eq!(
-            Money::round_ore(Decimal::new(12345, 3)),
-            Money::from_ore(1235)
-        );
-        assert_eq!(
-            Money::round_ore(Decimal::new(-12345, 3)),
-            Money::from_ore(-1235)
-        );
-        assert_eq!(
-            Money::round_ore(Decimal::new(12344, 3)),
-            Money::from_ore(1234)
-        );
+        assert_eq!(Money::round_ore(Decimal::new(12345, 3)), Money::from_ore(1235));
+        assert_eq!(Money::round_ore(Decimal::new(-12345, 3)), Money::from_ore(-1235));
+        assert_eq!(Money::round_ore(Decimal::new(12344, 3)), Money::from_ore(1234));
     }
 
     #[test]
     fn swedish_format_groups_thousands() {
         assert_eq!(Money::from_ore(123450).to_swedish(), "1\u{a0}234,50");
         assert_eq!(Money::from_ore(5).to_swedish(), "0,05");
-        assert_eq!(
-            Money::from_ore(-100000000).to_swedish(),
-            "-1\u{a0}000\u{a0}000,00"
-        );
+        assert_eq!(Money::from_ore(-100000000).to_swedish(), "-1\u{a0}000\u{a0}000,00");
     }
 }

@@ -51,6 +51,8 @@ pub struct Receipt {
     pub payments: Vec<ReceiptPayment>,
     /// The control unit's manufacturing number, once one is connected.
     pub control_unit: Option<String>,
+    /// Who served the customer.
+    pub cashier: String,
 }
 
 fn sv_decimal(d: Decimal) -> String {
@@ -65,29 +67,15 @@ impl Receipt {
             .map(|l| {
                 let l = &l.line;
                 let detail = match l.sold_by {
-                    SoldBy::Weight
-                        if l.quantity != Decimal::ONE || l.unit_price != l.line_total =>
-                    {
-                        format!(
-                            "{} kg à {}/kg",
-                            sv_decimal(l.quantity),
-                            l.unit_price.to_swedish()
-                        )
+                    SoldBy::Weight if l.quantity != Decimal::ONE || l.unit_price != l.line_total => {
+                        format!("{} kg à {}/kg", sv_decimal(l.quantity), l.unit_price.to_swedish())
                     }
                     _ if l.quantity != Decimal::ONE => {
-                        format!(
-                            "{} st à {}",
-                            sv_decimal(l.quantity),
-                            l.unit_price.to_swedish()
-                        )
+                        format!("{} st à {}", sv_decimal(l.quantity), l.unit_price.to_swedish())
                     }
                     _ => String::new(),
                 };
-                ReceiptLine {
-                    name: l.name.clone(),
-                    detail,
-                    amount: l.line_total,
-                }
+                ReceiptLine { name: l.name.clone(), detail, amount: l.line_total }
             })
             .collect();
         Receipt {
@@ -117,6 +105,7 @@ impl Receipt {
                 })
                 .collect(),
             control_unit: None,
+            cashier: sale.cashier.name.clone(),
         }
     }
 
@@ -126,9 +115,7 @@ impl Receipt {
         let mut out = String::new();
         let center = |s: &str| format!("{:^W$}\n", s);
         let row = |left: &str, right: &str| {
-            let pad = W
-                .saturating_sub(left.chars().count() + right.chars().count())
-                .max(1);
+            let pad = W.saturating_sub(left.chars().count() + right.chars().count()).max(1);
             format!("{left}{}{right}\n", " ".repeat(pad))
         };
         let rule = format!("{}\n", "-".repeat(W));
@@ -139,6 +126,7 @@ impl Receipt {
         out += &row("Kvitto nr", &self.receipt_no.to_string());
         out += &row("Kassa", &self.register_id);
         out += &row("Datum", &self.date_time);
+        out += &row("Kassör", &self.cashier);
         out += &rule;
         for l in &self.lines {
             out += &row(&l.name, &l.amount.to_swedish());
@@ -150,10 +138,7 @@ impl Receipt {
         out += &row("TOTALT", &format!("{} kr", self.total.to_swedish()));
         if !self.rounding.is_zero() {
             out += &row("Öresavrundning", &self.rounding.to_swedish());
-            out += &row(
-                "Att betala",
-                &format!("{} kr", (self.total + self.rounding).to_swedish()),
-            );
+            out += &row("Att betala", &format!("{} kr", (self.total + self.rounding).to_swedish()));
         }
         for p in &self.payments {
             out += &row(&p.label, &p.tendered.to_swedish());
@@ -167,12 +152,7 @@ impl Receipt {
             let rate = sv_decimal(v.rate_percent);
             out += &row(
                 &rate,
-                &format!(
-                    "{:>8} {:>10} {:>10}",
-                    v.vat.to_swedish(),
-                    v.net.to_swedish(),
-                    v.gross.to_swedish()
-                ),
+                &format!("{:>8} {:>10} {:>10}", v.vat.to_swedish(), v.net.to_swedish(), v.gross.to_swedish()),
             );
         }
         out += &row("Summa moms", &self.vat_total.to_swedish());

@@ -8,9 +8,7 @@ use crate::money::Money;
 
 /// The amount to take in cash for `total`, and the rounding (`cash − total`, may be negative).
 pub fn cash_rounding(total: Money) -> (Money, Money) {
-    let whole = total
-        .as_decimal()
-        .round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
+    let whole = total.as_decimal().round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
     let cash = Money::round_ore(whole);
     (cash, cash - total)
 }

@@ -7,6 +7,7 @@ use ts_rs::TS;
 
 use crate::cart::{PricedCart, PricedLine};
 use crate::money::Money;
+use crate::staff::StaffRef;
 use crate::vat::VatLine;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -91,6 +92,19 @@ pub struct Sale {
     /// Cash rounding (`cash − total`); zero when nothing was paid in cash.
     pub rounding: Money,
     pub tenders: Vec<Tender>,
+    /// Who sold it.
+    pub cashier: StaffRef,
+}
+
+/// A line taken off a sale in progress: a registration of its own (kind `void`), naming the
+/// cashier and, when the step needed it, the manager who approved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoidedLine {
+    pub register_id: String,
+    pub at: Timestamp,
+    pub line: crate::cart::CartLine,
+    pub cashier: StaffRef,
+    pub approved_by: Option<StaffRef>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -113,6 +127,7 @@ impl Sale {
         completed_at: Timestamp,
         cart: PricedCart,
         tenders: Vec<Tender>,
+        cashier: StaffRef,
     ) -> Result<Sale, BalanceError> {
         let rounding = if tenders.iter().any(|t| t.method == TenderMethod::Cash) {
             cart.cash_rounding
@@ -128,6 +143,7 @@ impl Sale {
             vat: cart.vat,
             rounding,
             tenders,
+            cashier,
         };
         sale.check_balanced()?;
         Ok(sale)
@@ -136,32 +152,20 @@ impl Sale {
     pub fn check_balanced(&self) -> Result<(), BalanceError> {
         let lines: Money = self.lines.iter().map(|l| l.line.line_total).sum();
         if lines != self.total {
-            return Err(BalanceError::Lines {
-                lines,
-                total: self.total,
-            });
+            return Err(BalanceError::Lines { lines, total: self.total });
         }
         let vat_gross: Money = self.vat.iter().map(|v| v.gross).sum();
         if vat_gross != self.total {
-            return Err(BalanceError::Vat {
-                vat_gross,
-                total: self.total,
-            });
+            return Err(BalanceError::Vat { vat_gross, total: self.total });
         }
         for t in &self.tenders {
             if t.tendered - t.change != t.amount {
-                return Err(BalanceError::Change {
-                    net: t.tendered - t.change,
-                    amount: t.amount,
-                });
+                return Err(BalanceError::Change { net: t.tendered - t.change, amount: t.amount });
             }
         }
         let paid: Money = self.tenders.iter().map(|t| t.amount).sum();
         if paid != self.total + self.rounding {
-            return Err(BalanceError::Tenders {
-                paid,
-                due: self.total + self.rounding,
-            });
+            return Err(BalanceError::Tenders { paid, due: self.total + self.rounding });
         }
         Ok(())
     }
@@ -191,23 +195,13 @@ mod tests {
                     line_total: Money::from_ore(p),
                     vat_category: VatCategory::Food,
                 },
-                vat_percent: if i % 2 == 0 {
-                    Decimal::new(6, 0)
-                } else {
-                    Decimal::new(25, 0)
-                },
+                vat_percent: if i % 2 == 0 { Decimal::new(6, 0) } else { Decimal::new(25, 0) },
             })
             .collect();
         let total: Money = lines.iter().map(|l| l.line.line_total).sum();
         let vat = split_by_rate(lines.iter().map(|l| (l.vat_percent, l.line.line_total)));
         let (cash_total, cash_rounding) = cash_rounding(total);
-        PricedCart {
-            lines,
-            total,
-            vat,
-            cash_total,
-            cash_rounding,
-        }
+        PricedCart { lines, total, vat, cash_total, cash_rounding }
     }
 
     #[test]
@@ -218,22 +212,24 @@ mod tests {
             settle_cash(&cart, Money::from_ore(999)),
             Err(TenderError::InsufficientCash { .. })
         ));
-        assert_eq!(
-            settle_cash(&cart_of(&[]), Money::from_kronor(10)),
-            Err(TenderError::EmptySale)
-        );
+        assert_eq!(settle_cash(&cart_of(&[]), Money::from_kronor(10)), Err(TenderError::EmptySale));
     }
 
     #[test]
     fn a_tampered_sale_does_not_balance() {
         let cart = cart_of(&[1050, 2000]);
         let tender = settle_cash(&cart, Money::from_kronor(50)).unwrap();
-        let mut sale = Sale::complete("K1", 1, Timestamp::UNIX_EPOCH, cart, vec![tender]).unwrap();
+        let mut sale = Sale::complete(
+            "K1",
+            1,
+            Timestamp::UNIX_EPOCH,
+            cart,
+            vec![tender],
+            StaffRef { id: 1, name: "Test".into() },
+        )
+        .unwrap();
         sale.tenders[0].change = sale.tenders[0].change + Money::from_ore(1);
-        assert!(matches!(
-            sale.check_balanced(),
-            Err(BalanceError::Change { .. })
-        ));
+        assert!(matches!(sale.check_balanced(), Err(BalanceError::Change { .. })));
     }
 
     proptest! {
@@ -242,7 +238,7 @@ mod tests {
             let cart = cart_of(&prices);
             let tendered = cart.cash_total + Money::from_ore(extra);
             let tender = settle_cash(&cart, tendered).unwrap();
-            let sale = Sale::complete("K1", 1, Timestamp::UNIX_EPOCH, cart, vec![tender]).unwrap();
+            let sale = Sale::complete("K1", 1, Timestamp::UNIX_EPOCH, cart, vec![tender], StaffRef { id: 1, name: "Test".into() }).unwrap();
             prop_assert!(sale.check_balanced().is_ok());
             prop_assert!(sale.rounding.as_decimal().abs() < Decimal::new(50, 2) || sale.rounding == Money::from_ore(50));
             prop_assert_eq!(sale.tenders[0].amount.as_decimal().fract(), Decimal::ZERO);

@@ -47,10 +47,7 @@ pub struct OrgNumber(String);
 
 impl OrgNumber {
     pub fn parse(text: &str) -> Result<OrgNumber, IdentityError> {
-        let digits: String = text
-            .chars()
-            .filter(|c| *c != '-' && !c.is_whitespace())
-            .collect();
+        let digits: String = text.chars().filter(|c| *c != '-' && !c.is_whitespace()).collect();
         if digits.len() != 10 || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err(IdentityError::OrgNumberFormat(text.trim().to_string()));
         }
@@ -112,11 +109,7 @@ impl StoreIdentity {
     ) -> Result<StoreIdentity, IdentityError> {
         let required = |v: &str, what| {
             let v = v.trim();
-            if v.is_empty() {
-                Err(IdentityError::Missing(what))
-            } else {
-                Ok(v.to_string())
-            }
+            if v.is_empty() { Err(IdentityError::Missing(what)) } else { Ok(v.to_string()) }
         };
         Ok(StoreIdentity {
             company_name: required(company_name, IdentityField::CompanyName)?,
@@ -134,22 +127,10 @@ mod tests {
     #[test]
     fn org_numbers_are_luhn_checked() {
         // Skatteverket's own organisation number.
-        assert_eq!(
-            OrgNumber::parse("202100-5448").unwrap().as_str(),
-            "202100-5448"
-        );
-        assert_eq!(
-            OrgNumber::parse("2021005448").unwrap().as_str(),
-            "202100-5448"
-        );
-        assert!(matches!(
-            OrgNumber::parse("202100-5449"),
-            Err(IdentityError::OrgNumberCheck(_))
-        ));
-        assert!(matches!(
-            OrgNumber::parse("20210-5448"),
-            Err(IdentityError::OrgNumberFormat(_))
-        ));
+        assert_eq!(OrgNumber::parse("202100-5448").unwrap().as_str(), "202100-5448");
+        assert_eq!(OrgNumber::parse("2021005448").unwrap().as_str(), "202100-5448");
+        assert!(matches!(OrgNumber::parse("202100-5449"), Err(IdentityError::OrgNumberCheck(_))));
+        assert!(matches!(OrgNumber::parse("20210-5448"), Err(IdentityError::OrgNumberFormat(_))));
         assert!(matches!(
             StoreIdentity::new(" ", "202100-5448", "Gatan 1", "K1"),
             Err(IdentityError::Missing(_))

@@ -26,12 +26,8 @@ pub enum VatCategory {
 }
 
 impl VatCategory {
-    pub const ALL: [VatCategory; 4] = [
-        VatCategory::Food,
-        VatCategory::Standard,
-        VatCategory::BooksPress,
-        VatCategory::Restaurant,
-    ];
+    pub const ALL: [VatCategory; 4] =
+        [VatCategory::Food, VatCategory::Standard, VatCategory::BooksPress, VatCategory::Restaurant];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -59,9 +55,7 @@ pub struct VatPeriod {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum VatError {
-    #[error(
-        "No VAT rate is set for {category:?} on {date}: the VAT table needs a row for that date"
-    )]
+    #[error("No VAT rate is set for {category:?} on {date}: the VAT table needs a row for that date")]
     NoRate { category: VatCategory, date: Date },
     #[error("Two VAT rates for {category:?} overlap on {date}")]
     Overlap { category: VatCategory, date: Date },
@@ -84,10 +78,7 @@ impl VatTable {
                 let b_end = b.valid_to.unwrap_or(Date::MAX);
                 if a.valid_from <= b_end && b.valid_from <= a_end {
                     let date = a.valid_from.max(b.valid_from);
-                    return Err(VatError::Overlap {
-                        category: a.category,
-                        date,
-                    });
+                    return Err(VatError::Overlap { category: a.category, date });
                 }
             }
         }
@@ -99,9 +90,7 @@ impl VatTable {
         self.periods
             .iter()
             .find(|p| {
-                p.category == category
-                    && p.valid_from <= date
-                    && p.valid_to.is_none_or(|end| date <= end)
+                p.category == category && p.valid_from <= date && p.valid_to.is_none_or(|end| date <= end)
             })
             .map(|p| p.rate_percent)
             .ok_or(VatError::NoRate { category, date })
@@ -136,12 +125,7 @@ pub fn split_by_rate(amounts: impl IntoIterator<Item = (Decimal, Money)>) -> Vec
         .rev()
         .map(|(rate_percent, gross)| {
             let vat = vat_in_gross(gross, rate_percent);
-            VatLine {
-                rate_percent,
-                gross,
-                vat,
-                net: gross - vat,
-            }
+            VatLine { rate_percent, gross, vat, net: gross - vat }
         })
         .collect()
 }
@@ -160,18 +144,8 @@ mod tests {
             valid_to,
         };
         VatTable::new(vec![
-            p(
-                VatCategory::Food,
-                dec!(12),
-                date(2000, 1, 1),
-                Some(date(2026, 3, 31)),
-            ),
-            p(
-                VatCategory::Food,
-                dec!(6),
-                date(2026, 4, 1),
-                Some(date(2027, 12, 31)),
-            ),
+            p(VatCategory::Food, dec!(12), date(2000, 1, 1), Some(date(2026, 3, 31))),
+            p(VatCategory::Food, dec!(6), date(2026, 4, 1), Some(date(2027, 12, 31))),
             p(VatCategory::Food, dec!(12), date(2028, 1, 1), None),
             p(VatCategory::Standard, dec!(25), date(2000, 1, 1), None),
         ])
@@ -181,30 +155,12 @@ mod tests {
     #[test]
     fn the_date_of_sale_decides_the_food_rate() {
         let t = swedish_table();
-        assert_eq!(
-            t.rate_on(VatCategory::Food, date(2026, 3, 31)).unwrap(),
-            dec!(12)
-        );
-        assert_eq!(
-            t.rate_on(VatCategory::Food, date(2026, 4, 1)).unwrap(),
-            dec!(6)
-        );
-        assert_eq!(
-            t.rate_on(VatCategory::Food, date(2027, 12, 31)).unwrap(),
-            dec!(6)
-        );
-        assert_eq!(
-            t.rate_on(VatCategory::Food, date(2028, 1, 1)).unwrap(),
-            dec!(12)
-        );
-        assert!(matches!(
-            t.rate_on(VatCategory::BooksPress, date(2026, 1, 1)),
-            Err(VatError::NoRate { .. })
-        ));
-        assert!(matches!(
-            t.rate_on(VatCategory::Food, date(1999, 1, 1)),
-            Err(VatError::NoRate { .. })
-        ));
+        assert_eq!(t.rate_on(VatCategory::Food, date(2026, 3, 31)).unwrap(), dec!(12));
+        assert_eq!(t.rate_on(VatCategory::Food, date(2026, 4, 1)).unwrap(), dec!(6));
+        assert_eq!(t.rate_on(VatCategory::Food, date(2027, 12, 31)).unwrap(), dec!(6));
+        assert_eq!(t.rate_on(VatCategory::Food, date(2028, 1, 1)).unwrap(), dec!(12));
+        assert!(matches!(t.rate_on(VatCategory::BooksPress, date(2026, 1, 1)), Err(VatError::NoRate { .. })));
+        assert!(matches!(t.rate_on(VatCategory::Food, date(1999, 1, 1)), Err(VatError::NoRate { .. })));
     }
 
     #[test]
@@ -215,28 +171,16 @@ mod tests {
             valid_from: from,
             valid_to: to,
         };
-        let err = VatTable::new(vec![
-            p(date(2020, 1, 1), Some(date(2026, 4, 1))),
-            p(date(2026, 4, 1), None),
-        ]);
+        let err = VatTable::new(vec![p(date(2020, 1, 1), Some(date(2026, 4, 1))), p(date(2026, 4, 1), None)]);
         assert!(matches!(err, Err(VatError::Overlap { .. })));
     }
 
     #[test]
     fn vat_is_computed_per_rate_from_gross() {
         // 125,00 at 25 % holds 25,00 VAT; 112,00 at 12 % holds 12,00; 10,60 at 6 % holds 0,60.
-        assert_eq!(
-            vat_in_gross(Money::from_ore(12500), dec!(25)),
-            Money::from_ore(2500)
-        );
-        assert_eq!(
-            vat_in_gross(Money::from_ore(11200), dec!(12)),
-            Money::from_ore(1200)
-        );
-        assert_eq!(
-            vat_in_gross(Money::from_ore(1060), dec!(6)),
-            Money::from_ore(60)
-        );
+        assert_eq!(vat_in_gross(Money::from_ore(12500), dec!(25)), Money::from_ore(2500));
+        assert_eq!(vat_in_gross(Money::from_ore(11200), dec!(12)), Money::from_ore(1200));
+        assert_eq!(vat_in_gross(Money::from_ore(1060), dec!(6)), Money::from_ore(60));
         let lines = split_by_rate([
             (dec!(25), Money::from_ore(2990)),
             (dec!(6), Money::from_ore(1995)),

@@ -13,6 +13,8 @@ describe('toApiError', () => {
   it('passes an ApiError through in both languages', () => {
     const error = { code: 'bad_check_digit', message: 'Wrong check digit', message_sv: 'Fel kontrollsiffra' };
     expect(toApiError(error)).toEqual(error);
+    const locked = { code: 'not_logged_in', message: 'Nobody is logged in', message_sv: 'Ingen är inloggad' };
+    expect(toApiError(locked)).toEqual(locked);
   });
 
   it('uses the English text for Swedish when a backend sent only one', () => {
@@ -46,12 +48,31 @@ describe('api', () => {
     await api.scan('7310865004703');
     await api.payCash('100,50');
     await api.receipt(7);
+    await api.login(2, '1234');
+    await api.logout();
+    await api.createFirstManager('Anna', '1111');
+    await api.voidLine(0, null);
+    await api.voidLine(1, { manager_id: 1, pin: '1111' });
+    await api.listStaff();
+    await api.createStaff('Kim', 'kiosk', '3333');
+    await api.disableStaff(3, 'Slutat');
+    const filter = { action_prefix: 'sale.', actor_id: null, outcome: 'refused' as const, limit: 50 };
+    await api.auditList(filter);
     expect(invokeMock.mock.calls).toEqual([
       ['store_status', undefined],
       ['current_cart', undefined],
       ['scan', { code: '7310865004703' }],
       ['pay_cash', { tendered: '100,50' }],
       ['receipt', { receiptNo: 7 }],
+      ['login', { staffId: 2, pin: '1234' }],
+      ['logout', undefined],
+      ['create_first_manager', { name: 'Anna', pin: '1111' }],
+      ['void_line', { index: 0, approval: null }],
+      ['void_line', { index: 1, approval: { manager_id: 1, pin: '1111' } }],
+      ['list_staff', undefined],
+      ['create_staff', { name: 'Kim', role: 'kiosk', pin: '3333' }],
+      ['disable_staff', { staffId: 3, reason: 'Slutat' }],
+      ['audit_list', { filter }],
     ]);
   });
 

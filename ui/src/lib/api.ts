@@ -2,7 +2,19 @@
 // Every rejection is normalised to an ApiError so the UI has one error shape.
 
 import { invoke } from '@tauri-apps/api/core';
-import type { ApiError, ErrorCode, PricedCart, Receipt, StoreStatus } from './bindings';
+import type {
+  ApiError,
+  Approval,
+  AuditEntry,
+  AuditFilter,
+  ErrorCode,
+  PricedCart,
+  Receipt,
+  Role,
+  SessionInfo,
+  StaffMember,
+  StoreStatus,
+} from './bindings';
 
 // A Record, not a list: when Rust adds an ErrorCode, `npm run check` fails until it is here.
 const ERROR_CODES: Record<ErrorCode, true> = {
@@ -22,6 +34,13 @@ const ERROR_CODES: Record<ErrorCode, true> = {
   storage: true,
   journal_broken: true,
   internal: true,
+  not_logged_in: true,
+  wrong_pin: true,
+  locked_out: true,
+  staff_disabled: true,
+  not_allowed: true,
+  needs_approval: true,
+  invalid_input: true,
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {
@@ -84,18 +103,35 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 
 export type Api = {
   storeStatus(): Promise<StoreStatus>;
+  login(staffId: number, pin: string): Promise<SessionInfo>;
+  logout(): Promise<null>;
+  createFirstManager(name: string, pin: string): Promise<SessionInfo>;
   currentCart(): Promise<PricedCart>;
   /** `code` is the raw string typed or scanned. */
   scan(code: string): Promise<PricedCart>;
   /** `tendered` as typed by the cashier, e.g. "100" or "100,50". */
   payCash(tendered: string): Promise<Receipt>;
   receipt(receiptNo: number): Promise<Receipt>;
+  /** `index` is the 0-based cart line; a cashier needs a manager's approval. */
+  voidLine(index: number, approval: Approval | null): Promise<PricedCart>;
+  listStaff(): Promise<StaffMember[]>;
+  createStaff(name: string, role: Role, pin: string): Promise<StaffMember>;
+  disableStaff(staffId: number, reason: string): Promise<StaffMember>;
+  auditList(filter: AuditFilter): Promise<AuditEntry[]>;
 };
 
 export const api: Api = {
   storeStatus: () => call<StoreStatus>('store_status'),
+  login: (staffId, pin) => call<SessionInfo>('login', { staffId, pin }),
+  logout: () => call<null>('logout'),
+  createFirstManager: (name, pin) => call<SessionInfo>('create_first_manager', { name, pin }),
   currentCart: () => call<PricedCart>('current_cart'),
   scan: (code) => call<PricedCart>('scan', { code }),
   payCash: (tendered) => call<Receipt>('pay_cash', { tendered }),
   receipt: (receiptNo) => call<Receipt>('receipt', { receiptNo }),
+  voidLine: (index, approval) => call<PricedCart>('void_line', { index, approval }),
+  listStaff: () => call<StaffMember[]>('list_staff'),
+  createStaff: (name, role, pin) => call<StaffMember>('create_staff', { name, role, pin }),
+  disableStaff: (staffId, reason) => call<StaffMember>('disable_staff', { staffId, reason }),
+  auditList: (filter) => call<AuditEntry[]>('audit_list', { filter }),
 };

@@ -62,7 +62,11 @@ date_time: string, lines: Array<ReceiptLine>, total: Money, rounding: Money, vat
 /**
  * The control unit's manufacturing number, once one is connected.
  */
-control_unit: string | null, };
+control_unit: string | null, 
+/**
+ * Who served the customer.
+ */
+cashier: string, };
 
 export type StoreIdentity = { company_name: string, org_number: OrgNumber, 
 /**
@@ -80,9 +84,81 @@ export type StoreStatus = { identity: StoreIdentity | null, demo: boolean,
 /**
  * A few codes to type in the demo (empty outside demo mode).
  */
-demo_items: Array<DemoItem>, };
+demo_items: Array<DemoItem>, 
+/**
+ * Active staff, for the lock screen.
+ */
+staff: Array<StaffMember>, 
+/**
+ * Nobody exists yet: the first run asks for the first manager.
+ */
+needs_first_manager: boolean, 
+/**
+ * The demo staff and their PINs; empty outside demo mode.
+ */
+demo_staff: Array<DemoStaff>, 
+/**
+ * Who is logged in on this till ([`Till::status`] fills it in).
+ */
+session: SessionInfo | null, };
 
-export type ErrorCode = "invalid_barcode" | "bad_check_digit" | "unknown_product" | "measure_mismatch" | "empty_sale" | "insufficient_cash" | "invalid_amount" | "receipt_not_found" | "store_not_initialized" | "invalid_store_identity" | "database_locked" | "database_corrupt" | "database_too_new" | "storage" | "journal_broken" | "internal";
+export type Role = "manager" | "cashier" | "kiosk";
+
+export type StaffMember = { id: number, name: string, role: Role, active: boolean, };
+
+export type DemoStaff = { name: string, role: Role, pin: string, };
+
+export type SessionInfo = { staff: StaffMember, idle_logout_seconds: number, };
+
+export type Approval = { manager_id: number, pin: string, };
+
+export type Actor = { id: number, name: string, role: Role, };
+
+export type Outcome = "done" | "refused";
+
+export type AuditRecord = { 
+/**
+ * RFC 3339, UTC.
+ */
+at: string, 
+/**
+ * `None` for the system itself (first run, automatic actions).
+ */
+actor: Actor | null, 
+/**
+ * e.g. `staff.create`, `login.failed`, `approval.granted`.
+ */
+action: string, 
+/**
+ * What it was done to, e.g. `staff 3 (Erik Berg)`.
+ */
+subject: string, old_value: string | null, new_value: string | null, reason: string | null, outcome: Outcome, approved_by: Actor | null, };
+
+export type AuditEntry = { seq: number, 
+/**
+ * RFC 3339, UTC.
+ */
+at: string, 
+/**
+ * `None` for the system itself (first run, automatic actions).
+ */
+actor: Actor | null, 
+/**
+ * e.g. `staff.create`, `login.failed`, `approval.granted`.
+ */
+action: string, 
+/**
+ * What it was done to, e.g. `staff 3 (Erik Berg)`.
+ */
+subject: string, old_value: string | null, new_value: string | null, reason: string | null, outcome: Outcome, approved_by: Actor | null, };
+
+export type AuditFilter = { action_prefix: string | null, actor_id: number | null, outcome: Outcome | null, 
+/**
+ * Newest first, at most this many (default 200).
+ */
+limit: number | null, };
+
+export type ErrorCode = "invalid_barcode" | "bad_check_digit" | "unknown_product" | "measure_mismatch" | "empty_sale" | "insufficient_cash" | "invalid_amount" | "receipt_not_found" | "store_not_initialized" | "invalid_store_identity" | "database_locked" | "database_corrupt" | "database_too_new" | "storage" | "journal_broken" | "not_logged_in" | "wrong_pin" | "locked_out" | "staff_disabled" | "not_allowed" | "needs_approval" | "invalid_input" | "internal";
 
 export type ApiError = { code: ErrorCode, 
 /**

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use jiff::Timestamp;
-use storekeep_backend::{FixedClock, OpenOptions, Storekeep, demo};
+use storekeep_backend::{FixedClock, OpenOptions, Storekeep, Till, demo};
 use tempfile::TempDir;
 
 pub struct TestStore {
@@ -22,10 +22,7 @@ pub fn a_weekday_morning() -> Timestamp {
     "2026-11-27T09:15:00Z".parse().unwrap()
 }
 
-pub async fn open_at(
-    path: &std::path::Path,
-    clock: Arc<FixedClock>,
-) -> storekeep_backend::Result<Storekeep> {
+pub async fn open_at(path: &std::path::Path, clock: Arc<FixedClock>) -> storekeep_backend::Result<Storekeep> {
     Storekeep::open(path, OpenOptions::default(), clock).await
 }
 
@@ -35,12 +32,7 @@ pub async fn demo_store() -> TestStore {
     let clock = Arc::new(FixedClock::new(a_weekday_morning()));
     let sk = open_at(&path, clock.clone()).await.unwrap();
     sk.init(&demo::identity(), true).await.unwrap();
-    TestStore {
-        sk,
-        clock,
-        path,
-        dir,
-    }
+    TestStore { sk, clock, path, dir }
 }
 
 /// The first `n` demo articles sold by the piece: (code, price).
@@ -55,8 +47,17 @@ pub fn articles(n: usize) -> Vec<(String, storekeep_domain::Money)> {
 
 pub async fn count(sk: &Storekeep, table: &str) -> i64 {
     let sql = format!("SELECT COUNT(*) FROM {table}");
-    sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-        .fetch_one(sk.db().reader())
-        .await
-        .unwrap()
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(sk.db().reader()).await.unwrap()
+}
+
+/// A till on `sk` with the demo cashier (Erik Berg, PIN 2222) logged in.
+pub async fn logged_in(sk: &Storekeep) -> Till {
+    logged_in_as(sk, "Erik Berg", "2222").await
+}
+
+pub async fn logged_in_as(sk: &Storekeep, name: &str, pin: &str) -> Till {
+    let till = Till::new(sk.clone());
+    let who = sk.staff().list().await.unwrap().into_iter().find(|m| m.name == name).unwrap();
+    till.login(who.id, pin).await.unwrap();
+    till
 }
