@@ -284,7 +284,7 @@ export const RECEIPT_LABELS = {
   noControlUnit: 'Ingen kontrollenhet ansluten',
   controlUnit: 'Kontrollenhet',
   cashier: 'Kassör',
-  thanks: 'Tack för ditt köp!',
+  thanks: 'Tack för besöket!',
 } as const;
 
 export type Vars = Record<string, string | number>;

@@ -179,11 +179,21 @@ export class Till {
   }
 
   /** Logs in from the lock screen; true on success. */
-  async login(staffId: number, pin: string): Promise<boolean> {
+  login(staffId: number, pin: string): Promise<boolean> {
+    return this.#startSession(() => this.#api.login(staffId, pin));
+  }
+
+  /** First run: creates the first manager, who is then logged in. */
+  createFirstManager(name: string, pin: string): Promise<boolean> {
+    return this.#startSession(() => this.#api.createFirstManager(name, pin));
+  }
+
+  /** Runs a command that opens a session; its error goes to the lock screen. */
+  async #startSession(open: () => Promise<SessionInfo>): Promise<boolean> {
     if (this.loggingIn) return false;
     this.loggingIn = true;
     try {
-      const session = await this.#run(() => this.#api.login(staffId, pin));
+      const session = await this.#run(open);
       await this.#loggedIn(session);
       return true;
     } catch (reason) {
@@ -194,21 +204,6 @@ export class Till {
     }
   }
 
-  /** First run: creates the first manager, who is then logged in. */
-  async createFirstManager(name: string, pin: string): Promise<boolean> {
-    if (this.loggingIn) return false;
-    this.loggingIn = true;
-    try {
-      const session = await this.#run(() => this.#api.createFirstManager(name, pin));
-      await this.#loggedIn(session);
-      return true;
-    } catch (reason) {
-      this.loginError = toApiError(reason);
-      return false;
-    } finally {
-      this.loggingIn = false;
-    }
-  }
 
   /** "Switch cashier" and idle logout: the cart stays with the backend. */
   logout(): Promise<void> {
