@@ -137,4 +137,13 @@ test("a cashier's void needs a manager's PIN, and the journal names both", async
   await session.find('lock-screen');
   await login(ANNA, '1111');
   assert.equal((await session.findAll('cart-line')).length, 1);
+
+  // The manager's audit view shows the approval with both names.
+  await session.click('nav-audit');
+  const audit = await session.waitForText('audit-view', (t) => t.includes('approval.void_line'));
+  assert.ok(audit.includes('Erik Berg') && audit.includes('Anna Lind'), audit);
+  writeFileSync(join(artifacts, 'e2e-audit.png'), await session.screenshot());
+  await session.click('nav-staff');
+  await session.waitForText('staff-view', (t) => t.includes('Bakkontoret'));
+  writeFileSync(join(artifacts, 'e2e-staff.png'), await session.screenshot());
 });

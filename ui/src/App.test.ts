@@ -888,7 +888,9 @@ describe('manager views', () => {
     get('nav-staff').click();
     await waitFor(() => expect(all('staff-row')).toHaveLength(4));
     expect(cells(all('staff-row')[3]!).slice(0, 3)).toEqual(['Olle Gammal', 'Kassör', 'Avstängd']);
-    expect(all('staff-disable')).toHaveLength(3);
+    expect(all('staff-disable')).toHaveLength(2);
+    const self = all('staff-row').find((r) => r.dataset.staffId === String(ANNA.id))!;
+    expect(self.querySelector('[data-testid="staff-disable"]')).toBeNull();
 
     // PIN checked in the UI first.
     typeInto(get('staff-add-name') as HTMLInputElement, 'Sara Säljare');
