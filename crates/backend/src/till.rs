@@ -165,9 +165,9 @@ impl Till {
         Ok(StoreStatus { session: self.session(), ..self.sk.status().await? })
     }
 
-    /// The sale in progress, priced for now.
+    /// The sale in progress, priced for now. Looking is not selling: the kiosk display may.
     pub async fn cart(&self) -> Result<PricedCart> {
-        self.authorize(Action::Sell, None, "view the sale").await?;
+        self.authorize(Action::ViewStatus, None, "view the sale").await?;
         let cart = self.cart.lock().await;
         self.price(&cart).await
     }

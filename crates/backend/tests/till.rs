@@ -36,10 +36,12 @@ async fn nothing_happens_on_the_till_without_a_login() {
 }
 
 #[tokio::test]
-async fn a_kiosk_cannot_sell() {
+async fn a_kiosk_may_look_but_not_sell() {
     let t = demo_store().await;
     let kiosk = logged_in_as(&t.sk, "Bakkontoret", "3333").await;
+    assert!(kiosk.cart().await.unwrap().lines.is_empty(), "the kiosk display may look at the sale");
     assert_eq!(kiosk.scan(&articles(1)[0].0).await.unwrap_err().code(), ErrorCode::NotAllowed);
+    assert_eq!(kiosk.pay_cash("10").await.unwrap_err().code(), ErrorCode::NotAllowed);
 }
 
 #[tokio::test]
