@@ -22,14 +22,17 @@ fn bench(c: &mut Criterion) {
                 .await
                 .expect("open");
         sk.init(&demo::identity(), true).await.expect("demo");
-        sqlx::query("CREATE TABLE bench_baseline (n INTEGER)")
-            .execute(&mut *sk.db().begin_write().await.expect("tx"))
-            .await
-            .ok();
+        let mut tx = sk.db().begin_write().await.expect("tx");
+        sqlx::query("CREATE TABLE bench_baseline (n INTEGER)").execute(&mut *tx).await.expect("table");
+        tx.commit().await.expect("commit");
         sk
     });
-    // Separate tills: the scan benchmark piles up quantity on its own cart.
+    // Separate tills: the scan benchmark piles up quantity on its own cart. Both log in as
+    // the demo cashier (Erik Berg, staff 2, PIN 2222).
     let (scan_till, sale_till) = (Till::new(sk.clone()), Till::new(sk.clone()));
+    for till in [&scan_till, &sale_till] {
+        rt.block_on(till.login(2, "2222")).expect("login");
+    }
     let code = demo::catalog()[1000].code.clone();
 
     c.bench_function("baseline/durable_empty_commit", |b| {
