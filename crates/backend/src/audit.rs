@@ -49,6 +49,29 @@ pub struct AuditRecord {
     pub approved_by: Option<Actor>,
 }
 
+impl AuditRecord {
+    /// A record with no values, reason or approver yet; callers fill in what applies.
+    pub fn new(
+        at: jiff::Timestamp,
+        actor: Option<Actor>,
+        action: &str,
+        subject: String,
+        outcome: Outcome,
+    ) -> Self {
+        AuditRecord {
+            at: at.to_string(),
+            actor,
+            action: action.to_string(),
+            subject,
+            old_value: None,
+            new_value: None,
+            reason: None,
+            outcome,
+            approved_by: None,
+        }
+    }
+}
+
 /// A stored entry with its place in the chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct AuditEntry {

@@ -252,15 +252,15 @@ pub async fn demo_items(sk: &Storekeep) -> Result<Vec<DemoItem>> {
     )
     .fetch_all(sk.db().reader())
     .await?;
-    let mut items: Vec<DemoItem> = rows
+    let mut items = rows
         .iter()
-        .map(|r| DemoItem {
-            code: r.get(0),
-            name: r.get(1),
-            price: Money::parse(r.get(2)).unwrap_or(Money::ZERO),
-            sold_by: SoldBy::Each,
+        .map(|r| {
+            let price = Money::parse(r.get(2)).map_err(|_| {
+                crate::Error::Inconsistent(format!("demo item {} has a bad price", r.get::<&str, _>(0)))
+            })?;
+            Ok(DemoItem { code: r.get(0), name: r.get(1), price, sold_by: SoldBy::Each })
         })
-        .collect();
+        .collect::<Result<Vec<_>>>()?;
     // Banana, 1,234 kg; smörgåstårta at 65,00 kr.
     let banana = with_check_digit(&format!("23{:06}1234", 101));
     let cake = with_check_digit(&format!("20{:06}6500", 500));

@@ -170,7 +170,8 @@ impl From<sqlx::Error> for Error {
             match primary {
                 Some(5 | 6) => return Error::Locked, // SQLITE_BUSY, SQLITE_LOCKED
                 Some(11 | 26) => {
-                    return Error::Corrupt { path: "in use".into(), detail: db.message().to_string() };
+                    let path = crate::paths::DATABASE_FILE.into();
+                    return Error::Corrupt { path, detail: db.message().to_string() };
                 }
                 Some(13) => return Error::DiskFull, // SQLITE_FULL
                 _ => {}

@@ -135,17 +135,7 @@ impl<'a> Staff<'a> {
     }
 
     fn record(&self, actor: Option<Actor>, action: &str, subject: String, outcome: Outcome) -> AuditRecord {
-        AuditRecord {
-            at: self.now().to_string(),
-            actor,
-            action: action.into(),
-            subject,
-            old_value: None,
-            new_value: None,
-            reason: None,
-            outcome,
-            approved_by: None,
-        }
+        AuditRecord::new(self.now(), actor, action, subject, outcome)
     }
 
     /// Writes a refusal to the audit log, then returns the error that caused it.
@@ -272,12 +262,18 @@ impl<'a> Staff<'a> {
             }
             return Ok(member);
         }
-        let failures = u32::try_from(row.get::<i64, _>(5)).unwrap_or(u32::MAX).saturating_add(1);
+        // Counted inside the write transaction, so simultaneous wrong PINs each count.
+        let mut tx = self.sk.db().begin_write().await?;
+        let failures: i64 = sqlx::query_scalar(
+            "UPDATE staff SET failed_attempts = failed_attempts + 1 WHERE id = ? RETURNING failed_attempts",
+        )
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let failures = u32::try_from(failures).unwrap_or(u32::MAX);
         let policy = LockoutPolicy::default();
         let locked_until = policy.locked_until(failures, now);
-        let mut tx = self.sk.db().begin_write().await?;
-        sqlx::query("UPDATE staff SET failed_attempts = ?, locked_until = ? WHERE id = ?")
-            .bind(i64::from(failures))
+        sqlx::query("UPDATE staff SET locked_until = ? WHERE id = ?")
             .bind(locked_until.map(|t| t.to_string()))
             .bind(id)
             .execute(&mut *tx)

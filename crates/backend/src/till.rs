@@ -85,7 +85,11 @@ impl Till {
     /// Logs `staff_id` in with their PIN, replacing whoever was logged in. The cart stays.
     pub async fn login(&self, staff_id: i64, pin: &str) -> Result<SessionInfo> {
         let member = self.sk.staff().authenticate(staff_id, pin).await?;
-        self.sk.audit().record(&login_record(self.sk.clock().now(), &member)).await?;
+        // Who was on the till, from when.
+        let subject = format!("staff {} ({})", member.id, member.name);
+        let record =
+            AuditRecord::new(self.sk.clock().now(), Some(member.actor()), "login", subject, Outcome::Done);
+        self.sk.audit().record(&record).await?;
         *self.lock_session() = Some(Session { member: member.clone(), last_active: self.sk.clock().now() });
         Ok(self.info(member))
     }
@@ -185,6 +189,12 @@ impl Till {
         Ok(priced)
     }
 
+    /// A registered receipt, as it was printed.
+    pub async fn receipt(&self, receipt_no: i64) -> Result<Receipt> {
+        self.authorize(Action::Sell, None, "show a receipt").await?;
+        self.sk.sales().receipt(receipt_no).await
+    }
+
     /// Takes line `index` (0-based) off the sale in progress. A cashier needs a manager's
     /// approval; the void is a journal registration naming both.
     pub async fn void_line(&self, index: usize, approval: Option<&Approval>) -> Result<PricedCart> {
@@ -231,20 +241,5 @@ impl Till {
         let today = at.to_zoned_datetime(self.sk.time_zone().clone()).date();
         let vat = self.sk.catalog().vat_table().await?;
         Ok(cart.priced(&vat, today)?)
-    }
-}
-
-/// A login as the audit log records it: who was on the till, from when.
-fn login_record(at: Timestamp, member: &StaffMember) -> AuditRecord {
-    AuditRecord {
-        at: at.to_string(),
-        actor: Some(member.actor()),
-        action: "login".into(),
-        subject: format!("staff {} ({})", member.id, member.name),
-        old_value: None,
-        new_value: None,
-        reason: None,
-        outcome: Outcome::Done,
-        approved_by: None,
     }
 }

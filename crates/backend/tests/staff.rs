@@ -187,3 +187,13 @@ async fn a_cashier_step_that_needs_approval_goes_ahead_only_with_a_managers_pin(
     let err = staff.authorize(&kiosk, Action::Sell, Some(&right), "sale").await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::NotAllowed, "approval cannot lift a denial");
 }
+
+#[tokio::test]
+async fn wrong_pins_entered_at_the_same_time_each_count() {
+    let t = demo_store().await;
+    let erik = member(&t, "Erik Berg").await;
+    let staff = t.sk.staff();
+    let (a, b) = tokio::join!(staff.authenticate(erik.id, "9999"), staff.authenticate(erik.id, "8888"));
+    assert_eq!((a.unwrap_err().code(), b.unwrap_err().code()), (ErrorCode::WrongPin, ErrorCode::WrongPin));
+    assert!(matches!(staff.authenticate(erik.id, "7777").await, Err(Error::WrongPin { left: 2 })));
+}

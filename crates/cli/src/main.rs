@@ -105,8 +105,8 @@ enum StaffCommand {
         #[arg(long)]
         name: String,
         /// manager, cashier or kiosk.
-        #[arg(long, value_parser = ["manager", "cashier", "kiosk"])]
-        role: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
         /// Their PIN, 4 to 8 digits.
         #[arg(long = "new-pin", value_name = "PIN")]
         new_pin: String,
@@ -306,7 +306,6 @@ async fn staff(sk: &Storekeep, command: StaffCommand) -> Result<(), Error> {
             }
         }
         StaffCommand::Add { name, role, new_pin, staff_id, pin } => {
-            let role = Role::parse(&role).unwrap_or(Role::Cashier);
             let member = match (staff_id, pin) {
                 (Some(id), Some(pin)) => {
                     let manager = sk.staff().authenticate(id, &pin).await?;
@@ -324,6 +323,10 @@ async fn staff(sk: &Storekeep, command: StaffCommand) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s).ok_or_else(|| format!("{s} is not a role: manager, cashier or kiosk"))
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Error> {
