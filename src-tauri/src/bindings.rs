@@ -3,14 +3,18 @@
 //! Regenerate with `make bindings`.
 
 use storekeep_backend::audit::{Actor, AuditEntry, AuditFilter, AuditRecord, Outcome};
+use storekeep_backend::catalog::ImportReport;
 use storekeep_backend::demo::{DemoItem, DemoStaff};
+use storekeep_backend::devices::{SimCard, SimSwish, Weighing};
 use storekeep_backend::staff::{Approval, StaffMember};
-use storekeep_backend::till::SessionInfo;
+use storekeep_backend::till::{ParkedSale, PayOutcome, SaleView, SessionInfo, SwishView};
 use storekeep_backend::{ApiError, ErrorCode, StoreStatus};
 use storekeep_domain::Money;
-use storekeep_domain::cart::{CartLine, PricedCart, PricedLine, SoldBy};
+use storekeep_domain::cart::{CartLine, CatalogItem, Discount, DiscountKind, PricedCart, PricedLine, SoldBy};
+use storekeep_domain::catalog_file::RowError;
 use storekeep_domain::receipt::{Receipt, ReceiptLine, ReceiptPayment};
-use storekeep_domain::staff::Role;
+use storekeep_domain::sale::{Tender, TenderMethod};
+use storekeep_domain::staff::{Action, ApprovalPolicy, Role};
 use storekeep_domain::store::{OrgNumber, StoreIdentity};
 use storekeep_domain::vat::{VatCategory, VatLine};
 use ts_rs::{Config, TS};
@@ -27,17 +31,33 @@ pub fn render() -> String {
         OrgNumber::decl(&cfg),
         VatCategory::decl(&cfg),
         SoldBy::decl(&cfg),
+        DiscountKind::decl(&cfg),
+        Discount::decl(&cfg),
+        CatalogItem::decl(&cfg),
         CartLine::decl(&cfg),
         PricedLine::decl(&cfg),
         VatLine::decl(&cfg),
+        TenderMethod::decl(&cfg),
+        Tender::decl(&cfg),
         PricedCart::decl(&cfg),
+        SwishView::decl(&cfg),
+        SaleView::decl(&cfg),
+        ParkedSale::decl(&cfg),
         ReceiptLine::decl(&cfg),
         ReceiptPayment::decl(&cfg),
         Receipt::decl(&cfg),
+        PayOutcome::decl(&cfg),
+        Weighing::decl(&cfg),
+        SimCard::decl(&cfg),
+        SimSwish::decl(&cfg),
+        RowError::decl(&cfg),
+        ImportReport::decl(&cfg),
         StoreIdentity::decl(&cfg),
         DemoItem::decl(&cfg),
         StoreStatus::decl(&cfg),
         Role::decl(&cfg),
+        Action::decl(&cfg),
+        ApprovalPolicy::decl(&cfg),
         StaffMember::decl(&cfg),
         DemoStaff::decl(&cfg),
         SessionInfo::decl(&cfg),

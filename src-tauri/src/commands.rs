@@ -4,12 +4,14 @@
 //! `ui/src/lib/api.ts` (a test checks all three agree).
 
 use storekeep_backend::audit::{AuditEntry, AuditFilter};
+use storekeep_backend::catalog::ImportReport;
+use storekeep_backend::devices::{SimCard, SimSwish, Weighing};
 use storekeep_backend::staff::{Approval, StaffMember};
-use storekeep_backend::till::SessionInfo;
+use storekeep_backend::till::{ParkedSale, PayOutcome, SaleView, SessionInfo};
 use storekeep_backend::{ApiError, StoreStatus};
-use storekeep_domain::cart::PricedCart;
+use storekeep_domain::cart::{CatalogItem, Discount};
 use storekeep_domain::receipt::Receipt;
-use storekeep_domain::staff::Role;
+use storekeep_domain::staff::{ApprovalPolicy, Role};
 use tauri::State;
 
 use crate::AppState;
@@ -46,12 +48,12 @@ pub async fn create_first_manager(
 }
 
 #[tauri::command]
-pub async fn current_cart(state: State<'_, AppState>) -> CmdResult<PricedCart> {
+pub async fn current_cart(state: State<'_, AppState>) -> CmdResult<SaleView> {
     api(state.till()?.cart().await)
 }
 
 #[tauri::command]
-pub async fn scan(state: State<'_, AppState>, code: String) -> CmdResult<PricedCart> {
+pub async fn scan(state: State<'_, AppState>, code: String) -> CmdResult<SaleView> {
     api(state.till()?.scan(&code).await)
 }
 
@@ -60,13 +62,164 @@ pub async fn void_line(
     state: State<'_, AppState>,
     index: usize,
     approval: Option<Approval>,
-) -> CmdResult<PricedCart> {
+) -> CmdResult<SaleView> {
     api(state.till()?.void_line(index, approval.as_ref()).await)
 }
 
 #[tauri::command]
-pub async fn pay_cash(state: State<'_, AppState>, tendered: String) -> CmdResult<Receipt> {
-    api(state.till()?.pay_cash(&tendered).await)
+pub async fn pay_cash(state: State<'_, AppState>, tendered: String, partial: bool) -> CmdResult<PayOutcome> {
+    api(state.till()?.take_cash(&tendered, partial).await)
+}
+
+#[tauri::command]
+pub async fn pay_card(state: State<'_, AppState>, amount: Option<String>) -> CmdResult<PayOutcome> {
+    api(state.till()?.pay_card(amount.as_deref()).await)
+}
+
+#[tauri::command]
+pub async fn swish_start(state: State<'_, AppState>, amount: Option<String>) -> CmdResult<SaleView> {
+    api(state.till()?.swish_start(amount.as_deref()).await)
+}
+
+#[tauri::command]
+pub async fn swish_poll(state: State<'_, AppState>) -> CmdResult<PayOutcome> {
+    api(state.till()?.swish_poll().await)
+}
+
+#[tauri::command]
+pub async fn swish_cancel(state: State<'_, AppState>) -> CmdResult<PayOutcome> {
+    api(state.till()?.swish_cancel().await)
+}
+
+#[tauri::command]
+pub async fn pay_voucher(
+    state: State<'_, AppState>,
+    code: String,
+    amount: Option<String>,
+) -> CmdResult<PayOutcome> {
+    api(state.till()?.pay_voucher(&code, amount.as_deref()).await)
+}
+
+#[tauri::command]
+pub async fn search_catalog(state: State<'_, AppState>, query: String) -> CmdResult<Vec<CatalogItem>> {
+    api(state.till()?.search(&query).await)
+}
+
+#[tauri::command]
+pub async fn add_item(
+    state: State<'_, AppState>,
+    product_id: i64,
+    quantity: Option<String>,
+    weight: Option<String>,
+) -> CmdResult<SaleView> {
+    api(state.till()?.add_item(product_id, quantity.as_deref(), weight.as_deref()).await)
+}
+
+#[tauri::command]
+pub async fn read_scale(state: State<'_, AppState>) -> CmdResult<Weighing> {
+    api(state.till()?.read_scale().await)
+}
+
+#[tauri::command]
+pub async fn weigh(state: State<'_, AppState>, product_id: i64) -> CmdResult<SaleView> {
+    api(state.till()?.weigh(product_id).await)
+}
+
+#[tauri::command]
+pub async fn set_quantity(state: State<'_, AppState>, index: usize, value: String) -> CmdResult<SaleView> {
+    api(state.till()?.set_quantity(index, &value).await)
+}
+
+#[tauri::command]
+pub async fn set_line_discount(
+    state: State<'_, AppState>,
+    index: usize,
+    discount: Option<Discount>,
+    approval: Option<Approval>,
+) -> CmdResult<SaleView> {
+    api(state.till()?.set_line_discount(index, discount, approval.as_ref()).await)
+}
+
+#[tauri::command]
+pub async fn set_sale_discount(
+    state: State<'_, AppState>,
+    discount: Option<Discount>,
+    approval: Option<Approval>,
+) -> CmdResult<SaleView> {
+    api(state.till()?.set_sale_discount(discount, approval.as_ref()).await)
+}
+
+#[tauri::command]
+pub async fn park_sale(state: State<'_, AppState>) -> CmdResult<SaleView> {
+    api(state.till()?.park().await)
+}
+
+#[tauri::command]
+pub async fn parked_sales(state: State<'_, AppState>) -> CmdResult<Vec<ParkedSale>> {
+    api(state.till()?.parked().await)
+}
+
+#[tauri::command]
+pub async fn resume_sale(state: State<'_, AppState>, parked_id: i64) -> CmdResult<SaleView> {
+    api(state.till()?.resume(parked_id).await)
+}
+
+#[tauri::command]
+pub async fn abandon_sale(
+    state: State<'_, AppState>,
+    reason: String,
+    approval: Option<Approval>,
+) -> CmdResult<SaleView> {
+    api(state.till()?.abandon(&reason, approval.as_ref()).await)
+}
+
+#[tauri::command]
+pub async fn open_drawer(
+    state: State<'_, AppState>,
+    reason: String,
+    approval: Option<Approval>,
+) -> CmdResult<()> {
+    api(state.till()?.open_drawer(&reason, approval.as_ref()).await)
+}
+
+/// The file's text, read by the webview from a file the manager picked: the webview itself
+/// has no file-system access.
+#[tauri::command]
+pub async fn import_catalog(
+    state: State<'_, AppState>,
+    file_name: String,
+    contents: String,
+) -> CmdResult<ImportReport> {
+    api(state.till()?.import_catalog(&file_name, contents.as_bytes()).await)
+}
+
+#[tauri::command]
+pub async fn approval_policy(state: State<'_, AppState>) -> CmdResult<ApprovalPolicy> {
+    api(state.till()?.approval_policy().await)
+}
+
+#[tauri::command]
+pub async fn set_approval_policy(
+    state: State<'_, AppState>,
+    policy: ApprovalPolicy,
+    reason: String,
+) -> CmdResult<ApprovalPolicy> {
+    api(state.till()?.set_approval_policy(&policy, &reason).await)
+}
+
+#[tauri::command]
+pub async fn simulate_card(state: State<'_, AppState>, next: SimCard) -> CmdResult<()> {
+    api(state.till()?.simulate_card(next))
+}
+
+#[tauri::command]
+pub async fn simulate_swish(state: State<'_, AppState>, next: SimSwish) -> CmdResult<()> {
+    api(state.till()?.simulate_swish(next))
+}
+
+#[tauri::command]
+pub async fn simulate_scale(state: State<'_, AppState>, kg: String, stable: bool) -> CmdResult<()> {
+    api(state.till()?.simulate_scale(&kg, stable))
 }
 
 #[tauri::command]

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::Parser;
+use storekeep_backend::devices::Devices;
 use storekeep_backend::{ApiError, OpenOptions, Storekeep, SystemClock, Till, demo, paths};
 use tauri::Runtime;
 
@@ -63,6 +64,29 @@ pub fn build_app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
         commands::create_staff,
         commands::disable_staff,
         commands::audit_list,
+        commands::pay_card,
+        commands::swish_start,
+        commands::swish_poll,
+        commands::swish_cancel,
+        commands::pay_voucher,
+        commands::search_catalog,
+        commands::add_item,
+        commands::read_scale,
+        commands::weigh,
+        commands::set_quantity,
+        commands::set_line_discount,
+        commands::set_sale_discount,
+        commands::park_sale,
+        commands::parked_sales,
+        commands::resume_sale,
+        commands::abandon_sale,
+        commands::open_drawer,
+        commands::import_catalog,
+        commands::approval_policy,
+        commands::set_approval_policy,
+        commands::simulate_card,
+        commands::simulate_swish,
+        commands::simulate_scale,
     ])
 }
 
@@ -81,7 +105,15 @@ pub async fn open_store(options: &Options) -> Result<Till, ApiError> {
         tracing::info!(dir = %dir.display(), "demo store seeded");
     }
     tracing::info!(db = %db.display(), "store opened");
+    // No real card terminal, Swish or scale adapter ships yet: the till runs the simulators
+    // (the UI labels them). They take a moment, like the real thing.
+    let devices = Devices::simulated();
+    if let Some(sims) = &devices.simulators {
+        sims.terminal.set_delay(std::time::Duration::from_millis(400));
+        sims.swish.set_polls_before_answer(2);
+    }
     Ok(Till::new(sk)
+        .with_devices(devices)
         .with_idle_logout(jiff::SignedDuration::from_secs(i64::from(options.idle_logout_seconds))))
 }
 

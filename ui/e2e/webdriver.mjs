@@ -6,7 +6,20 @@ import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-export const KEY = { ENTER: '\uE007', F12: '\uE03C', ESCAPE: '\uE00C' };
+export const KEY = {
+  ENTER: '\uE007',
+  ESCAPE: '\uE00C',
+  F2: '\uE032',
+  F3: '\uE033',
+  F4: '\uE034',
+  F5: '\uE035',
+  F6: '\uE036',
+  F7: '\uE037',
+  F8: '\uE038',
+  F9: '\uE039',
+  F10: '\uE03A',
+  F12: '\uE03C',
+};
 
 /**
  * Starts tauri-driver in a process group of its own, logging to `logFile`: nothing it starts

@@ -5,7 +5,19 @@ vi.mock('@tauri-apps/api/core', () => ({ invoke: vi.fn() }));
 
 import { invoke } from '@tauri-apps/api/core';
 import App from './App.svelte';
-import type { Approval, AuditEntry, PricedCart, PricedLine, Receipt, StaffMember, StoreStatus } from './lib/bindings';
+import type {
+  Approval,
+  AuditEntry,
+  CatalogItem,
+  Discount,
+  PricedCart,
+  PricedLine,
+  Receipt,
+  SaleView,
+  StaffMember,
+  StoreStatus,
+  Tender,
+} from './lib/bindings';
 import { locale } from './lib/locale.svelte';
 
 const invokeMock = vi.mocked(invoke);
@@ -27,6 +39,9 @@ const products: Record<string, PricedLine> = {
     line_total: '14.90',
     vat_category: 'food',
     vat_percent: '12',
+    discount_amount: '0.00',
+    sale_discount_share: '0.00',
+    discount: null,
   },
   [BREAD]: {
     product_id: 2,
@@ -38,31 +53,54 @@ const products: Record<string, PricedLine> = {
     line_total: '65.00',
     vat_category: 'food',
     vat_percent: '12',
+    discount_amount: '0.00',
+    sale_discount_share: '0.00',
+    discount: null,
   },
 };
 
-const emptyCart: PricedCart = { lines: [], total: '0.00', vat: [], cash_total: '0.00', cash_rounding: '0.00' };
+/** Test arithmetic on öre (the UI itself never computes money). */
+const ore = (money: string) => Math.round(Number(money) * 100);
+const kr = (value: number) => (value / 100).toFixed(2);
 
 /** A cart as the backend would price it; the numbers are canned, the UI only shows them. */
-function cartOf(lines: PricedLine[]): PricedCart {
-  if (lines.length === 1) {
-    return {
-      lines,
-      total: '14.90',
-      vat: [{ rate_percent: '12', gross: '14.90', vat: '1.60', net: '13.30' }],
-      cash_total: '15.00',
-      cash_rounding: '0.10',
-    };
-  }
+function cartOf(lines: PricedLine[], tenders: Tender[] = [], saleDiscount: Discount | null = null): PricedCart {
+  const base =
+    lines.length === 0
+      ? { total: '0.00', vat: [], cash_total: '0.00', cash_rounding: '0.00' }
+      : lines.length === 1
+        ? {
+            total: '14.90',
+            vat: [{ rate_percent: '12', gross: '14.90', vat: '1.60', net: '13.30' }],
+            cash_total: '15.00',
+            cash_rounding: '0.10',
+          }
+        : {
+            total: '1079.55',
+            vat: [
+              { rate_percent: '12', gross: '79.90', vat: '8.56', net: '71.34' },
+              { rate_percent: '25', gross: '999.65', vat: '199.93', net: '799.72' },
+            ],
+            cash_total: '1080.00',
+            cash_rounding: '0.45',
+          };
+  const lineDiscounts = lines.reduce((sum, l) => sum + ore(l.discount_amount), 0);
+  const paid = tenders.reduce((sum, t) => sum + ore(t.amount), 0);
+  const remaining = ore(base.total) - paid;
+  const cash = tenders.length ? Math.round(remaining / 100) * 100 : ore(base.cash_total);
   return {
     lines,
-    total: '1079.55',
-    vat: [
-      { rate_percent: '12', gross: '79.90', vat: '8.56', net: '71.34' },
-      { rate_percent: '25', gross: '999.65', vat: '199.93', net: '799.72' },
-    ],
-    cash_total: '1080.00',
-    cash_rounding: '0.45',
+    subtotal: kr(ore(base.total) + lineDiscounts),
+    line_discounts: kr(lineDiscounts),
+    sale_discount: saleDiscount,
+    sale_discount_amount: saleDiscount ? '10.00' : '0.00',
+    total: base.total,
+    vat: base.vat,
+    tenders,
+    paid: kr(paid),
+    remaining: kr(remaining),
+    cash_total: kr(cash),
+    cash_rounding: kr(cash - remaining),
   };
 }
 
@@ -86,6 +124,7 @@ const demoStatus: StoreStatus = {
     { name: 'Kalle Karlsson', role: 'cashier', pin: '2222' },
   ],
   session: null,
+  simulated_devices: false,
 };
 
 const ANNA: StaffMember = { id: 1, name: 'Anna Andersson', role: 'manager', active: true };
@@ -114,7 +153,7 @@ const receipt: Receipt = {
   rounding: '0.10',
   vat: [{ rate_percent: '12', gross: '80.00', vat: '8.57', net: '71.43' }],
   vat_total: '8.57',
-  payments: [{ label: 'Kontant', amount: '80.00', tendered: '100.00', change: '20.00' }],
+  payments: [{ label: 'Kontant', amount: '80.00', tendered: '100.00', change: '20.00', reference: null }],
   control_unit: null,
   cashier: 'Kalle Karlsson',
 };
@@ -135,7 +174,26 @@ type Backend = {
   sessionId: number | null;
   idleSeconds: number;
   audit: AuditEntry[];
+  tenders: Tender[];
+  saleDiscount: Discount | null;
+  swish: SaleView['swish'];
+  cardUnknown: boolean;
+  /** What the card terminal does next. */
+  cardNext: 'approve' | 'decline' | 'timeout';
+  /** Swish polls still to answer "waiting" before the customer has paid. */
+  swishWaits: number;
+  scaleKg: string;
+  parked: { id: number; lines: PricedLine[] }[];
+  simulated: unknown[];
 };
+
+const CATALOG: CatalogItem[] = [
+  { id: 11, code: MILK, plu: null, name: 'Mjölk 1,5 %', price: '14.90', sold_by: 'each', vat_category: 'food' },
+  { id: 12, code: null, plu: '4011', name: 'Bananer', price: '24.90', sold_by: 'weight', vat_category: 'food' },
+  { id: 13, code: null, plu: '4012', name: 'Banankaka', price: '39.00', sold_by: 'each', vat_category: 'food' },
+];
+
+const NEEDS_APPROVAL = { code: 'needs_approval', message: 'A manager must approve.', message_sv: 'En chef måste godkänna.' };
 
 let backend: Backend;
 
@@ -155,6 +213,15 @@ function installBackend(): void {
     sessionId: KALLE.id,
     idleSeconds: 300,
     audit: [],
+    tenders: [],
+    saleDiscount: null,
+    swish: null,
+    cardUnknown: false,
+    cardNext: 'approve',
+    swishWaits: 1,
+    scaleKg: '0.750',
+    parked: [],
+    simulated: [],
   };
   invokeMock.mockReset();
   invokeMock.mockImplementation(async (command: string, args?: unknown) => {
@@ -163,6 +230,36 @@ function installBackend(): void {
       const staff = backend.staff.find((s) => s.id === backend.sessionId);
       return staff ? { staff, idle_logout_seconds: backend.idleSeconds } : null;
     };
+    const view = (): SaleView => ({
+      cart: cartOf(backend.lines, backend.tenders, backend.saleDiscount),
+      swish: backend.swish,
+      card_unknown: backend.cardUnknown,
+      parked: backend.parked.length,
+    });
+    /** Completes the sale when the payments cover it. */
+    const take = (tender: Tender) => {
+      backend.tenders = [...backend.tenders, tender];
+      if (ore(view().cart.remaining) > 0) return { status: 'open', sale: view() };
+      backend.lines = [];
+      backend.tenders = [];
+      backend.saleDiscount = null;
+      return { status: 'paid', receipt: { ...receipt, payments: [{ label: 'Kort', amount: '14.90', tendered: '14.90', change: '0.00', reference: 'AUTH-1' }] } };
+    };
+    const needsManager = (approval: unknown) => {
+      if (session()!.staff.role === 'manager') return;
+      const a = approval as Approval | null;
+      if (!a) throw NEEDS_APPROVAL;
+      if (PINS[a.manager_id] !== a.pin) throw WRONG_PIN;
+    };
+    const tender = (method: Tender['method'], amount: string, reference: string | null): Tender => ({
+      method,
+      amount,
+      tendered: amount,
+      change: '0.00',
+      reference,
+      offline: false,
+    });
+    const amountOf = (value: unknown) => (typeof value === 'string' ? kr(ore(value.replace(',', '.'))) : view().cart.remaining);
     const open = ['store_status', 'login', 'logout', 'create_first_manager'];
     if (!open.includes(command) && !session()) throw NOT_LOGGED_IN;
     switch (command) {
@@ -196,8 +293,99 @@ function installBackend(): void {
           if (PINS[approval.manager_id] !== approval.pin) throw WRONG_PIN;
         }
         backend.lines = backend.lines.filter((_, i) => i !== a.index);
-        return backend.lines.length ? cartOf(backend.lines) : emptyCart;
+        return view();
       }
+      case 'search_catalog': {
+        const query = String(a.query).toLowerCase();
+        return CATALOG.filter((item) => item.plu?.startsWith(query) || item.name.toLowerCase().includes(query));
+      }
+      case 'add_item': {
+        const item = CATALOG.find((i) => i.id === a.productId)!;
+        const weighed = item.sold_by === 'weight';
+        backend.lines = [
+          ...backend.lines,
+          {
+            ...products[MILK]!,
+            product_id: item.id,
+            code: item.plu ?? item.code ?? '',
+            name: item.name,
+            sold_by: item.sold_by,
+            quantity: weighed ? String(a.weight).replace(',', '.') : String(a.quantity ?? '1'),
+            unit_price: item.price,
+          },
+        ];
+        return view();
+      }
+      case 'weigh': {
+        const item = CATALOG.find((i) => i.id === a.productId)!;
+        backend.lines = [...backend.lines, { ...products[MILK]!, product_id: item.id, name: item.name, sold_by: 'weight', quantity: backend.scaleKg }];
+        return view();
+      }
+      case 'set_quantity':
+        backend.lines = backend.lines.map((l, i) => (i === a.index ? { ...l, quantity: String(a.value) } : l));
+        return view();
+      case 'set_line_discount': {
+        const discount = a.discount as Discount | null;
+        if (discount && Number(discount.value) > 10) needsManager(a.approval);
+        backend.lines = backend.lines.map((l, i) =>
+          i === a.index ? { ...l, discount, discount_amount: discount ? '1.49' : '0.00' } : l,
+        );
+        return view();
+      }
+      case 'set_sale_discount':
+        backend.saleDiscount = a.discount as Discount | null;
+        return view();
+      case 'park_sale':
+        backend.parked = [...backend.parked, { id: backend.parked.length + 1, lines: backend.lines }];
+        backend.lines = [];
+        return view();
+      case 'parked_sales':
+        return backend.parked.map((p) => ({ id: p.id, parked_at: '14:05', parked_by: 'Kalle Karlsson', total: cartOf(p.lines).total, lines: p.lines.length }));
+      case 'resume_sale': {
+        const parked = backend.parked.find((p) => p.id === a.parkedId)!;
+        backend.parked = backend.parked.filter((p) => p !== parked);
+        backend.lines = parked.lines;
+        return view();
+      }
+      case 'abandon_sale':
+        needsManager(a.approval);
+        backend.lines = [];
+        return view();
+      case 'open_drawer':
+        needsManager(a.approval);
+        return null;
+      case 'pay_card':
+        if (backend.cardNext === 'decline') throw apiError('card_declined', 'The card was declined.', 'Kortet nekades.');
+        if (backend.cardNext === 'timeout') {
+          backend.cardUnknown = true;
+          throw apiError('payment_unknown', 'No answer from the terminal.', 'Inget svar från terminalen.');
+        }
+        backend.cardUnknown = false;
+        return take(tender('card', amountOf(a.amount), 'AUTH-1'));
+      case 'swish_start':
+        backend.swish = { amount: amountOf(a.amount), qr_svg: '<svg xmlns="http://www.w3.org/2000/svg"><rect/></svg>' };
+        return view();
+      case 'swish_poll': {
+        if (!backend.swish) throw apiError('invalid_input', 'No Swish payment is waiting.', 'Ingen Swish-betalning väntar.');
+        if (backend.swishWaits > 0) {
+          backend.swishWaits -= 1;
+          return { status: 'open', sale: view() };
+        }
+        const amount = backend.swish.amount;
+        backend.swish = null;
+        return take(tender('swish', amount, 'SW-1'));
+      }
+      case 'swish_cancel':
+        backend.swish = null;
+        return { status: 'open', sale: view() };
+      case 'pay_voucher':
+        if (a.code !== 'GIFT-1') throw apiError('voucher_invalid', 'Unknown voucher.', 'Okänt presentkort.');
+        return take(tender('voucher', amountOf(a.amount), 'GIFT-1'));
+      case 'simulate_card':
+      case 'simulate_swish':
+      case 'simulate_scale':
+        backend.simulated.push([command, a]);
+        return null;
       case 'list_staff':
         return backend.staff;
       case 'create_staff': {
@@ -212,7 +400,7 @@ function installBackend(): void {
       case 'audit_list':
         return backend.audit;
       case 'current_cart':
-        return backend.lines.length ? cartOf(backend.lines) : emptyCart;
+        return view();
       case 'scan': {
         backend.running += 1;
         backend.maxRunning = Math.max(backend.maxRunning, backend.running);
@@ -222,15 +410,17 @@ function installBackend(): void {
           if (code in backend.scanErrors) throw backend.scanErrors[code];
           const product = products[code] ?? { ...products[MILK]!, code, name: `Vara ${code}` };
           backend.lines = [...backend.lines, product];
-          return cartOf(backend.lines);
+          return view();
         } finally {
           backend.running -= 1;
         }
       }
       case 'pay_cash':
         if (backend.payError) throw backend.payError;
+        if (a.partial) return take({ ...tender('cash', kr(ore(String(a.tendered).replace(',', '.'))), null) });
         backend.lines = [];
-        return receipt;
+        backend.tenders = [];
+        return { status: 'paid', receipt };
       default:
         throw `unknown command ${command}`;
     }
@@ -379,7 +569,7 @@ describe('till screen', () => {
     press('Enter', tendered);
 
     await waitFor(() => expect(query('receipt')).not.toBeNull());
-    expect(calls('pay_cash')).toEqual([{ tendered: '100' }]);
+    expect(calls('pay_cash')).toEqual([{ tendered: '100', partial: false }]);
     expect(text('receipt-no')).toBe('42');
     expect(text('change')).toBe('20,00');
     expect(text('change-due')).toBe(nb('20,00 kr'));
@@ -501,7 +691,7 @@ describe('till screen', () => {
     get('complete-sale').click();
 
     await waitFor(() => expect(query('error')).not.toBeNull());
-    expect(calls('pay_cash')).toEqual([{ tendered: '10,50' }]);
+    expect(calls('pay_cash')).toEqual([{ tendered: '10,50', partial: false }]);
     expect(get('payment-panel').contains(get('error'))).toBe(true);
     expect(text('error-message')).toBe('Mottaget belopp räcker inte (att betala 15,00 kr).');
     expect(query('receipt')).toBeNull();
@@ -509,7 +699,10 @@ describe('till screen', () => {
     backend.payError = null;
     (all('quick-tender')[0] as HTMLButtonElement).click();
     await waitFor(() => expect(query('receipt')).not.toBeNull());
-    expect(calls('pay_cash')).toEqual([{ tendered: '10,50' }, { tendered: '15' }]);
+    expect(calls('pay_cash')).toEqual([
+      { tendered: '10,50', partial: false },
+      { tendered: '15', partial: false },
+    ]);
     expect(query('error')).toBeNull();
   });
 
@@ -536,14 +729,23 @@ describe('till screen', () => {
     get('lang-en').click();
     flushSync();
     expect(text('cart-empty')).toContain('Scan an item');
-    expect(get('pay-cash').textContent).toContain('Pay cash');
+    expect(get('pay-cash').textContent).toContain('Pay');
     expect(get('lang-en').getAttribute('aria-pressed')).toBe('true');
     expect(localStorage.getItem('storekeep.lang')).toBe('en');
     expect(document.documentElement.lang).toBe('en');
   });
 
   it('explains how to set up a store when there is none', async () => {
-    backend.status = { identity: null, demo: false, demo_items: [], staff: [], needs_first_manager: false, demo_staff: [], session: null };
+    backend.status = {
+      identity: null,
+      demo: false,
+      demo_items: [],
+      staff: [],
+      needs_first_manager: false,
+      demo_staff: [],
+      session: null,
+      simulated_devices: false,
+    };
     await render();
     const notice = text('not-setup');
     expect(notice).toContain('Ingen butik är upplagd.');
@@ -577,6 +779,389 @@ async function logIn(staffId: number, pin: string): Promise<void> {
   typeInto(input, pin);
   press('Enter', input);
 }
+
+describe('till steps', () => {
+  function change(element: HTMLElement, value: string): void {
+    (element as HTMLInputElement | HTMLSelectElement).value = value;
+    element.dispatchEvent(new Event(element instanceof HTMLSelectElement ? 'change' : 'input', { bubbles: true }));
+    flushSync();
+  }
+
+  async function scanned(...codes: string[]): Promise<void> {
+    for (const code of codes) wedgeScan(code);
+    await waitFor(() => expect(all('cart-line')).toHaveLength(codes.length));
+  }
+
+  function selectedIndex(): string | undefined {
+    return all('cart-line').find((row) => row.getAttribute('aria-selected') === 'true')?.dataset.index;
+  }
+
+  it('finds items with F2: pieces with Enter, weighed items by typed weight or the scale', async () => {
+    await render();
+    const event = press('F2');
+    expect(event.defaultPrevented).toBe(true);
+    flushSync();
+    const input = get('search-input') as HTMLInputElement;
+    await waitFor(() => expect(document.activeElement).toBe(input));
+
+    typeInto(input, 'ban');
+    await waitFor(() => expect(all('search-result')).toHaveLength(2));
+    expect(all('search-result').map((r) => r.dataset.itemId)).toEqual(['12', '13']);
+    expect(all('search-result')[0]!.getAttribute('aria-selected')).toBe('true');
+    press('ArrowDown', input);
+    flushSync();
+    expect(all('search-result')[1]!.getAttribute('aria-selected')).toBe('true');
+    press('Enter', input);
+    await waitFor(() => expect(query('search-input')).toBeNull());
+    expect(calls('add_item')).toEqual([{ productId: 13, quantity: null, weight: null }]);
+    expect(all('cart-line')[0]!.textContent).toContain('Banankaka');
+
+    // A weighed item asks for the weight.
+    press('F2');
+    flushSync();
+    typeInto(get('search-input') as HTMLInputElement, '4011');
+    await waitFor(() => expect(all('search-result')).toHaveLength(1));
+    press('Enter', get('search-input'));
+    flushSync();
+    const weight = get('weight-input') as HTMLInputElement;
+    await waitFor(() => expect(document.activeElement).toBe(weight));
+    expect(get('weigh-button').textContent).toContain('Väg');
+    expect(get('weigh-button').textContent).toContain('F4');
+    typeInto(weight, '0,452');
+    press('Enter', weight);
+    await waitFor(() => expect(query('search-dialog')).toBeNull());
+    expect(calls('add_item')[1]).toEqual({ productId: 12, quantity: null, weight: '0,452' });
+
+    // Or reads the scale (F4 in the weight step).
+    press('F2');
+    flushSync();
+    typeInto(get('search-input') as HTMLInputElement, 'bananer');
+    await waitFor(() => expect(all('search-result')).toHaveLength(1));
+    all('search-result')[0]!.querySelector('button')!.click();
+    flushSync();
+    press('F4', get('weight-input'));
+    await waitFor(() => expect(query('search-dialog')).toBeNull());
+    expect(calls('weigh')).toEqual([{ productId: 12 }]);
+    expect(all('cart-line')).toHaveLength(3);
+
+    // Escape closes without adding.
+    press('F2');
+    flushSync();
+    press('Escape', get('search-input'));
+    flushSync();
+    expect(query('search-dialog')).toBeNull();
+    expect(all('cart-line')).toHaveLength(3);
+  });
+
+  it('adds the best match for what was typed when Enter comes before the results', async () => {
+    await render();
+    press('F2');
+    flushSync();
+    const input = get('search-input') as HTMLInputElement;
+    typeInto(input, '40');
+    await waitFor(() => expect(all('search-result')).toHaveLength(2));
+    typeInto(input, '4012');
+    press('Enter', input); // the results for "40" are still shown: not those
+    await waitFor(() => expect(query('search-dialog')).toBeNull());
+    expect(calls('add_item')).toEqual([{ productId: 13, quantity: null, weight: null }]);
+  });
+
+  it('selects lines with PageUp/PageDown, changes the quantity with F3 and voids the selected line', async () => {
+    await render();
+    await scanned(MILK, BREAD);
+    expect(selectedIndex()).toBe('1');
+    press('PageUp');
+    flushSync();
+    expect(selectedIndex()).toBe('0');
+
+    press('F3');
+    flushSync();
+    const quantity = get('quantity-input') as HTMLInputElement;
+    expect(quantity.value).toBe('1');
+    typeInto(quantity, '3');
+    press('Enter', quantity);
+    await waitFor(() => expect(query('quantity-dialog')).toBeNull());
+    expect(calls('set_quantity')).toEqual([{ index: 0, value: '3' }]);
+
+    press('PageDown');
+    press('PageUp');
+    flushSync();
+    expect(selectedIndex()).toBe('0');
+    backend.sessionId = ANNA.id; // a manager voids without approval
+    press('Delete');
+    await waitFor(() => expect(all('cart-line')).toHaveLength(1));
+    expect(calls('void_line')).toEqual([{ index: 0, approval: null }]);
+    expect(all('cart-line')[0]!.textContent).toContain('Rågbröd');
+  });
+
+  it('gives a line discount with F4; above the limit a manager approves it', async () => {
+    await render();
+    await scanned(MILK, BREAD);
+    press('PageUp');
+    press('F4');
+    flushSync();
+    expect(text('discount-dialog')).toContain('Rabatt på Mjölk 1,5 %');
+    change(get('discount-kind'), 'percent');
+    typeInto(get('discount-value') as HTMLInputElement, '20');
+    typeInto(get('discount-reason') as HTMLInputElement, 'Skadad förpackning');
+    press('Enter', get('discount-reason'));
+
+    await waitFor(() => expect(query('approval-dialog')).not.toBeNull());
+    expect(query('discount-dialog')).toBeNull();
+    expect(text('approval-dialog')).toContain('En chef måste godkänna rabatten på Mjölk 1,5 %.');
+    typeInto(get('approval-pin') as HTMLInputElement, '1111');
+    press('Enter', get('approval-pin'));
+    await waitFor(() => expect(query('approval-dialog')).toBeNull());
+
+    const discount = { kind: 'percent', value: '20', reason: 'Skadad förpackning' };
+    expect(calls('set_line_discount')).toEqual([
+      { index: 0, discount, approval: null },
+      { index: 0, discount, approval: { manager_id: 1, pin: '1111' } },
+    ]);
+    await waitFor(() => expect(query('line-discount')).not.toBeNull());
+    expect(text('line-discount')).toBe(`\u221220\u00a0% Skadad förpackning \u2212${nb('1,49 kr')}`);
+    expect(text('discounts')).toContain('Rabatter på rader');
+
+    // The dialog offers to remove it again.
+    press('F4');
+    flushSync();
+    expect((get('discount-value') as HTMLInputElement).value).toBe('20');
+    get('discount-remove').click();
+    await waitFor(() => expect(query('line-discount')).toBeNull());
+    expect(calls('set_line_discount').at(-1)).toEqual({ index: 0, discount: null, approval: null });
+  });
+
+  it('gives a discount on the whole sale with F5', async () => {
+    await render();
+    await scanned(MILK);
+    press('F5');
+    flushSync();
+    expect(text('discount-dialog')).toContain('Rabatt på hela köpet');
+    change(get('discount-kind'), 'amount');
+    typeInto(get('discount-value') as HTMLInputElement, '10');
+    press('Enter', get('discount-value'));
+    flushSync();
+    expect(text('error-message')).toBe('Skriv en anledning.');
+    expect(calls('set_sale_discount')).toEqual([]);
+    typeInto(get('discount-reason') as HTMLInputElement, 'Stamkund');
+    press('Enter', get('discount-reason'));
+    await waitFor(() => expect(query('discount-dialog')).toBeNull());
+    expect(calls('set_sale_discount')).toEqual([
+      { discount: { kind: 'amount', value: '10', reason: 'Stamkund' }, approval: null },
+    ]);
+    expect(text('sale-discount')).toContain('Rabatt på köpet');
+    expect(text('sale-discount')).toContain(nb('\u221210,00 kr'));
+  });
+
+  it('parks the sale with F7 and resumes it from the F8 list', async () => {
+    await render();
+    await scanned(MILK);
+    expect(get('park-button').textContent).toContain('F7');
+    press('F7');
+    await waitFor(() => expect(query('cart-empty')).not.toBeNull());
+    expect(calls('park_sale')).toHaveLength(1);
+    expect(text('till-notice')).toContain('Köpet är parkerat');
+    expect(text('parked-count')).toBe('1');
+
+    press('F8');
+    await waitFor(() => expect(all('parked-sale')).toHaveLength(1));
+    const row = all('parked-sale')[0]!;
+    await waitFor(() => expect(document.activeElement).toBe(row));
+    expect(squash(row.textContent)).toContain('14:05');
+    expect(squash(row.textContent)).toContain(nb('14,90 kr'));
+    row.click();
+    await waitFor(() => expect(all('cart-line')).toHaveLength(1));
+    expect(calls('resume_sale')).toEqual([{ parkedId: 1 }]);
+    expect(query('parked-dialog')).toBeNull();
+    expect(query('parked-count')).toBeNull();
+  });
+
+  it('gives up the sale with F10 and opens the drawer with F6, each with a manager', async () => {
+    await render();
+    await scanned(MILK);
+    press('F10');
+    flushSync();
+    const reason = get('abandon-reason') as HTMLInputElement;
+    await waitFor(() => expect(document.activeElement).toBe(reason));
+    typeInto(reason, 'Kunden gick');
+    press('Enter', reason);
+    await waitFor(() => expect(query('approval-dialog')).not.toBeNull());
+    expect(text('approval-dialog')).toContain('En chef måste godkänna att köpet ges upp.');
+    typeInto(get('approval-pin') as HTMLInputElement, '1111');
+    press('Enter', get('approval-pin'));
+    await waitFor(() => expect(query('cart-empty')).not.toBeNull());
+    expect(calls('abandon_sale')).toEqual([
+      { reason: 'Kunden gick', approval: null },
+      { reason: 'Kunden gick', approval: { manager_id: 1, pin: '1111' } },
+    ]);
+
+    press('F6');
+    flushSync();
+    typeInto(get('drawer-reason') as HTMLInputElement, 'Växla pengar');
+    press('Enter', get('drawer-reason'));
+    await waitFor(() => expect(query('approval-dialog')).not.toBeNull());
+    expect(text('approval-dialog')).toContain('kassalådan');
+    typeInto(get('approval-pin') as HTMLInputElement, '1111');
+    get('approval-submit').click();
+    await waitFor(() => expect(text('till-notice')).toBe('Kassalådan är öppnad.'));
+    expect(calls('open_drawer')).toHaveLength(2);
+  });
+
+  it('splits the payment: card for part, then cash for the rest', async () => {
+    await render();
+    await scanned(MILK);
+    press('F12');
+    flushSync();
+    expect(text('remaining')).toBe(nb('14,90 kr'));
+    expect(text('amount-due')).toBe(nb('15,00 kr'));
+    expect(get('pay-card').textContent).toContain('F1');
+    typeInto(get('pay-amount-input') as HTMLInputElement, '10');
+    press('F1', get('pay-amount-input'));
+    await waitFor(() => expect(all('tender-line')).toHaveLength(1));
+    expect(calls('pay_card')).toEqual([{ amount: '10' }]);
+    expect(squash(all('tender-line')[0]!.textContent)).toBe(`Kort Ref. AUTH-1 ${nb('10,00 kr')}`);
+    expect(text('remaining')).toBe(nb('4,90 kr'));
+    expect(text('amount-due')).toBe(nb('5,00 kr'));
+
+    // A payment is taken: the panel stays until the sale is paid.
+    expect(get('cancel-payment').hasAttribute('disabled')).toBe(true);
+    press('Escape', get('tendered-input'));
+    flushSync();
+    expect(query('payment-panel')).not.toBeNull();
+
+    const tendered = get('tendered-input') as HTMLInputElement;
+    typeInto(tendered, '5');
+    press('Enter', tendered);
+    await waitFor(() => expect(query('receipt')).not.toBeNull());
+    expect(calls('pay_cash')).toEqual([{ tendered: '5', partial: false }]);
+  });
+
+  it('keeps the sale when the card is declined, and explains a card payment with unknown outcome', async () => {
+    await render();
+    await scanned(MILK);
+    press('F12');
+    flushSync();
+    backend.cardNext = 'decline';
+    get('pay-card').click();
+    await waitFor(() => expect(query('error')).not.toBeNull());
+    expect(get('payment-panel').contains(get('error'))).toBe(true);
+    expect(text('error-message')).toBe('Kortet nekades.');
+    expect(all('tender-line')).toHaveLength(0);
+
+    backend.cardNext = 'timeout';
+    get('pay-card').click();
+    await waitFor(() => expect(query('card-unknown')).not.toBeNull());
+    expect(text('card-unknown')).toContain('kortet dras aldrig två gånger');
+
+    backend.cardNext = 'approve';
+    get('pay-card').click();
+    await waitFor(() => expect(query('receipt')).not.toBeNull());
+    expect(calls('pay_card')).toEqual([{ amount: null }, { amount: null }, { amount: null }]);
+    expect(text('payment-label')).toBe('Kort');
+    expect(text('payment-reference')).toBe('Ref. AUTH-1');
+    expect(query('change')).toBeNull();
+  });
+
+  it('shows the Swish QR code and polls until the customer has paid', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      await render();
+      await scanned(MILK);
+      press('F12');
+      flushSync();
+      press('F2', get('tendered-input'));
+      await waitFor(() => expect(query('swish-qr')).not.toBeNull());
+      expect(calls('swish_start')).toEqual([{ amount: null }]);
+      const src = get('swish-qr').getAttribute('src') ?? '';
+      expect(src.startsWith('data:image/svg+xml;charset=utf-8,')).toBe(true);
+      expect(decodeURIComponent(src.slice(src.indexOf(',') + 1))).toContain('<rect/>');
+      expect(text('swish-waiting')).toContain('Väntar på att kunden betalar med Swish');
+      expect(text('swish-amount')).toBe(nb('14,90 kr'));
+      expect(get('pay-card').hasAttribute('disabled')).toBe(true);
+
+      await vi.advanceTimersByTimeAsync(1000);
+      await waitFor(() => expect(calls('swish_poll')).toHaveLength(1));
+      expect(query('receipt')).toBeNull();
+      await vi.advanceTimersByTimeAsync(1000);
+      await waitFor(() => expect(query('receipt')).not.toBeNull());
+      expect(calls('swish_poll')).toHaveLength(2);
+      await vi.advanceTimersByTimeAsync(3000);
+      expect(calls('swish_poll')).toHaveLength(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('cancels a waiting Swish payment with Escape', async () => {
+    await render();
+    await scanned(MILK);
+    press('F12');
+    flushSync();
+    get('pay-swish').click();
+    await waitFor(() => expect(query('swish-cancel')).not.toBeNull());
+    press('Escape', get('tendered-input'));
+    await waitFor(() => expect(query('swish-qr')).toBeNull());
+    expect(calls('swish_cancel')).toHaveLength(1);
+    expect(query('payment-panel')).not.toBeNull();
+    press('Escape', get('tendered-input'));
+    flushSync();
+    expect(query('payment-panel')).toBeNull();
+  });
+
+  it('pays with a gift voucher', async () => {
+    await render();
+    await scanned(MILK);
+    press('F12');
+    flushSync();
+    const code = get('voucher-code-input') as HTMLInputElement;
+    typeInto(code, 'NOPE');
+    press('Enter', code);
+    await waitFor(() => expect(text('error-message')).toBe('Okänt presentkort.'));
+    typeInto(code, 'GIFT-1');
+    press('F3', code);
+    await waitFor(() => expect(query('receipt')).not.toBeNull());
+    expect(calls('pay_voucher')).toEqual([
+      { code: 'NOPE', amount: null },
+      { code: 'GIFT-1', amount: null },
+    ]);
+  });
+
+  it('shows the simulator panel without taking the scanner’s keys', async () => {
+    backend.status = { ...demoStatus, simulated_devices: true };
+    await render();
+    expect(text('simulator-panel')).toContain('Simulator – inga riktiga betalningar');
+    const cardSelect = get('sim-card-select') as HTMLSelectElement;
+    expect([...cardSelect.options].map((o) => o.value)).toEqual([
+      'approve',
+      'decline',
+      'timeout',
+      'timeout_after_charge',
+      'approve_offline',
+      'unreachable',
+    ]);
+    cardSelect.focus();
+    change(cardSelect, 'decline');
+    await waitFor(() => expect(calls('simulate_card')).toEqual([{ next: 'decline' }]));
+    expect(document.activeElement).not.toBe(cardSelect);
+    change(get('sim-swish-select'), 'error');
+    await waitFor(() => expect(calls('simulate_swish')).toEqual([{ next: 'error' }]));
+
+    typeInto(get('sim-scale-input') as HTMLInputElement, '1,250');
+    get('sim-scale-set').click();
+    await waitFor(() => expect(calls('simulate_scale')).toEqual([{ kg: '1,250', stable: true }]));
+
+    // The keyboard-wedge scanner still works.
+    await scanned(MILK);
+  });
+
+  it('lists every shortcut in the footer', async () => {
+    await render();
+    const footer = squash(container.querySelector('footer')?.textContent);
+    for (const key of ['F2', 'F3', 'F4', 'F5', 'F6', 'F7', 'F8', 'F9', 'F10', 'F12', 'Delete', 'PageUp', 'PageDown']) {
+      expect(footer).toContain(key);
+    }
+  });
+});
 
 describe('lock screen and sessions', () => {
   it('logs in by keyboard: arrows through names, PIN, Enter', async () => {
@@ -744,7 +1329,7 @@ describe('lock screen and sessions', () => {
     wedgeScan(MILK);
     wedgeScan(BREAD);
     await waitFor(() => expect(all('cart-line')).toHaveLength(2));
-    expect(squash(container.querySelector('footer')?.textContent)).toContain('Delete makulera sista raden');
+    expect(squash(container.querySelector('footer')?.textContent)).toContain('Delete makulera vald rad');
 
     press('Delete');
     await waitFor(() => expect(query('approval-dialog')).not.toBeNull());

@@ -33,7 +33,7 @@ fn bench(c: &mut Criterion) {
     for till in [&scan_till, &sale_till] {
         rt.block_on(till.login(2, "2222")).expect("login");
     }
-    let code = demo::catalog()[1000].code.clone();
+    let code = demo::catalog()[1000].code.clone().expect("a barcode");
 
     c.bench_function("baseline/durable_empty_commit", |b| {
         b.to_async(&rt).iter(|| async {

@@ -75,6 +75,11 @@ impl Db {
         Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
     }
 
+    /// The one writer connection, for single-statement writes outside a registration.
+    pub fn writer(&self) -> &SqlitePool {
+        &self.writer
+    }
+
     pub fn reader(&self) -> &SqlitePool {
         &self.reader
     }

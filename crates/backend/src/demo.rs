@@ -176,13 +176,21 @@ pub fn catalog() -> Vec<NewItem> {
                 };
                 let seed = (b as u64) << 32 | (g as u64) << 8 | s as u64;
                 let price = shelf_price(*low + s as i64 * 500, *spread, seed);
-                items.push(NewItem { code, name, price, sold_by: SoldBy::Each, vat_category: *vat });
+                items.push(NewItem {
+                    code: Some(code),
+                    plu: None,
+                    name,
+                    price,
+                    sold_by: SoldBy::Each,
+                    vat_category: *vat,
+                });
             }
         }
     }
     for (i, (name, per_kg)) in WEIGHED.iter().enumerate() {
         items.push(NewItem {
-            code: weighed_lookup_code(i),
+            code: Some(weighed_lookup_code(i)),
+            plu: Some(WEIGHED_PLU[i].to_string()),
             name: name.to_string(),
             price: Money::from_ore(*per_kg),
             sold_by: SoldBy::Weight,
@@ -191,15 +199,43 @@ pub fn catalog() -> Vec<NewItem> {
     }
     for (i, (name, reference)) in LABELLED.iter().enumerate() {
         items.push(NewItem {
-            code: labelled_lookup_code(i),
+            code: Some(labelled_lookup_code(i)),
+            plu: None,
             name: name.to_string(),
             price: Money::from_ore(*reference),
             sold_by: SoldBy::LabelPrice,
             vat_category: VatCategory::Food,
         });
     }
+    for (i, (name, price)) in BAKERY.iter().enumerate() {
+        items.push(NewItem {
+            code: None,
+            plu: Some(format!("{}", 101 + i)),
+            name: name.to_string(),
+            price: Money::from_ore(*price),
+            sold_by: SoldBy::Each,
+            vat_category: VatCategory::Food,
+        });
+    }
     items
 }
+
+/// PLU numbers for the weighed items, in `WEIGHED` order (the IFPS numbers where one exists:
+/// 4011 is a banana in every store in the world).
+const WEIGHED_PLU: [u32; 12] = [4131, 4011, 4064, 4062, 4046, 4078, 4086, 4082, 4048, 4030, 4053, 4959];
+
+/// Loose bakery goods: sold by the piece, found by PLU or name (no barcode).
+const BAKERY: [(&str, i64); 6] = [
+    ("Kanelbulle", 1500),
+    ("Kardemummabulle", 1600),
+    ("Frallor ljusa", 600),
+    ("Surdegsbröd", 4900),
+    ("Wienerbröd", 1900),
+    ("Chokladboll", 1200),
+];
+
+/// Gift vouchers in the demo store: codes and values.
+pub const VOUCHERS: [(&str, i64); 3] = [("PRESENT-100", 100), ("PRESENT-250", 250), ("PRESENT-500", 500)];
 
 fn weighed_lookup_code(i: usize) -> String {
     with_check_digit(&format!("23{:06}0000", 100 + i))
@@ -240,15 +276,24 @@ pub(crate) async fn seed_staff(sk: &Storekeep) -> Result<()> {
     Ok(())
 }
 
-pub(crate) async fn seed_catalog_in(tx: &mut Transaction<'static, Sqlite>) -> Result<()> {
-    insert_items_in(tx, &catalog()).await
+pub(crate) async fn seed_catalog_in(tx: &mut Transaction<'static, Sqlite>, now: &str) -> Result<()> {
+    insert_items_in(tx, &catalog()).await?;
+    for (code, kronor) in VOUCHERS {
+        sqlx::query("INSERT INTO voucher (code, value, issued_at) VALUES (?, ?, ?)")
+            .bind(code)
+            .bind(Money::from_kronor(kronor).to_string())
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Codes shown on the demo screen: a few articles, and full scale labels for a weighed and a
 /// deli item so a person can try variable-measure codes.
 pub async fn demo_items(sk: &Storekeep) -> Result<Vec<DemoItem>> {
     let rows = sqlx::query(
-        "SELECT code, name, price, sold_by FROM product WHERE sold_by = 'each' ORDER BY id LIMIT 6",
+        "SELECT code, name, price, sold_by FROM product WHERE sold_by = 'each' AND code IS NOT NULL ORDER BY id LIMIT 6",
     )
     .fetch_all(sk.db().reader())
     .await?;
@@ -289,21 +334,25 @@ mod tests {
     fn catalog_is_large_valid_unique_and_deterministic() {
         let items = catalog();
         assert!(items.len() >= 2000, "{} items", items.len());
+        let coded: Vec<_> = items.iter().filter_map(|i| i.code.as_ref().map(|c| (c, i))).collect();
         assert_eq!(
-            items.iter().map(|i| &i.code).collect::<HashSet<_>>().len(),
-            items.len(),
+            coded.iter().map(|(c, _)| c).collect::<HashSet<_>>().len(),
+            coded.len(),
             "codes are unique"
         );
-        for item in &items {
-            let scan = parse(&item.code).unwrap_or_else(|e| panic!("{}: {e}", item.code));
+        let plus: Vec<_> = items.iter().filter_map(|i| i.plu.as_ref()).collect();
+        assert_eq!(plus.iter().collect::<HashSet<_>>().len(), plus.len(), "PLUs are unique");
+        assert!(items.iter().all(|i| i.code.is_some() || i.plu.is_some()));
+        for (code, item) in coded {
+            let scan = parse(code).unwrap_or_else(|e| panic!("{code}: {e}"));
             match item.sold_by {
                 SoldBy::Each => {
                     assert!(matches!(scan, Scan::Article { .. }));
-                    let prefix: u32 = item.code[..3].parse().unwrap();
-                    assert!((730..=739).contains(&prefix), "{} has a Swedish prefix", item.code);
+                    let prefix: u32 = code[..3].parse().unwrap();
+                    assert!((730..=739).contains(&prefix), "{code} has a Swedish prefix");
                 }
                 _ => {
-                    assert!(matches!(scan, Scan::VariableMeasure { ref lookup, .. } if *lookup == item.code))
+                    assert!(matches!(scan, Scan::VariableMeasure { ref lookup, .. } if lookup == code))
                 }
             }
             assert!(!item.price.is_negative() && !item.price.is_zero());

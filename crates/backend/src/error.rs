@@ -81,6 +81,52 @@ pub enum Error {
     NotLoggedIn,
     #[error("There is no line {0} on this sale")]
     NoSuchLine(usize),
+    #[error("The card was declined ({0}). Ask for another card or another way to pay")]
+    CardDeclined(String),
+    #[error(
+        "The card terminal did not answer. Press Card again: the till first asks the terminal what happened, so the card is never charged twice"
+    )]
+    CardTimeout,
+    #[error(
+        "The terminal still cannot say whether the earlier card payment went through. Check the terminal, or take another method and let a manager settle the card payment later"
+    )]
+    CardOutcomeUnknown,
+    #[error("The card terminal cannot be reached ({0}). Take cash, Swish or a voucher")]
+    TerminalUnreachable(String),
+    #[error("Swish cannot be reached ({0}). Take card, cash or a voucher")]
+    SwishUnavailable(String),
+    #[error("The customer declined the Swish payment, or it was cancelled")]
+    SwishDeclined,
+    #[error("The Swish payment failed ({0}). Try again or take another method")]
+    SwishFailed(String),
+    #[error("No Swish payment is waiting")]
+    NoSwishPending,
+    #[error("A card or Swish payment is under way on this sale: finish it or cancel it first")]
+    PaymentPending,
+    #[error("Payments have been taken on this sale, so it cannot be parked or given up: take the rest")]
+    PaymentTaken,
+    #[error("There is no gift voucher with the code {0}")]
+    VoucherNotFound(String),
+    #[error("The gift voucher {0} has expired")]
+    VoucherExpired(String),
+    #[error("The gift voucher {0} has nothing left on it")]
+    VoucherUsed(String),
+    #[error("The scale is not steady yet: wait a moment and weigh again")]
+    ScaleUnstable,
+    #[error("There is nothing on the scale")]
+    ScaleEmpty,
+    #[error("The scale cannot be read ({0}). Type the weight instead")]
+    ScaleUnavailable(String),
+    #[error("There is no parked sale number {0}")]
+    ParkedNotFound(i64),
+    #[error("A sale is in progress: finish or park it first")]
+    SaleInProgress,
+    #[error("There is no sale to park or give up")]
+    NothingToPark,
+    #[error("{} cannot be set to need approval", .0.as_str())]
+    NotApprovable(Action),
+    #[error("This till uses real devices, so there is no simulator to set")]
+    NotSimulated,
 }
 
 /// What the UI can switch on. Closed: adding one is a deliberate change on both sides.
@@ -109,6 +155,13 @@ pub enum ErrorCode {
     NotAllowed,
     NeedsApproval,
     InvalidInput,
+    CardDeclined,
+    PaymentUnknown,
+    DeviceUnavailable,
+    SwishDeclined,
+    PaymentPending,
+    VoucherInvalid,
+    ScaleNotReady,
     Internal,
 }
 
@@ -128,7 +181,16 @@ impl Error {
             Error::Barcode(BarcodeError::BadCheckDigit { .. }) => ErrorCode::BadCheckDigit,
             Error::Barcode(_) => ErrorCode::InvalidBarcode,
             Error::UnknownProduct(_) => ErrorCode::UnknownProduct,
-            Error::Cart(_) => ErrorCode::MeasureMismatch,
+            Error::Cart(CartError::Vat(_)) => ErrorCode::Internal,
+            Error::Cart(
+                CartError::NeedsWeight { .. }
+                | CartError::NeedsPriceLabel { .. }
+                | CartError::NotSoldByMeasure { .. }
+                | CartError::WeightForPriceItem { .. }
+                | CartError::FixedQuantity { .. },
+            ) => ErrorCode::MeasureMismatch,
+            Error::Cart(CartError::PaymentStarted) => ErrorCode::PaymentPending,
+            Error::Cart(_) => ErrorCode::InvalidInput,
             Error::Tender(TenderError::EmptySale) => ErrorCode::EmptySale,
             Error::Tender(TenderError::InsufficientCash { .. }) => ErrorCode::InsufficientCash,
             Error::Tender(TenderError::Negative) | Error::Amount(_) => ErrorCode::InvalidAmount,
@@ -152,7 +214,26 @@ impl Error {
             | Error::ReasonMissing
             | Error::FirstManagerExists
             | Error::CannotDisableSelf
-            | Error::NoSuchLine(_) => ErrorCode::InvalidInput,
+            | Error::NoSuchLine(_)
+            | Error::ParkedNotFound(_)
+            | Error::SaleInProgress
+            | Error::NothingToPark
+            | Error::NotApprovable(_)
+            | Error::NotSimulated
+            | Error::Tender(TenderError::MoreThanRemaining { .. } | TenderError::AlreadyPaid) => {
+                ErrorCode::InvalidInput
+            }
+            Error::CardDeclined(_) => ErrorCode::CardDeclined,
+            Error::CardTimeout | Error::CardOutcomeUnknown => ErrorCode::PaymentUnknown,
+            Error::TerminalUnreachable(_) | Error::SwishUnavailable(_) | Error::ScaleUnavailable(_) => {
+                ErrorCode::DeviceUnavailable
+            }
+            Error::SwishDeclined | Error::SwishFailed(_) => ErrorCode::SwishDeclined,
+            Error::NoSwishPending | Error::PaymentPending | Error::PaymentTaken => ErrorCode::PaymentPending,
+            Error::VoucherNotFound(_) | Error::VoucherExpired(_) | Error::VoucherUsed(_) => {
+                ErrorCode::VoucherInvalid
+            }
+            Error::ScaleUnstable | Error::ScaleEmpty => ErrorCode::ScaleNotReady,
             Error::Vat(_) | Error::Unbalanced(_) | Error::AlreadyInitialized => ErrorCode::Internal,
         }
     }

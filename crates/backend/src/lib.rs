@@ -9,13 +9,16 @@ pub mod catalog;
 pub mod clock;
 pub mod db;
 pub mod demo;
+pub mod devices;
 pub mod error;
 pub mod journal;
 pub mod paths;
 pub mod sales;
+pub mod settings;
 pub mod staff;
 pub mod swedish;
 pub mod till;
+pub mod vouchers;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -41,6 +44,8 @@ pub struct Storekeep {
     clock: Arc<dyn Clock>,
     tz: TimeZone,
     pepper: Arc<staff::Pepper>,
+    search: Arc<catalog::SearchCache>,
+    vat: Arc<std::sync::OnceLock<Arc<storekeep_domain::vat::VatTable>>>,
 }
 
 /// What the app shows before anything else: who the store is, and whether this is the demo.
@@ -58,6 +63,8 @@ pub struct StoreStatus {
     pub demo_staff: Vec<demo::DemoStaff>,
     /// Who is logged in on this till ([`Till::status`] fills it in).
     pub session: Option<till::SessionInfo>,
+    /// The card terminal, Swish, scale and drawer are simulators (the UI says so).
+    pub simulated_devices: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -79,7 +86,15 @@ impl Storekeep {
         // The PIN pepper lives beside the database, never in it (created on first open).
         let dir = path.parent().unwrap_or(Path::new("."));
         let pepper = Arc::new(staff::Pepper::load_or_create(dir)?);
-        Ok(Storekeep { db, clock, tz, pepper })
+        Ok(Storekeep { db, clock, tz, pepper, search: Default::default(), vat: Default::default() })
+    }
+
+    pub(crate) fn vat_cache(&self) -> &std::sync::OnceLock<Arc<storekeep_domain::vat::VatTable>> {
+        &self.vat
+    }
+
+    pub(crate) fn search_cache(&self) -> &catalog::SearchCache {
+        &self.search
     }
 
     pub(crate) fn pepper(&self) -> &staff::Pepper {
@@ -112,6 +127,10 @@ impl Storekeep {
 
     pub fn sales(&self) -> sales::Sales<'_> {
         sales::Sales::new(self)
+    }
+
+    pub fn settings(&self) -> settings::Settings<'_> {
+        settings::Settings::new(self)
     }
 
     pub fn journal(&self) -> journal::Journal<'_> {
@@ -159,7 +178,7 @@ impl Storekeep {
         .execute(&mut *tx)
         .await?;
         if demo {
-            demo::seed_catalog_in(&mut tx).await?;
+            demo::seed_catalog_in(&mut tx, &self.clock.now().to_string()).await?;
         }
         tx.commit().await?;
         if demo {
@@ -178,6 +197,15 @@ impl Storekeep {
         let needs_first_manager = identity.is_some() && all.is_empty();
         let demo_staff = if demo { demo::demo_staff() } else { Vec::new() };
         let staff = all.into_iter().filter(|m| m.active).collect();
-        Ok(StoreStatus { identity, demo, demo_items, staff, needs_first_manager, demo_staff, session: None })
+        Ok(StoreStatus {
+            identity,
+            demo,
+            demo_items,
+            staff,
+            needs_first_manager,
+            demo_staff,
+            session: None,
+            simulated_devices: false,
+        })
     }
 }

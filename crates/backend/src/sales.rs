@@ -9,7 +9,7 @@ use sqlx::Row;
 use storekeep_domain::cart::PricedCart;
 use storekeep_domain::journal::EntryKind;
 use storekeep_domain::receipt::Receipt;
-use storekeep_domain::sale::{Sale, Tender, VoidedLine};
+use storekeep_domain::sale::{AbandonedSale, DrawerOpening, Sale, TenderMethod, VoidedLine};
 use storekeep_domain::staff::StaffRef;
 
 use crate::Storekeep;
@@ -26,12 +26,12 @@ impl<'a> Sales<'a> {
         Sales { sk }
     }
 
-    /// Registers a priced cart paid with `tenders` at `now`; the cart must have been priced
-    /// for the date of `now` (see [`crate::Till::pay_cash`]).
+    /// Registers a priced cart settled by its tenders at `now`; the cart must have been priced
+    /// for the date of `now` (see [`crate::Till`]). Gift vouchers are redeemed and the open
+    /// sale (kept while payments were taken) is cleared in the same transaction.
     pub async fn complete(
         &self,
         cart: PricedCart,
-        tenders: Vec<Tender>,
         cashier: StaffRef,
         now: Timestamp,
     ) -> Result<(Sale, Receipt)> {
@@ -44,7 +44,7 @@ impl<'a> Sales<'a> {
                 .bind(register)
                 .fetch_one(&mut *tx)
                 .await?;
-        let sale = Sale::complete(register, receipt_no, now, cart, tenders, cashier)?;
+        let sale = Sale::complete(register, receipt_no, now, cart, cashier)?;
         let payload = serde_json::to_string(&sale).map_err(|e| Error::Storage(e.to_string()))?;
         let recorded_at = now.to_string();
         let seq = append_in(&mut tx, register, EntryKind::Sale, &recorded_at, &payload).await?;
@@ -83,7 +83,8 @@ impl<'a> Sales<'a> {
         }
         for (tender_no, t) in sale.tenders.iter().enumerate() {
             sqlx::query(
-                "INSERT INTO tender (sale_id, tender_no, method, amount, tendered, change) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO tender (sale_id, tender_no, method, amount, tendered, change, reference, offline)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(sale_id)
             .bind(tender_no as i64 + 1)
@@ -91,9 +92,25 @@ impl<'a> Sales<'a> {
             .bind(t.amount.to_string())
             .bind(t.tendered.to_string())
             .bind(t.change.to_string())
+            .bind(&t.reference)
+            .bind(i64::from(t.offline))
             .execute(&mut *tx)
             .await?;
+            if t.method == TenderMethod::Voucher {
+                let code = t.reference.clone().unwrap_or_default();
+                let left = crate::vouchers::balance_in(&mut tx, &code).await?;
+                if left < t.amount {
+                    return Err(Error::VoucherUsed(code));
+                }
+                sqlx::query("INSERT INTO voucher_redemption (code, sale_id, amount) VALUES (?, ?, ?)")
+                    .bind(&code)
+                    .bind(sale_id)
+                    .bind(t.amount.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+            }
         }
+        sqlx::query("DELETE FROM open_sale WHERE register_id = ?").bind(register).execute(&mut *tx).await?;
         tx.commit().await?;
         tracing::info!(receipt_no, total = %sale.total, "sale registered");
         let receipt = Receipt::new(&identity, &sale, self.sk.time_zone());
@@ -102,10 +119,30 @@ impl<'a> Sales<'a> {
 
     /// Registers a line taken off a sale in progress.
     pub async fn register_void(&self, voided: &VoidedLine) -> Result<i64> {
-        let payload = serde_json::to_string(voided).map_err(|e| Error::Storage(e.to_string()))?;
+        self.register(EntryKind::Void, &voided.register_id, voided.at, voided).await
+    }
+
+    /// Registers a sale given up before payment.
+    pub async fn register_abandoned(&self, abandoned: &AbandonedSale) -> Result<i64> {
+        self.register(EntryKind::Abandoned, &abandoned.register_id, abandoned.at, abandoned).await
+    }
+
+    /// Registers the drawer opened without a sale.
+    pub async fn register_drawer_open(&self, opening: &DrawerOpening) -> Result<i64> {
+        self.register(EntryKind::DrawerOpen, &opening.register_id, opening.at, opening).await
+    }
+
+    /// A registration that is one journal entry and nothing else.
+    async fn register(
+        &self,
+        kind: EntryKind,
+        register_id: &str,
+        at: Timestamp,
+        payload: &impl serde::Serialize,
+    ) -> Result<i64> {
+        let payload = serde_json::to_string(payload).map_err(|e| Error::Storage(e.to_string()))?;
         let mut tx = self.sk.db().begin_write().await?;
-        let seq = append_in(&mut tx, &voided.register_id, EntryKind::Void, &voided.at.to_string(), &payload)
-            .await?;
+        let seq = append_in(&mut tx, register_id, kind, &at.to_string(), &payload).await?;
         tx.commit().await?;
         Ok(seq)
     }

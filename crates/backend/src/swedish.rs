@@ -1,7 +1,6 @@
 //! The Swedish wording of every error a person can meet. English is the `Display` of each
 //! error; this is its Swedish twin, kept in one place so a translator sees every message.
 
-use storekeep_domain::barcode::BarcodeError;
 use storekeep_domain::cart::CartError;
 use storekeep_domain::money::MoneyError;
 use storekeep_domain::sale::TenderError;
@@ -14,18 +13,7 @@ use crate::error::Error;
 /// The message in Swedish.
 pub fn swedish(e: &Error) -> String {
     match e {
-        Error::Barcode(b) => match b {
-            BarcodeError::Empty => "Inget skannades".into(),
-            BarcodeError::NotDigits(c) => {
-                format!("\"{c}\" är ingen streckkod: bara siffror är tillåtna")
-            }
-            BarcodeError::WrongLength { code, len } => {
-                format!("\"{code}\" har {len} siffror; en streckkod har 8, 12 eller 13")
-            }
-            BarcodeError::BadCheckDigit { code, expected } => format!(
-                "\"{code}\" har fel kontrollsiffra (sista siffran ska vara {expected}); skanna igen eller skriv koden noga"
-            ),
-        },
+        Error::Barcode(b) => storekeep_domain::barcode::message_sv(b),
         Error::UnknownProduct(code) => {
             format!("Ingen vara har koden {code}. Kontrollera koden eller sök varan på namn")
         }
@@ -42,15 +30,38 @@ pub fn swedish(e: &Error) -> String {
                 )
             }
             CartError::WeightForPriceItem { name } => {
-                format!("{name} säljs till etikettpris, så en viktetikett kan inte användas")
+                format!("{name} säljs styckvis eller till etikettpris, så en vikt kan inte användas")
             }
+            CartError::NoSuchLine(n) => format!("Det finns ingen rad {n} i köpet"),
+            CartError::BadQuantity(q) => format!("\"{q}\" är inget antal: använd ett heltal från 1 till 9999"),
+            CartError::BadWeight(w) => {
+                format!("\"{w}\" är ingen vikt: skriv kilo med högst tre decimaler, som 0,450")
+            }
+            CartError::FixedQuantity { name } => {
+                format!("Mängden för {name} bestäms av etiketten och kan inte ändras: makulera raden i stället")
+            }
+            CartError::DiscountReasonMissing => "En rabatt behöver en anledning".into(),
+            CartError::BadDiscount(v) => {
+                format!("\"{v}\" är ingen rabatt: ange procent från 0 till 100 eller ett belopp i kronor")
+            }
+            CartError::DiscountTooLarge { discount, base } => {
+                format!("En rabatt på {discount} kr är mer än de {base} kr den gäller")
+            }
+            CartError::PaymentStarted => {
+                "En betalning har tagits för köpet, så raderna kan inte ändras: slutför betalningen".into()
+            }
+            CartError::Vat(v) => vat_sv(v),
         },
         Error::Tender(t) => match t {
             TenderError::EmptySale => "Det finns inget att betala: skanna en vara först".into(),
             TenderError::InsufficientCash { due, tendered } => {
                 format!("{tendered} kr är mindre än de {due} kr som ska betalas kontant")
             }
-            TenderError::Negative => "Mottaget belopp kan inte vara negativt".into(),
+            TenderError::Negative => "Beloppet kan inte vara negativt eller noll".into(),
+            TenderError::MoreThanRemaining { amount, remaining } => {
+                format!("{amount} kr är mer än de {remaining} kr som återstår att betala")
+            }
+            TenderError::AlreadyPaid => "Köpet är redan betalt".into(),
         },
         Error::Amount(m) => match m {
             MoneyError::NotAnAmount(s) => {
@@ -58,17 +69,7 @@ pub fn swedish(e: &Error) -> String {
             }
             MoneyError::TooPrecise(s) => format!("{s} har fler än två decimaler (öre)"),
         },
-        Error::Vat(v) => match v {
-            VatError::NoRate { category, date } => {
-                format!(
-                    "Ingen momssats finns för {} den {date}: momstabellen saknar en rad för det datumet",
-                    category.as_str()
-                )
-            }
-            VatError::Overlap { category, date } => {
-                format!("Två momssatser för {} gäller samtidigt den {date}", category.as_str())
-            }
-        },
+        Error::Vat(v) => vat_sv(v),
         Error::Identity(i) => match i {
             IdentityError::OrgNumberFormat(s) => {
                 format!("\"{s}\" är inget svenskt organisationsnummer: skriv det som NNNNNN-NNNN")
@@ -132,6 +133,45 @@ pub fn swedish(e: &Error) -> String {
             "Ingen är inloggad i kassan (eller så tog passet slut): logga in med din PIN-kod".into()
         }
         Error::NoSuchLine(n) => format!("Det finns ingen rad {n} i köpet"),
+        Error::CardDeclined(reason) => {
+            format!("Kortet nekades ({reason}). Be om ett annat kort eller ett annat betalsätt")
+        }
+        Error::CardTimeout => "Kortterminalen svarade inte. Tryck Kort igen: kassan frågar först terminalen vad som hände, så kortet dras aldrig två gånger".into(),
+        Error::CardOutcomeUnknown => "Terminalen kan fortfarande inte säga om den förra kortbetalningen gick igenom. Kontrollera terminalen, eller ta ett annat betalsätt och låt en chef reda ut kortbetalningen senare".into(),
+        Error::TerminalUnreachable(d) => {
+            format!("Kortterminalen går inte att nå ({d}). Ta kontant, Swish eller presentkort")
+        }
+        Error::SwishUnavailable(d) => format!("Swish går inte att nå ({d}). Ta kort, kontant eller presentkort"),
+        Error::SwishDeclined => "Kunden avböjde Swish-betalningen, eller så avbröts den".into(),
+        Error::SwishFailed(d) => format!("Swish-betalningen misslyckades ({d}). Försök igen eller ta ett annat betalsätt"),
+        Error::NoSwishPending => "Ingen Swish-betalning väntar".into(),
+        Error::PaymentPending => "En kort- eller Swish-betalning pågår för köpet: slutför eller avbryt den först".into(),
+        Error::PaymentTaken => "Betalningar har tagits för köpet, så det kan inte parkeras eller avbrytas: ta resten".into(),
+        Error::VoucherNotFound(c) => format!("Det finns inget presentkort med koden {c}"),
+        Error::VoucherExpired(c) => format!("Presentkortet {c} har gått ut"),
+        Error::VoucherUsed(c) => format!("Presentkortet {c} har inget kvar att betala med"),
+        Error::ScaleUnstable => "Vågen har inte stabiliserat sig: vänta ett ögonblick och väg igen".into(),
+        Error::ScaleEmpty => "Det ligger inget på vågen".into(),
+        Error::ScaleUnavailable(d) => format!("Vågen går inte att läsa ({d}). Skriv in vikten i stället"),
+        Error::ParkedNotFound(n) => format!("Det finns inget parkerat köp nummer {n}"),
+        Error::SaleInProgress => "Ett köp pågår: slutför eller parkera det först".into(),
+        Error::NothingToPark => "Det finns inget köp att parkera eller avbryta".into(),
+        Error::NotSimulated => "Kassan använder riktiga enheter, så det finns ingen simulator att ställa in".into(),
+        Error::NotApprovable(a) => format!("{} kan inte ställas in att kräva godkännande", a.as_str()),
+    }
+}
+
+fn vat_sv(v: &VatError) -> String {
+    match v {
+        VatError::NoRate { category, date } => {
+            format!(
+                "Ingen momssats finns för {} den {date}: momstabellen saknar en rad för det datumet",
+                category.as_str()
+            )
+        }
+        VatError::Overlap { category, date } => {
+            format!("Två momssatser för {} gäller samtidigt den {date}", category.as_str())
+        }
     }
 }
 
@@ -150,13 +190,18 @@ mod tests {
     #[test]
     fn every_message_has_swedish_words_of_its_own() {
         let samples = [
-            Error::Barcode(BarcodeError::BadCheckDigit { code: "7300000000000".into(), expected: 4 }),
+            Error::Barcode(storekeep_domain::barcode::BarcodeError::BadCheckDigit {
+                code: "7300000000000".into(),
+                expected: 4,
+            }),
             Error::UnknownProduct("7399999999996".into()),
             Error::Tender(TenderError::InsufficientCash { due: "39,00".into(), tendered: "20,00".into() }),
             Error::Amount(MoneyError::NotAnAmount("tio".into())),
             Error::Identity(IdentityError::Missing(storekeep_domain::store::IdentityField::Address)),
             Error::Locked,
             Error::TooNew { found: 9, known: 1 },
+            Error::CardTimeout,
+            Error::Cart(CartError::PaymentStarted),
         ];
         for e in &samples {
             let sv = swedish(e);

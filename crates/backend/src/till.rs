@@ -1,28 +1,42 @@
 //! The till: who is logged in, the sale in progress on this register, and the steps a
 //! cashier takes.
 //!
-//! The cart lives in memory behind an async mutex held across payment, so a scan that arrives
-//! while a sale is being committed waits and lands in the next sale, never in the one being
-//! paid. A sale becomes durable only when [`Till::pay_cash`] returns.
+//! The sale in progress lives in memory behind an async mutex held across each step (a payment
+//! included), so a scan that arrives while a sale is being paid waits and lands in the next
+//! sale, never in the one being paid. A sale becomes durable when the payment that settles it
+//! returns [`PayOutcome::Paid`]. Once a card, Swish, voucher or part-cash payment has been
+//! taken, the sale is also kept on disk (`open_sale`) so a crash cannot lose money the
+//! customer already paid; the till picks it up again on start.
+//!
+//! Card payments are never charged twice: every request is written down under the till's own
+//! reference before it is sent, and after a timeout the till asks the terminal what became of
+//! that reference before it sends another.
 //!
 //! Every step checks the session and the role here, in Rust: the UI is never trusted. A
 //! session ends after `idle_logout` without activity; the sale in progress stays on the till
 //! for whoever logs in next, so switching cashier never loses it.
 
 use std::sync::Mutex as SyncMutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
+use sqlx::Row;
 use storekeep_domain::Money;
 use storekeep_domain::barcode;
-use storekeep_domain::cart::{Cart, PricedCart};
+use storekeep_domain::cart::{
+    Cart, CartError, Discount, Measure, PricedCart, SoldBy, parse_kg, parse_pieces,
+};
 use storekeep_domain::receipt::Receipt;
-use storekeep_domain::sale::{VoidedLine, settle_cash};
-use storekeep_domain::staff::{Action, Role, StaffRef};
-use tokio::sync::Mutex;
+use storekeep_domain::sale::{
+    AbandonedSale, DrawerOpening, Tender, TenderMethod, VoidedLine, exact_amount, is_settled, settle_cash,
+};
+use storekeep_domain::staff::{Action, ApprovalPolicy, Role, StaffRef};
+use tokio::sync::{Mutex, MutexGuard};
 use ts_rs::TS;
 
 use crate::audit::{Actor, AuditEntry, AuditFilter, AuditRecord, Outcome};
+use crate::devices::{CardOutcome, DeviceError, Devices, SwishStatus, Weighing, qr_svg};
 use crate::error::{Error, Result};
 use crate::staff::{Approval, Authorized, StaffMember};
 use crate::{StoreStatus, Storekeep};
@@ -44,12 +58,87 @@ pub struct SessionInfo {
     pub idle_logout_seconds: i64,
 }
 
+/// A Swish request waiting for the customer.
+#[derive(Debug, Clone)]
+struct SwishPending {
+    reference: String,
+    id: String,
+    amount: Money,
+    qr_svg: String,
+}
+
+/// The sale in progress and any payment under way on it.
+#[derive(Debug, Default)]
+struct Current {
+    cart: Cart,
+    /// A card request that timed out: its outcome must be asked for before another is sent.
+    card_unknown: Option<String>,
+    swish: Option<SwishPending>,
+}
+
+impl Current {
+    /// Lines, discounts and quantities may change only with no payment under way or taken.
+    fn editable(&self) -> Result<()> {
+        if self.card_unknown.is_some() || self.swish.is_some() {
+            return Err(Error::PaymentPending);
+        }
+        if !self.cart.tenders().is_empty() {
+            return Err(Error::Cart(CartError::PaymentStarted));
+        }
+        Ok(())
+    }
+}
+
+/// A Swish request as the UI shows it: the QR code for the customer and the amount.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SwishView {
+    pub amount: Money,
+    /// An SVG image of the QR code to show the customer.
+    pub qr_svg: String,
+}
+
+/// The sale in progress as the till shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SaleView {
+    pub cart: PricedCart,
+    /// A Swish payment waiting for the customer.
+    pub swish: Option<SwishView>,
+    /// A card payment whose outcome is not known yet: press Card to ask the terminal.
+    pub card_unknown: bool,
+    /// Sales parked on this register.
+    #[ts(type = "number")]
+    pub parked: i64,
+}
+
+/// What a payment step led to: the sale is paid and registered, or there is more to pay.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum PayOutcome {
+    Paid { receipt: Receipt },
+    Open { sale: SaleView },
+}
+
+/// A parked sale in the list to resume from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ParkedSale {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub parked_at: String,
+    pub parked_by: String,
+    pub total: Money,
+    #[ts(type = "number")]
+    pub lines: i64,
+}
+
 #[derive(Debug)]
 pub struct Till {
     sk: Storekeep,
-    cart: Mutex<Cart>,
+    current: Mutex<Current>,
+    restored: AtomicBool,
     session: SyncMutex<Option<Session>>,
     idle_logout: SignedDuration,
+    devices: Devices,
+    references: AtomicU64,
 }
 
 fn staff_ref(a: &Actor) -> StaffRef {
@@ -60,10 +149,22 @@ impl Till {
     pub fn new(sk: Storekeep) -> Till {
         Till {
             sk,
-            cart: Mutex::new(Cart::new()),
+            current: Mutex::new(Current::default()),
+            restored: AtomicBool::new(false),
             session: SyncMutex::new(None),
             idle_logout: DEFAULT_IDLE_LOGOUT,
+            devices: Devices::simulated(),
+            references: AtomicU64::new(0),
         }
+    }
+
+    /// The card terminal, Swish, scale and drawer this till talks to (simulators by default).
+    pub fn with_devices(self, devices: Devices) -> Till {
+        Till { devices, ..self }
+    }
+
+    pub fn devices(&self) -> &Devices {
+        &self.devices
     }
 
     pub fn with_idle_logout(self, idle_logout: SignedDuration) -> Till {
@@ -166,27 +267,197 @@ impl Till {
     }
 
     pub async fn status(&self) -> Result<StoreStatus> {
-        Ok(StoreStatus { session: self.session(), ..self.sk.status().await? })
+        Ok(StoreStatus {
+            session: self.session(),
+            simulated_devices: self.devices.simulators.is_some(),
+            ..self.sk.status().await?
+        })
+    }
+
+    /// The sale in progress, restoring on first use a sale that had payments taken when the
+    /// program stopped.
+    async fn current(&self) -> Result<MutexGuard<'_, Current>> {
+        let mut cur = self.current.lock().await;
+        if !self.restored.load(Ordering::Acquire) {
+            if let Some(identity) = self.sk.identity().await?.map(|(i, _)| i) {
+                let saved: Option<String> =
+                    sqlx::query_scalar("SELECT cart FROM open_sale WHERE register_id = ?")
+                        .bind(&identity.register_id)
+                        .fetch_optional(self.sk.db().reader())
+                        .await?;
+                if let Some(json) = saved {
+                    cur.cart = serde_json::from_str(&json).map_err(|e| {
+                        Error::Inconsistent(format!(
+                            "the sale kept while it was being paid cannot be read: {e}"
+                        ))
+                    })?;
+                    tracing::warn!("restored a sale with payments taken before the program stopped");
+                }
+            }
+            self.restored.store(true, Ordering::Release);
+        }
+        Ok(cur)
+    }
+
+    async fn view(&self, cur: &Current) -> Result<SaleView> {
+        let cart = self.price(&cur.cart).await?;
+        self.view_priced(cur, cart).await
+    }
+
+    async fn view_priced(&self, cur: &Current, cart: PricedCart) -> Result<SaleView> {
+        let parked: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM parked_sale").fetch_one(self.sk.db().reader()).await?;
+        Ok(SaleView {
+            cart,
+            swish: cur.swish.as_ref().map(|s| SwishView { amount: s.amount, qr_svg: s.qr_svg.clone() }),
+            card_unknown: cur.card_unknown.is_some(),
+            parked,
+        })
+    }
+
+    /// Applies `change` to a copy of the cart, prices it (which checks discounts still fit) and
+    /// only then keeps it: a refused change leaves the sale exactly as it was.
+    async fn change(
+        &self,
+        cur: &mut Current,
+        change: impl FnOnce(&mut Cart) -> std::result::Result<(), CartError>,
+    ) -> Result<SaleView> {
+        cur.editable()?;
+        let mut next = cur.cart.clone();
+        change(&mut next)?;
+        let priced = self.price(&next).await?;
+        cur.cart = next;
+        self.view_priced(cur, priced).await
     }
 
     /// The sale in progress, priced for now. Looking is not selling: the kiosk display may.
-    pub async fn cart(&self) -> Result<PricedCart> {
+    pub async fn cart(&self) -> Result<SaleView> {
         self.authorize(Action::ViewStatus, None, "view the sale").await?;
-        let cart = self.cart.lock().await;
-        self.price(&cart).await
+        let cur = self.current().await?;
+        self.view(&cur).await
     }
 
     /// A scan or a typed code: parsed, looked up and added. A refused code changes nothing.
-    pub async fn scan(&self, input: &str) -> Result<PricedCart> {
+    pub async fn scan(&self, input: &str) -> Result<SaleView> {
         self.authorize(Action::Sell, None, "scan").await?;
         let scan = barcode::parse(input)?;
         let item = self.sk.catalog().by_code(scan.lookup_code()).await?;
-        let mut cart = self.cart.lock().await;
-        let mut next = cart.clone();
-        next.add_scan(&scan, &item)?;
-        let priced = self.price(&next).await?;
-        *cart = next;
-        Ok(priced)
+        let mut cur = self.current().await?;
+        self.change(&mut cur, |c| c.add_scan(&scan, &item)).await
+    }
+
+    /// Items by PLU or name, best first, for the cashier to pick from.
+    pub async fn search(&self, query: &str) -> Result<Vec<storekeep_domain::cart::CatalogItem>> {
+        self.authorize(Action::Sell, None, "search the catalog").await?;
+        self.sk.catalog().search(query, 20).await
+    }
+
+    /// Adds an item picked from a search: `quantity` pieces (default 1) for a piece item, or
+    /// `weight` kilograms typed by hand for a weighed item.
+    pub async fn add_item(
+        &self,
+        product_id: i64,
+        quantity: Option<&str>,
+        weight: Option<&str>,
+    ) -> Result<SaleView> {
+        self.authorize(Action::Sell, None, "add an item").await?;
+        let item = self.sk.catalog().by_id(product_id).await?;
+        let measure = match (item.sold_by, weight, quantity) {
+            (SoldBy::Weight, Some(w), _) => Measure::Kilograms(parse_kg(w)?),
+            (SoldBy::Weight, None, _) => return Err(CartError::NeedsWeight { name: item.name }.into()),
+            (_, _, Some(q)) => Measure::Pieces(parse_pieces(q)?),
+            (_, _, None) => Measure::Pieces(rust_decimal::Decimal::ONE),
+        };
+        let mut cur = self.current().await?;
+        self.change(&mut cur, |c| c.add_item(&item, measure)).await
+    }
+
+    /// What the scale shows now.
+    pub async fn read_scale(&self) -> Result<Weighing> {
+        self.authorize(Action::Sell, None, "read the scale").await?;
+        self.devices.scale.read().await.map_err(|e| Error::ScaleUnavailable(e.to_string()))
+    }
+
+    /// Weighs a weighed item on the scale and adds it. The weight must be steady and above zero.
+    pub async fn weigh(&self, product_id: i64) -> Result<SaleView> {
+        let reading = self.read_scale().await?;
+        if !reading.stable {
+            return Err(Error::ScaleUnstable);
+        }
+        if reading.kg <= rust_decimal::Decimal::ZERO {
+            return Err(Error::ScaleEmpty);
+        }
+        let item = self.sk.catalog().by_id(product_id).await?;
+        let kg = reading.kg.round_dp(3);
+        let mut cur = self.current().await?;
+        self.change(&mut cur, |c| c.add_item(&item, Measure::Kilograms(kg))).await
+    }
+
+    /// Sets the pieces (or, for a weighed line entered by hand, the kilograms) of line `index`.
+    pub async fn set_quantity(&self, index: usize, value: &str) -> Result<SaleView> {
+        self.authorize(Action::Sell, None, "change a quantity").await?;
+        let mut cur = self.current().await?;
+        let line = cur.cart.lines().get(index).ok_or(Error::NoSuchLine(index + 1))?;
+        let measure = match line.sold_by {
+            SoldBy::Weight => Measure::Kilograms(parse_kg(value)?),
+            _ => Measure::Pieces(parse_pieces(value)?),
+        };
+        self.change(&mut cur, |c| c.set_quantity(index, measure)).await
+    }
+
+    /// Authorises a discount: within the policy's limit a cashier gives it alone; above it, it
+    /// is `discount_over_limit` (a manager's approval, if the policy asks for one).
+    async fn authorize_discount(
+        &self,
+        discount: Option<&Discount>,
+        base: Money,
+        approval: Option<&Approval>,
+        what: &str,
+    ) -> Result<Authorized> {
+        let policy: ApprovalPolicy = self.sk.settings().approval_policy().await?;
+        match discount {
+            Some(d) if d.percent_of(base) > policy.discount_limit_percent => {
+                self.authorize(Action::DiscountOverLimit, approval, what).await
+            }
+            _ => self.authorize(Action::Sell, None, what).await,
+        }
+    }
+
+    /// Puts a discount (percent or amount, with a reason) on line `index`, or removes it.
+    pub async fn set_line_discount(
+        &self,
+        index: usize,
+        discount: Option<Discount>,
+        approval: Option<&Approval>,
+    ) -> Result<SaleView> {
+        let mut cur = self.current().await?;
+        cur.editable()?;
+        let line = cur.cart.lines().get(index).cloned().ok_or(Error::NoSuchLine(index + 1))?;
+        if let Some(d) = &discount {
+            d.validate()?;
+            d.amount_off(line.line_total)?;
+        }
+        let what = format!("discount on line {} ({})", index + 1, line.name);
+        self.authorize_discount(discount.as_ref(), line.line_total, approval, &what).await?;
+        self.change(&mut cur, |c| c.set_line_discount(index, discount)).await
+    }
+
+    /// Puts a discount on the whole sale, or removes it.
+    pub async fn set_sale_discount(
+        &self,
+        discount: Option<Discount>,
+        approval: Option<&Approval>,
+    ) -> Result<SaleView> {
+        let mut cur = self.current().await?;
+        cur.editable()?;
+        let priced = self.price(&cur.cart).await?;
+        let base = priced.subtotal - priced.line_discounts;
+        if let Some(d) = &discount {
+            d.validate()?;
+            d.amount_off(base)?;
+        }
+        self.authorize_discount(discount.as_ref(), base, approval, "discount on the sale").await?;
+        self.change(&mut cur, |c| c.set_sale_discount(discount)).await
     }
 
     /// A registered receipt, as it was printed.
@@ -196,40 +467,464 @@ impl Till {
     }
 
     /// Takes line `index` (0-based) off the sale in progress. A cashier needs a manager's
-    /// approval; the void is a journal registration naming both.
-    pub async fn void_line(&self, index: usize, approval: Option<&Approval>) -> Result<PricedCart> {
-        let mut cart = self.cart.lock().await;
-        let line = cart.lines().get(index).cloned().ok_or(Error::NoSuchLine(index + 1))?;
+    /// approval (by default); the void is a journal registration naming both.
+    pub async fn void_line(&self, index: usize, approval: Option<&Approval>) -> Result<SaleView> {
+        let mut cur = self.current().await?;
+        cur.editable()?;
+        let line = cur.cart.lines().get(index).cloned().ok_or(Error::NoSuchLine(index + 1))?;
         let what = format!("line {} ({}, {})", index + 1, line.name, line.line_total);
         let ok = self.authorize(Action::VoidLine, approval, &what).await?;
-        let identity = self.sk.require_identity().await?;
+        let mut next = cur.cart.clone();
+        next.remove_line(index)?;
+        self.price(&next).await?;
         let voided = VoidedLine {
-            register_id: identity.register_id,
+            register_id: self.register_id().await?,
             at: self.sk.clock().now(),
             line,
             cashier: staff_ref(&ok.actor),
             approved_by: ok.approved_by.as_ref().map(staff_ref),
         };
         self.sk.sales().register_void(&voided).await?;
-        let mut next = cart.clone();
-        next.remove_line(index);
-        let priced = self.price(&next).await?;
-        *cart = next;
-        Ok(priced)
+        cur.cart = next;
+        self.view(&cur).await
     }
 
-    /// Completes the sale in cash. On success the sale is durable and the till is empty; on
-    /// any error nothing is registered and the cart is untouched.
+    async fn register_id(&self) -> Result<String> {
+        Ok(self.sk.require_identity().await?.register_id)
+    }
+
+    /// Parks the sale in progress (kept on disk) and empties the till for the next customer.
+    pub async fn park(&self) -> Result<SaleView> {
+        let cashier = self.authorize(Action::Sell, None, "park a sale").await?.actor;
+        let mut cur = self.current().await?;
+        if cur.cart.is_empty() {
+            return Err(Error::NothingToPark);
+        }
+        if !cur.cart.tenders().is_empty() {
+            return Err(Error::PaymentTaken);
+        }
+        cur.editable()?;
+        let priced = self.price(&cur.cart).await?;
+        let json = serde_json::to_string(&cur.cart).map_err(|e| Error::Storage(e.to_string()))?;
+        let mut tx = self.sk.db().begin_write().await?;
+        sqlx::query(
+            "INSERT INTO parked_sale (register_id, parked_at, parked_by, total, lines, cart) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(self.register_id().await?)
+        .bind(self.sk.clock().now().to_string())
+        .bind(cashier.id)
+        .bind(priced.total.to_string())
+        .bind(priced.lines.len() as i64)
+        .bind(json)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        *cur = Current::default();
+        self.view(&cur).await
+    }
+
+    /// Parked sales, oldest first.
+    pub async fn parked(&self) -> Result<Vec<ParkedSale>> {
+        self.authorize(Action::Sell, None, "list parked sales").await?;
+        let rows = sqlx::query(
+            "SELECT p.id, p.parked_at, s.name, p.total, p.lines FROM parked_sale p JOIN staff s ON s.id = p.parked_by
+             ORDER BY p.id",
+        )
+        .fetch_all(self.sk.db().reader())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let at: &str = r.get(1);
+                let parked_at = at
+                    .parse::<Timestamp>()
+                    .map(|t| t.to_zoned_datetime(self.sk.time_zone().clone()).strftime("%H:%M").to_string())
+                    .unwrap_or_else(|_| at.to_string());
+                Ok(ParkedSale {
+                    id: r.get(0),
+                    parked_at,
+                    parked_by: r.get(2),
+                    total: Money::parse(r.get(3))
+                        .map_err(|_| Error::Inconsistent("a parked sale has a bad total".into()))?,
+                    lines: r.get(4),
+                })
+            })
+            .collect()
+    }
+
+    /// Brings a parked sale back onto the till (which must be empty).
+    pub async fn resume(&self, id: i64) -> Result<SaleView> {
+        self.authorize(Action::Sell, None, "resume a parked sale").await?;
+        let mut cur = self.current().await?;
+        if !cur.cart.is_empty() {
+            return Err(Error::SaleInProgress);
+        }
+        let mut tx = self.sk.db().begin_write().await?;
+        let json: String = sqlx::query_scalar("DELETE FROM parked_sale WHERE id = ? RETURNING cart")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(Error::ParkedNotFound(id))?;
+        let cart: Cart = serde_json::from_str(&json)
+            .map_err(|e| Error::Inconsistent(format!("parked sale {id} cannot be read: {e}")))?;
+        tx.commit().await?;
+        cur.cart = cart;
+        self.view(&cur).await
+    }
+
+    /// Gives up the sale in progress: journaled as an unfinished sale with what was on it.
+    pub async fn abandon(&self, reason: &str, approval: Option<&Approval>) -> Result<SaleView> {
+        let mut cur = self.current().await?;
+        if cur.cart.is_empty() {
+            return Err(Error::NothingToPark);
+        }
+        if !cur.cart.tenders().is_empty() || cur.swish.is_some() {
+            return Err(Error::PaymentTaken);
+        }
+        if reason.trim().is_empty() {
+            return Err(Error::ReasonMissing);
+        }
+        let priced = self.price(&cur.cart).await?;
+        let ok =
+            self.authorize(Action::AbandonSale, approval, &format!("sale of {} kr", priced.total)).await?;
+        let abandoned = AbandonedSale {
+            register_id: self.register_id().await?,
+            at: self.sk.clock().now(),
+            lines: priced.lines,
+            total: priced.total,
+            reason: reason.trim().to_string(),
+            cashier: staff_ref(&ok.actor),
+            approved_by: ok.approved_by.as_ref().map(staff_ref),
+        };
+        self.sk.sales().register_abandoned(&abandoned).await?;
+        *cur = Current::default();
+        self.view(&cur).await
+    }
+
+    /// Opens the cash drawer without a sale, with a reason; journaled.
+    pub async fn open_drawer(&self, reason: &str, approval: Option<&Approval>) -> Result<()> {
+        if reason.trim().is_empty() {
+            return Err(Error::ReasonMissing);
+        }
+        let ok = self.authorize(Action::OpenDrawer, approval, "open the drawer").await?;
+        let opening = DrawerOpening {
+            register_id: self.register_id().await?,
+            at: self.sk.clock().now(),
+            reason: reason.trim().to_string(),
+            cashier: staff_ref(&ok.actor),
+            approved_by: ok.approved_by.as_ref().map(staff_ref),
+        };
+        self.sk.sales().register_drawer_open(&opening).await?;
+        self.devices.drawer.open().await.map_err(|e| Error::TerminalUnreachable(e.to_string()))
+    }
+
+    /// Settles the rest of the sale in cash (with change) and returns the receipt.
     pub async fn pay_cash(&self, tendered: &str) -> Result<Receipt> {
-        let cashier = self.authorize(Action::Sell, None, "complete a sale").await?.actor;
+        match self.take_cash(tendered, false).await? {
+            PayOutcome::Paid { receipt } => Ok(receipt),
+            PayOutcome::Open { .. } => {
+                Err(Error::Inconsistent("cash that covers the rest did not settle the sale".into()))
+            }
+        }
+    }
+
+    /// Takes cash. `tendered` at least the rounded rest settles the sale (with change); with
+    /// `partial`, less is taken as a part payment and another method pays the remainder.
+    pub async fn take_cash(&self, tendered: &str, partial: bool) -> Result<PayOutcome> {
+        let cashier = self.authorize(Action::Sell, None, "take cash").await?.actor;
         let tendered = Money::parse(tendered)?;
-        let mut cart = self.cart.lock().await;
+        let mut cur = self.current().await?;
+        if cur.swish.is_some() || cur.card_unknown.is_some() {
+            return Err(Error::PaymentPending);
+        }
+        let priced = self.price(&cur.cart).await?;
+        let tender = settle_cash(&priced, tendered, partial)?;
+        self.take(&mut cur, tender, &cashier).await
+    }
+
+    /// Pays by card through the terminal: `amount`, or the rest of the sale.
+    pub async fn pay_card(&self, amount: Option<&str>) -> Result<PayOutcome> {
+        let cashier = self.authorize(Action::Sell, None, "take a card payment").await?.actor;
+        let requested = amount.map(Money::parse).transpose()?;
+        let mut cur = self.current().await?;
+        if cur.swish.is_some() {
+            return Err(Error::PaymentPending);
+        }
+        // An earlier request timed out: ask what became of it before charging again.
+        if let Some(reference) = cur.card_unknown.clone() {
+            let asked =
+                tokio::time::timeout(self.devices.timeout, self.devices.terminal.outcome_of(&reference))
+                    .await;
+            match asked {
+                Ok(Ok(Some(CardOutcome::Approved { authorization, offline }))) => {
+                    let amount = self.attempt_amount(&reference).await?;
+                    self.set_attempt(&reference, "approved", Some(&authorization)).await?;
+                    cur.card_unknown = None;
+                    let tender = Tender::exact(TenderMethod::Card, amount, Some(authorization), offline);
+                    tracing::info!(reference, "an earlier card payment had gone through: not charging again");
+                    return self.take(&mut cur, tender, &cashier).await;
+                }
+                Ok(Ok(Some(CardOutcome::Declined { reason }))) => {
+                    self.set_attempt(&reference, "declined", Some(&reason)).await?;
+                    cur.card_unknown = None;
+                }
+                Ok(Ok(None)) => {
+                    self.set_attempt(&reference, "cancelled", Some("the terminal never received it")).await?;
+                    cur.card_unknown = None;
+                }
+                Ok(Err(_)) | Err(_) => return Err(Error::CardOutcomeUnknown),
+            }
+        }
+        let priced = self.price(&cur.cart).await?;
+        let amount = exact_amount(&priced, requested)?;
+        let reference = self.new_attempt("card", amount).await?;
+        let answer =
+            tokio::time::timeout(self.devices.timeout, self.devices.terminal.purchase(&reference, amount))
+                .await;
+        match answer {
+            Ok(Ok(CardOutcome::Approved { authorization, offline })) => {
+                let tender = Tender::exact(TenderMethod::Card, amount, Some(authorization.clone()), offline);
+                self.set_attempt(&reference, "approved", Some(&authorization)).await?;
+                self.take(&mut cur, tender, &cashier).await
+            }
+            Ok(Ok(CardOutcome::Declined { reason })) => {
+                self.set_attempt(&reference, "declined", Some(&reason)).await?;
+                Err(Error::CardDeclined(reason))
+            }
+            Ok(Err(DeviceError::Unreachable(detail))) => {
+                self.set_attempt(&reference, "cancelled", Some(&detail)).await?;
+                Err(Error::TerminalUnreachable(detail))
+            }
+            Ok(Err(DeviceError::Timeout)) | Err(_) => {
+                self.set_attempt(&reference, "unknown", Some("no answer from the terminal")).await?;
+                cur.card_unknown = Some(reference);
+                Err(Error::CardTimeout)
+            }
+        }
+    }
+
+    /// Starts a Swish payment of `amount` (or the rest): the view carries the QR code.
+    pub async fn swish_start(&self, amount: Option<&str>) -> Result<SaleView> {
+        self.authorize(Action::Sell, None, "start a Swish payment").await?;
+        let requested = amount.map(Money::parse).transpose()?;
+        let mut cur = self.current().await?;
+        if cur.swish.is_some() || cur.card_unknown.is_some() {
+            return Err(Error::PaymentPending);
+        }
+        let priced = self.price(&cur.cart).await?;
+        let amount = exact_amount(&priced, requested)?;
+        let reference = self.new_attempt("swish", amount).await?;
+        let created =
+            tokio::time::timeout(self.devices.timeout, self.devices.swish.create(&reference, amount)).await;
+        let request = match created {
+            Ok(Ok(r)) => r,
+            Ok(Err(e)) => {
+                self.set_attempt(&reference, "cancelled", Some(&e.to_string())).await?;
+                return Err(Error::SwishUnavailable(e.to_string()));
+            }
+            Err(_) => {
+                self.set_attempt(&reference, "cancelled", Some("no answer")).await?;
+                return Err(Error::SwishUnavailable(DeviceError::Timeout.to_string()));
+            }
+        };
+        cur.swish =
+            Some(SwishPending { reference, qr_svg: qr_svg(&request.qr_payload), id: request.id, amount });
+        self.view(&cur).await
+    }
+
+    /// Asks Swish whether the customer has paid. Still waiting: the sale stays open.
+    pub async fn swish_poll(&self) -> Result<PayOutcome> {
+        let cashier = self.authorize(Action::Sell, None, "check a Swish payment").await?.actor;
+        let mut cur = self.current().await?;
+        let pending = cur.swish.clone().ok_or(Error::NoSwishPending)?;
+        let status = tokio::time::timeout(self.devices.timeout, self.devices.swish.status(&pending.id)).await;
+        match status {
+            Ok(Ok(SwishStatus::Paid { payment_reference })) => {
+                self.set_attempt(&pending.reference, "approved", Some(&payment_reference)).await?;
+                cur.swish = None;
+                let tender =
+                    Tender::exact(TenderMethod::Swish, pending.amount, Some(payment_reference), false);
+                self.take(&mut cur, tender, &cashier).await
+            }
+            Ok(Ok(SwishStatus::Created)) | Ok(Err(_)) | Err(_) => {
+                Ok(PayOutcome::Open { sale: self.view(&cur).await? })
+            }
+            Ok(Ok(SwishStatus::Declined)) => {
+                self.set_attempt(&pending.reference, "declined", None).await?;
+                cur.swish = None;
+                Err(Error::SwishDeclined)
+            }
+            Ok(Ok(SwishStatus::Error(detail))) => {
+                self.set_attempt(&pending.reference, "declined", Some(&detail)).await?;
+                cur.swish = None;
+                Err(Error::SwishFailed(detail))
+            }
+        }
+    }
+
+    /// Cancels the waiting Swish request. If the customer paid in the meantime, the payment is
+    /// taken rather than lost.
+    pub async fn swish_cancel(&self) -> Result<PayOutcome> {
+        self.authorize(Action::Sell, None, "cancel a Swish payment").await?;
+        {
+            let cur = self.current().await?;
+            let pending = cur.swish.clone().ok_or(Error::NoSwishPending)?;
+            let _ = self.devices.swish.cancel(&pending.id).await;
+        }
+        match self.swish_poll().await {
+            Err(Error::SwishDeclined | Error::SwishFailed(_)) => {}
+            Ok(PayOutcome::Open { .. }) => {
+                let mut cur = self.current().await?;
+                if let Some(p) = cur.swish.take() {
+                    self.set_attempt(&p.reference, "cancelled", None).await?;
+                }
+            }
+            other => return other,
+        }
+        let cur = self.current().await?;
+        Ok(PayOutcome::Open { sale: self.view(&cur).await? })
+    }
+
+    /// Pays with a gift voucher: `amount` (or as much of the rest as the voucher holds).
+    pub async fn pay_voucher(&self, code: &str, amount: Option<&str>) -> Result<PayOutcome> {
+        let cashier = self.authorize(Action::Sell, None, "take a gift voucher").await?.actor;
+        let requested = amount.map(Money::parse).transpose()?;
+        let code = crate::vouchers::normalise(code);
+        let mut cur = self.current().await?;
+        if cur.swish.is_some() || cur.card_unknown.is_some() {
+            return Err(Error::PaymentPending);
+        }
         let now = self.sk.clock().now();
-        let priced = self.price_at(&cart, now).await?;
-        let tender = settle_cash(&priced, tendered)?;
-        let (_, receipt) = self.sk.sales().complete(priced, vec![tender], staff_ref(&cashier), now).await?;
-        *cart = Cart::new();
-        Ok(receipt)
+        let today = now.to_zoned_datetime(self.sk.time_zone().clone()).date();
+        let mut left = crate::vouchers::usable_balance(&self.sk, &code, today).await?;
+        for t in cur.cart.tenders().iter().filter(|t| t.reference.as_deref() == Some(code.as_str())) {
+            left = left - t.amount;
+        }
+        if left <= Money::ZERO {
+            return Err(Error::VoucherUsed(code));
+        }
+        let priced = self.price(&cur.cart).await?;
+        let wanted = requested.unwrap_or(priced.remaining).min(left);
+        let amount = exact_amount(&priced, Some(wanted))?;
+        let tender = Tender::exact(TenderMethod::Voucher, amount, Some(code), false);
+        self.take(&mut cur, tender, &cashier).await
+    }
+
+    /// Adds a payment to the sale. If it settles the sale, the sale is registered and the till
+    /// emptied; otherwise the sale, with its payments, is kept on disk until it is.
+    async fn take(&self, cur: &mut Current, tender: Tender, cashier: &Actor) -> Result<PayOutcome> {
+        let mut next = cur.cart.clone();
+        next.add_tender(tender);
+        let now = self.sk.clock().now();
+        let priced = self.price_at(&next, now).await?;
+        if is_settled(&priced) {
+            let (_, receipt) = self.sk.sales().complete(priced, staff_ref(cashier), now).await?;
+            *cur = Current::default();
+            return Ok(PayOutcome::Paid { receipt });
+        }
+        let json = serde_json::to_string(&next).map_err(|e| Error::Storage(e.to_string()))?;
+        let mut tx = self.sk.db().begin_write().await?;
+        sqlx::query(
+            "INSERT INTO open_sale (register_id, cart, updated_at) VALUES (?, ?, ?)
+             ON CONFLICT (register_id) DO UPDATE SET cart = excluded.cart, updated_at = excluded.updated_at",
+        )
+        .bind(self.register_id().await?)
+        .bind(json)
+        .bind(now.to_string())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        cur.cart = next;
+        Ok(PayOutcome::Open { sale: self.view(cur).await? })
+    }
+
+    /// Writes down (durably) a request about to be sent, under a new reference of the till's.
+    async fn new_attempt(&self, method: &str, amount: Money) -> Result<String> {
+        let register = self.register_id().await?;
+        let now = self.sk.clock().now();
+        let n = self.references.fetch_add(1, Ordering::Relaxed);
+        let reference = format!("{register}-{}-{n}", now.as_millisecond());
+        sqlx::query(
+            "INSERT INTO payment_attempt (reference, register_id, method, amount, status, created_at, updated_at)
+             VALUES (?, ?, ?, ?, 'sent', ?, ?)",
+        )
+        .bind(&reference)
+        .bind(&register)
+        .bind(method)
+        .bind(amount.to_string())
+        .bind(now.to_string())
+        .bind(now.to_string())
+        .execute(self.sk.db().writer())
+        .await?;
+        Ok(reference)
+    }
+
+    async fn set_attempt(&self, reference: &str, status: &str, detail: Option<&str>) -> Result<()> {
+        sqlx::query("UPDATE payment_attempt SET status = ?, detail = ?, updated_at = ? WHERE reference = ?")
+            .bind(status)
+            .bind(detail)
+            .bind(self.sk.clock().now().to_string())
+            .bind(reference)
+            .execute(self.sk.db().writer())
+            .await?;
+        Ok(())
+    }
+
+    async fn attempt_amount(&self, reference: &str) -> Result<Money> {
+        let amount: String = sqlx::query_scalar("SELECT amount FROM payment_attempt WHERE reference = ?")
+            .bind(reference)
+            .fetch_one(self.sk.db().reader())
+            .await?;
+        Money::parse(&amount)
+            .map_err(|_| Error::Inconsistent(format!("payment {reference} has a bad amount")))
+    }
+
+    /// Imports a price file (managers): all of it or, with any bad row, nothing.
+    pub async fn import_catalog(&self, source: &str, bytes: &[u8]) -> Result<crate::catalog::ImportReport> {
+        let by = self.active_member()?.actor();
+        self.sk.catalog().import(&by, source, bytes).await
+    }
+
+    /// Which steps need a manager's approval.
+    pub async fn approval_policy(&self) -> Result<ApprovalPolicy> {
+        self.authorize(Action::ViewStatus, None, "read the approval setting").await?;
+        self.sk.settings().approval_policy().await
+    }
+
+    /// Changes which steps need a manager's approval (managers; audited with the reason).
+    pub async fn set_approval_policy(&self, policy: &ApprovalPolicy, reason: &str) -> Result<ApprovalPolicy> {
+        let by = self.active_member()?.actor();
+        self.sk.settings().set_approval_policy(&by, policy, reason).await?;
+        self.sk.settings().approval_policy().await
+    }
+
+    /// The simulators, for the demo's simulator panel: refused when real devices are in use.
+    fn simulators(&self) -> Result<&crate::devices::Simulators> {
+        self.active_member()?;
+        self.devices.simulators.as_ref().ok_or(Error::NotSimulated)
+    }
+
+    /// Chooses what the simulated card terminal does with the next payment.
+    pub fn simulate_card(&self, next: crate::devices::SimCard) -> Result<()> {
+        let sims = self.simulators()?;
+        sims.terminal.clear_next();
+        sims.terminal.set_next(next);
+        Ok(())
+    }
+
+    /// Chooses what the simulated Swish customer does with the next request.
+    pub fn simulate_swish(&self, next: crate::devices::SimSwish) -> Result<()> {
+        let sims = self.simulators()?;
+        sims.swish.clear_next();
+        sims.swish.set_next(next);
+        Ok(())
+    }
+
+    /// Puts a weight on the simulated scale.
+    pub fn simulate_scale(&self, kg: &str, stable: bool) -> Result<()> {
+        let sims = self.simulators()?;
+        let kg = if kg.trim() == "0" { rust_decimal::Decimal::ZERO } else { parse_kg(kg)? };
+        sims.scale.put(kg, stable);
+        Ok(())
     }
 
     async fn price(&self, cart: &Cart) -> Result<PricedCart> {

@@ -74,7 +74,7 @@ async fn a_locked_database_is_reported_and_nothing_is_written() {
     sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
 
     assert_eq!(count(&impatient, "sale").await, 0);
-    assert_eq!(till.cart().await.unwrap().lines.len(), 1, "the sale is still there to pay");
+    assert_eq!(till.cart().await.unwrap().cart.lines.len(), 1, "the sale is still there to pay");
     assert_eq!(till.pay_cash("100").await.unwrap().receipt_no, 1, "and completes once the lock is gone");
 }
 

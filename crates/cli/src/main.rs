@@ -8,7 +8,9 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use storekeep_backend::audit::{AuditFilter, Outcome};
+use storekeep_backend::till::PayOutcome;
 use storekeep_backend::{Error, OpenOptions, Storekeep, SystemClock, Till, demo, paths};
+use storekeep_domain::cart::{CartError, Discount, DiscountKind, SoldBy};
 use storekeep_domain::staff::Role;
 use storekeep_domain::store::StoreIdentity;
 
@@ -46,19 +48,40 @@ enum Command {
         #[arg(long, required_unless_present = "demo")]
         register: Option<String>,
     },
-    /// Register a sale: scan codes, pay cash, print the receipt.
+    /// Register a sale: scan codes, pay with any mix of tenders, print the receipt.
+    ///
+    /// Payments are taken in this order: vouchers, card, Swish, then cash for the rest. Card and
+    /// Swish go to the SIMULATED terminal and Swish (this build ships no real adapters).
     Sale {
         #[command(flatten)]
         login: Login,
-        /// Barcodes as a scanner would send them.
+        /// Barcodes as a scanner would send them, or `plu:4011@0,452` (PLU with a weight in
+        /// kg) or `plu:101*3` (PLU and a number of pieces).
         #[arg(required = true, value_name = "CODE")]
         codes: Vec<String>,
-        /// Cash handed over, e.g. 200 or 200,50.
+        /// A discount on the whole sale: `10%:Reason` or `25,00:Reason`.
+        #[arg(long, value_name = "DISCOUNT")]
+        discount: Option<String>,
+        /// Gift voucher code, optionally with the amount to take from it: `PRESENT-100:50`.
+        #[arg(long, value_name = "CODE[:AMOUNT]")]
+        voucher: Vec<String>,
+        /// Card payment (simulated terminal): an amount, or `rest`.
+        #[arg(long, value_name = "AMOUNT|rest")]
+        card: Option<String>,
+        /// Swish payment (simulated): an amount, or `rest`.
+        #[arg(long, value_name = "AMOUNT|rest")]
+        swish: Option<String>,
+        /// Cash handed over for the rest, e.g. 200 or 200,50.
         #[arg(long, value_name = "AMOUNT")]
-        cash: String,
+        cash: Option<String>,
         /// Print the receipt as JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// The catalog: import price files and find items.
+    Catalog {
+        #[command(subcommand)]
+        command: CatalogCommand,
     },
     /// Receipts already registered.
     Receipt {
@@ -147,6 +170,26 @@ enum AuditCommand {
 }
 
 #[derive(Debug, Subcommand)]
+enum CatalogCommand {
+    /// Import a price file (CSV or JSON, see docs/price-file.md): all of it, or nothing.
+    Import {
+        #[command(flatten)]
+        login: Login,
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Find items by PLU or name, best match first.
+    Find {
+        text: String,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 enum ReceiptCommand {
     /// Show receipt number N.
     Show {
@@ -203,18 +246,89 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             sk.init(&identity, false).await?;
             println!("Store {} set up in {}.", identity.company_name, dir.display());
         }
-        Command::Sale { login, codes, cash, json } => {
+        Command::Sale { login, codes, discount, voucher, card, swish, cash, json } => {
             sk.require_identity().await?;
             let till = Till::new(sk.clone());
             till.login(login.staff_id, &login.pin).await?;
             for code in &codes {
-                till.scan(code).await?;
+                add(&sk, &till, code).await?;
             }
-            let receipt = till.pay_cash(&cash).await?;
+            if let Some(d) = discount {
+                till.set_sale_discount(Some(parse_discount(&d)?), None).await?;
+            }
+            let amount = |a: &str| if a == "rest" { None } else { Some(a.to_string()) };
+            let mut outcome = None;
+            for v in &voucher {
+                let (code, value) = v.split_once(':').map_or((v.as_str(), None), |(c, a)| (c, Some(a)));
+                outcome = Some(till.pay_voucher(code, value).await?);
+            }
+            if let Some(a) = card {
+                outcome = Some(till.pay_card(amount(&a).as_deref()).await?);
+            }
+            if let Some(a) = swish {
+                till.swish_start(amount(&a).as_deref()).await?;
+                outcome = Some(loop {
+                    match till.swish_poll().await? {
+                        PayOutcome::Open { sale } if sale.swish.is_some() => {
+                            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                        }
+                        done => break done,
+                    }
+                });
+            }
+            if let Some(c) = cash {
+                outcome = Some(till.take_cash(&c, false).await?);
+            }
+            let receipt = match outcome {
+                Some(PayOutcome::Paid { receipt }) => receipt,
+                Some(PayOutcome::Open { sale }) => {
+                    return Err(Error::Tender(storekeep_domain::sale::TenderError::InsufficientCash {
+                        due: sale.cart.remaining.to_swedish(),
+                        tendered: sale.cart.paid.to_swedish(),
+                    }));
+                }
+                None => return Err(Error::Tender(storekeep_domain::sale::TenderError::EmptySale)),
+            };
             if json {
                 println!("{}", to_json(&receipt)?);
             } else {
                 print!("{}", receipt.render_text());
+            }
+        }
+        Command::Catalog { command: CatalogCommand::Import { login, file, json } } => {
+            let bytes =
+                std::fs::read(&file).map_err(|e| Error::Storage(format!("{}: {e}", file.display())))?;
+            let till = Till::new(sk.clone());
+            till.login(login.staff_id, &login.pin).await?;
+            let name = file.file_name().map_or(String::new(), |n| n.to_string_lossy().into_owned());
+            let report = till.import_catalog(&name, &bytes).await?;
+            if json {
+                println!("{}", to_json(&report)?);
+            } else if report.applied {
+                println!(
+                    "Imported {name}: {} rows, {} added, {} changed, {} unchanged.",
+                    report.rows, report.added, report.changed, report.unchanged
+                );
+            }
+            if !report.applied {
+                eprintln!("storekeep: nothing was imported: {} problem(s) in {name}:", report.error_count);
+                for e in &report.errors {
+                    let col = e.column.as_deref().map_or(String::new(), |c| format!(" [{c}]"));
+                    eprintln!("  row {}{col}: {}", e.row, e.message);
+                }
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        Command::Catalog { command: CatalogCommand::Find { text, limit, json } } => {
+            let items = sk.catalog().search(&text, limit).await?;
+            if json {
+                println!("{}", to_json(&items)?);
+            }
+            for i in items.iter().filter(|_| !json) {
+                let id =
+                    i.plu.as_ref().map(|p| format!("PLU {p}")).or_else(|| i.code.clone()).unwrap_or_default();
+                let unit = if i.sold_by == SoldBy::Weight { "/kg" } else { "" };
+                println!("{id:>15}  {:<40} {:>10} kr{unit}", i.name, i.price.to_swedish());
             }
         }
         Command::Receipt { command: ReceiptCommand::Show { number, json } } => {
@@ -327,6 +441,37 @@ async fn staff(sk: &Storekeep, command: StaffCommand) -> Result<(), Error> {
 
 fn parse_role(s: &str) -> Result<Role, String> {
     Role::parse(s).ok_or_else(|| format!("{s} is not a role: manager, cashier or kiosk"))
+}
+
+/// Adds one `CODE` argument of `storekeep sale` to the till.
+async fn add(sk: &Storekeep, till: &Till, code: &str) -> Result<(), Error> {
+    let Some(plu) = code.strip_prefix("plu:") else {
+        till.scan(code).await?;
+        return Ok(());
+    };
+    let (plu, weight) = plu.split_once('@').map_or((plu, None), |(p, w)| (p, Some(w)));
+    let (plu, pieces) = plu.split_once('*').map_or((plu, None), |(p, q)| (p, Some(q)));
+    let item = sk
+        .catalog()
+        .search(plu, 1)
+        .await?
+        .into_iter()
+        .find(|i| i.plu.as_deref() == Some(plu))
+        .ok_or_else(|| Error::UnknownProduct(format!("PLU {plu}")))?;
+    till.add_item(item.id, pieces, weight).await?;
+    Ok(())
+}
+
+/// `10%:Reason` or `25,00:Reason`.
+fn parse_discount(text: &str) -> Result<Discount, Error> {
+    let (value, reason) = text.split_once(':').unwrap_or((text, ""));
+    let bad = || Error::Cart(CartError::BadDiscount(value.to_string()));
+    let (kind, number) = match value.strip_suffix('%') {
+        Some(p) => (DiscountKind::Percent, p),
+        None => (DiscountKind::Amount, value),
+    };
+    let value = number.trim().replace(',', ".").parse().map_err(|_| bad())?;
+    Ok(Discount { kind, value, reason: reason.trim().to_string() })
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Error> {

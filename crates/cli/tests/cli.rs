@@ -27,13 +27,24 @@ fn init_sell_show_and_verify() {
     let dir = tempfile::tempdir().unwrap();
     let out = storekeep(dir.path(), &["init", "--demo"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("2178 items"), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("2184 items"), "{}", text(&out.stdout));
 
     let items = demo::catalog();
     let (a, b) = (&items[0], &items[1]);
     let out = storekeep(
         dir.path(),
-        &["sale", "--staff", "2", "--pin", "2222", &a.code, &b.code, "--cash", "200", "--json"],
+        &[
+            "sale",
+            "--staff",
+            "2",
+            "--pin",
+            "2222",
+            a.code.as_deref().unwrap(),
+            b.code.as_deref().unwrap(),
+            "--cash",
+            "200",
+            "--json",
+        ],
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let receipt: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -61,7 +72,8 @@ fn refusals_exit_non_zero_with_a_plain_message_and_write_nothing() {
     assert!(text(&out.stderr).contains("No store is set up"), "{}", text(&out.stderr));
 
     storekeep(dir.path(), &["init", "--demo"]);
-    let code = &demo::catalog()[0].code;
+    let first = demo::catalog()[0].code.clone().unwrap();
+    let code = &first;
     let out = storekeep(dir.path(), &["sale", "--staff", "2", "--pin", "2222", code, "--cash", "1"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("less than"), "{}", text(&out.stderr));
@@ -95,7 +107,7 @@ fn refusals_exit_non_zero_with_a_plain_message_and_write_nothing() {
 fn a_broken_chain_fails_verification_and_names_the_entry() {
     let dir = tempfile::tempdir().unwrap();
     storekeep(dir.path(), &["init", "--demo"]);
-    let code = demo::catalog()[0].code.clone();
+    let code = demo::catalog()[0].code.clone().unwrap();
     for _ in 0..3 {
         assert!(
             storekeep(dir.path(), &["sale", "--staff", "2", "--pin", "2222", &code, "--cash", "100"])
@@ -208,4 +220,70 @@ fn staff_and_audit_from_the_command_line() {
     let out = storekeep(dir.path(), &["audit", "verify"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("5 entries, chain intact"));
+}
+
+#[test]
+fn catalog_import_and_find_and_a_sale_with_every_tender() {
+    let dir = tempfile::tempdir().unwrap();
+    storekeep(dir.path(), &["init", "--demo"]);
+    let file = dir.path().join("prices.csv");
+    let code = with_check_digit("731234567890");
+    std::fs::write(
+        &file,
+        format!("code;plu;name;price;sold_by;vat_category\n{code};;Julmust 1,4 l;24,90;each;food\n"),
+    )
+    .unwrap();
+    let f = file.to_str().unwrap();
+    let out = storekeep(dir.path(), &["catalog", "import", "--staff", "2", "--pin", "2222", f]);
+    assert_eq!(out.status.code(), Some(1), "a cashier may not import");
+    let out = storekeep(dir.path(), &["catalog", "import", "--staff", "1", "--pin", "1111", f]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("1 added"), "{}", text(&out.stdout));
+
+    std::fs::write(
+        &file,
+        "code;plu;name;price;sold_by;vat_category\n7310000000000;;Fel;1;each;food\n;;;x;each;food\n",
+    )
+    .unwrap();
+    let out = storekeep(dir.path(), &["catalog", "import", "--staff", "1", "--pin", "1111", f]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("nothing was imported") && err.contains("row 2") && err.contains("row 3"), "{err}");
+
+    let out = storekeep(dir.path(), &["catalog", "find", "julmust"]);
+    assert!(text(&out.stdout).contains("Julmust 1,4 l"), "{}", text(&out.stdout));
+    let out = storekeep(dir.path(), &["catalog", "find", "4011"]);
+    assert!(text(&out.stdout).lines().next().unwrap().contains("Banan"), "{}", text(&out.stdout));
+
+    // 24,90 + 1,000 kg bananas 24,90 + 2 buns 30,00 = 79,80; 10 % off = 71,82.
+    let sell = |extra: &[&str]| {
+        let mut args = vec!["sale", "--staff", "2", "--pin", "2222", &code, "plu:4011@1,000", "plu:101*2"];
+        args.extend_from_slice(extra);
+        args.push("--json");
+        storekeep(dir.path(), &args)
+    };
+    let out = sell(&[
+        "--discount",
+        "10%:Stamkund",
+        "--voucher",
+        "PRESENT-100:20",
+        "--card",
+        "30",
+        "--swish",
+        "10",
+        "--cash",
+        "20",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let receipt: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(receipt["total"], "71.82");
+    let labels: Vec<&str> =
+        receipt["payments"].as_array().unwrap().iter().map(|p| p["label"].as_str().unwrap()).collect();
+    assert_eq!(labels, ["Presentkort", "Kort", "Swish", "Kontant"]);
+    assert_eq!(receipt["rounding"], "0.18", "only the cash rest, 11,82, is rounded to 12");
+
+    let out = sell(&["--card", "10"]);
+    assert_eq!(out.status.code(), Some(1), "payments that do not cover the sale register nothing");
+    let out = storekeep(dir.path(), &["journal", "verify"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
 }

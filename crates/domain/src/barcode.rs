@@ -22,6 +22,22 @@ pub enum BarcodeError {
     BadCheckDigit { code: String, expected: u8 },
 }
 
+/// The message in Swedish (English is the `Display`).
+pub fn message_sv(e: &BarcodeError) -> String {
+    match e {
+        BarcodeError::Empty => "Inget skannades".into(),
+        BarcodeError::NotDigits(c) => {
+            format!("\"{c}\" är ingen streckkod: bara siffror är tillåtna")
+        }
+        BarcodeError::WrongLength { code, len } => {
+            format!("\"{code}\" har {len} siffror; en streckkod har 8, 12 eller 13")
+        }
+        BarcodeError::BadCheckDigit { code, expected } => format!(
+            "\"{code}\" har fel kontrollsiffra (sista siffran ska vara {expected}); skanna igen eller skriv koden noga"
+        ),
+    }
+}
+
 /// What the embedded value of a variable-measure code means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Embedded {

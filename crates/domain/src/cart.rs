@@ -1,8 +1,10 @@
-//! The sale in progress: catalog items turned into lines, and the totals a cashier sees.
+//! The sale in progress: catalog items turned into lines, discounts, the payments taken so
+//! far, and the totals a cashier sees.
 //!
 //! The cart keeps the VAT *category* of each line; the rate is resolved when the cart is
 //! priced, with the date of sale (a sale that crosses midnight into a new rate period uses the
-//! rate of the moment it completes).
+//! rate of the moment it completes). Once a payment has been taken the lines are frozen: what
+//! the customer paid for cannot change underneath the payment.
 
 use jiff::civil::Date;
 use rust_decimal::Decimal;
@@ -12,6 +14,7 @@ use ts_rs::TS;
 use crate::barcode::{Embedded, Scan};
 use crate::money::Money;
 use crate::rounding::cash_rounding;
+use crate::sale::Tender;
 use crate::vat::{VatCategory, VatError, VatLine, VatTable, split_by_rate};
 
 /// How an item is sold.
@@ -40,16 +43,23 @@ impl SoldBy {
     }
 }
 
-/// A catalog item as the till needs it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A catalog item as the till needs it. An item has a barcode, a PLU number (loose fruit,
+/// bakery), or both.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct CatalogItem {
+    #[ts(type = "number")]
     pub id: i64,
-    pub code: String,
+    pub code: Option<String>,
+    pub plu: Option<String>,
     pub name: String,
     pub price: Money,
     pub sold_by: SoldBy,
     pub vat_category: VatCategory,
 }
+
+/// The most a line may hold: 9 999 pieces or 999,999 kg.
+const MAX_PIECES: Decimal = Decimal::from_parts(9999, 0, 0, false, 0);
+const MAX_KG: Decimal = Decimal::from_parts(999_999, 0, 0, false, 3);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CartError {
@@ -61,6 +71,82 @@ pub enum CartError {
     NotSoldByMeasure { name: String, code: String },
     #[error("{name} is sold by the piece, so a weight label cannot be used")]
     WeightForPriceItem { name: String },
+    #[error("There is no line {0} on this sale")]
+    NoSuchLine(usize),
+    #[error("\"{0}\" is not a number of pieces: use a whole number from 1 to 9999")]
+    BadQuantity(String),
+    #[error("\"{0}\" is not a weight: write kilograms with at most three decimals, like 0,450")]
+    BadWeight(String),
+    #[error("The quantity of {name} is set by its label and cannot be changed: void the line instead")]
+    FixedQuantity { name: String },
+    #[error("A discount needs a reason")]
+    DiscountReasonMissing,
+    #[error("\"{0}\" is not a discount: give a percent from 0 to 100 or an amount in kronor")]
+    BadDiscount(String),
+    #[error("A discount of {discount} kr is more than the {base} kr it applies to")]
+    DiscountTooLarge { discount: String, base: String },
+    #[error("A payment has been taken on this sale, so its lines cannot change: finish the payment")]
+    PaymentStarted,
+    #[error(transparent)]
+    Vat(#[from] VatError),
+}
+
+/// Percent off, or an amount off in kronor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DiscountKind {
+    Percent,
+    Amount,
+}
+
+/// A discount on a line or on the whole sale, with the reason the cashier gave.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Discount {
+    pub kind: DiscountKind,
+    /// Percent (e.g. `"10"`) or kronor (e.g. `"5.00"`).
+    #[ts(type = "string")]
+    pub value: Decimal,
+    pub reason: String,
+}
+
+impl Discount {
+    /// Checks the discount on its own: a reason, a percent in (0, 100], an amount > 0 in öre.
+    pub fn validate(&self) -> Result<(), CartError> {
+        if self.reason.trim().is_empty() {
+            return Err(CartError::DiscountReasonMissing);
+        }
+        let bad = || CartError::BadDiscount(self.value.to_string());
+        match self.kind {
+            DiscountKind::Percent if self.value <= Decimal::ZERO || self.value > Decimal::ONE_HUNDRED => {
+                Err(bad())
+            }
+            DiscountKind::Amount if self.value <= Decimal::ZERO || self.value.normalize().scale() > 2 => {
+                Err(bad())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The amount off `base`, to whole öre; never more than `base`.
+    pub fn amount_off(&self, base: Money) -> Result<Money, CartError> {
+        let off = match self.kind {
+            DiscountKind::Percent => Money::round_ore(base.as_decimal() * self.value / Decimal::ONE_HUNDRED),
+            DiscountKind::Amount => Money::round_ore(self.value),
+        };
+        if off > base {
+            return Err(CartError::DiscountTooLarge { discount: off.to_swedish(), base: base.to_swedish() });
+        }
+        Ok(off)
+    }
+
+    /// The discount as a percent of `base` (for the approval limit).
+    pub fn percent_of(&self, base: Money) -> Decimal {
+        match self.kind {
+            DiscountKind::Percent => self.value,
+            DiscountKind::Amount if base.is_zero() => Decimal::ONE_HUNDRED,
+            DiscountKind::Amount => self.value * Decimal::ONE_HUNDRED / base.as_decimal(),
+        }
+    }
 }
 
 /// One line of the sale in progress.
@@ -68,7 +154,7 @@ pub enum CartError {
 pub struct CartLine {
     #[ts(type = "number")]
     pub product_id: i64,
-    /// The code as scanned (for variable-measure items, the label with its value).
+    /// The code as scanned (for variable-measure items, the label with its value), or the PLU.
     pub code: String,
     pub name: String,
     pub sold_by: SoldBy,
@@ -77,11 +163,14 @@ pub struct CartLine {
     pub quantity: Decimal,
     /// Per piece or per kilogram.
     pub unit_price: Money,
+    /// Quantity × unit price, before discounts.
     pub line_total: Money,
     pub vat_category: VatCategory,
+    #[serde(default)]
+    pub discount: Option<Discount>,
 }
 
-/// A line with its VAT rate resolved for the date of sale.
+/// A line with its VAT rate resolved for the date of sale and its discounts in kronor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct PricedLine {
     #[serde(flatten)]
@@ -89,22 +178,83 @@ pub struct PricedLine {
     pub line: CartLine,
     #[ts(type = "string")]
     pub vat_percent: Decimal,
+    /// The line's own discount.
+    #[serde(default)]
+    pub discount_amount: Money,
+    /// This line's part of the discount on the whole sale (for VAT per rate).
+    #[serde(default)]
+    pub sale_discount_share: Money,
+}
+
+impl PricedLine {
+    /// What the line costs after its discount and its share of the sale discount.
+    pub fn net(&self) -> Money {
+        self.line.line_total - self.discount_amount - self.sale_discount_share
+    }
 }
 
 /// Everything the cashier sees of the sale in progress.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct PricedCart {
     pub lines: Vec<PricedLine>,
+    /// The lines before any discount.
+    pub subtotal: Money,
+    pub line_discounts: Money,
+    pub sale_discount: Option<Discount>,
+    pub sale_discount_amount: Money,
+    /// What the sale costs: subtotal − discounts.
     pub total: Money,
     pub vat: Vec<VatLine>,
-    /// What to take if the customer pays cash, and the rounding that implies.
+    /// Payments taken so far on this sale.
+    pub tenders: Vec<Tender>,
+    pub paid: Money,
+    /// What is left to pay by card, Swish or voucher (to the öre).
+    pub remaining: Money,
+    /// What to take if the customer pays the rest in cash, and the rounding that implies.
     pub cash_total: Money,
     pub cash_rounding: Money,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// What was put on the line: pieces or a weight (by hand or from the scale).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    Pieces(Decimal),
+    Kilograms(Decimal),
+}
+
+/// Parses a number of pieces: a whole number from 1 to 9999.
+pub fn parse_pieces(text: &str) -> Result<Decimal, CartError> {
+    let bad = || CartError::BadQuantity(text.trim().to_string());
+    let q: Decimal = text.trim().parse().map_err(|_| bad())?;
+    if q.fract() != Decimal::ZERO || q < Decimal::ONE || q > MAX_PIECES {
+        return Err(bad());
+    }
+    Ok(q.trunc())
+}
+
+/// Parses a weight in kilograms (`0,450` or `0.450`): more than zero, at most three decimals.
+pub fn parse_kg(text: &str) -> Result<Decimal, CartError> {
+    let bad = || CartError::BadWeight(text.trim().to_string());
+    let t = text.trim().replace(',', ".");
+    if t.is_empty() || !t.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return Err(bad());
+    }
+    let kg: Decimal = t.parse().map_err(|_| bad())?;
+    if kg <= Decimal::ZERO || kg > MAX_KG || kg.normalize().scale() > 3 {
+        return Err(bad());
+    }
+    Ok(kg.normalize())
+}
+
+/// The sale in progress. Serialisable so a parked sale, or one with a payment taken, can be
+/// kept on disk.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cart {
     lines: Vec<CartLine>,
+    #[serde(default)]
+    sale_discount: Option<Discount>,
+    #[serde(default)]
+    tenders: Vec<Tender>,
 }
 
 impl Cart {
@@ -116,24 +266,31 @@ impl Cart {
         &self.lines
     }
 
+    pub fn tenders(&self) -> &[Tender] {
+        &self.tenders
+    }
+
     pub fn is_empty(&self) -> bool {
         self.lines.is_empty()
+    }
+
+    fn editable(&self) -> Result<(), CartError> {
+        if self.tenders.is_empty() { Ok(()) } else { Err(CartError::PaymentStarted) }
+    }
+
+    fn line_mut(&mut self, index: usize) -> Result<&mut CartLine, CartError> {
+        self.editable()?;
+        self.lines.get_mut(index).ok_or(CartError::NoSuchLine(index + 1))
     }
 
     /// Adds what was scanned. A repeated piece item raises the quantity of its line;
     /// weighed and labelled items always get a line of their own.
     pub fn add_scan(&mut self, scan: &Scan, item: &CatalogItem) -> Result<(), CartError> {
+        self.editable()?;
         let name = || item.name.clone();
         let line = match (scan, item.sold_by) {
             (Scan::Article { .. }, SoldBy::Each) => {
-                if let Some(existing) = self.lines.iter_mut().find(|l| {
-                    l.product_id == item.id && l.sold_by == SoldBy::Each && l.unit_price == item.price
-                }) {
-                    existing.quantity += Decimal::ONE;
-                    existing.line_total = Money::round_ore(existing.quantity * item.price.as_decimal());
-                    return Ok(());
-                }
-                self.line(item, scan_code(scan), Decimal::ONE, item.price, item.price)
+                return self.add_pieces(item, scan_code(scan), Decimal::ONE);
             }
             (Scan::Article { .. }, SoldBy::Weight) => {
                 return Err(CartError::NeedsWeight { name: name() });
@@ -144,10 +301,10 @@ impl Cart {
             (
                 Scan::VariableMeasure { value: Embedded::Price(p), .. },
                 SoldBy::Weight | SoldBy::LabelPrice,
-            ) => self.line(item, scan_code(scan), Decimal::ONE, *p, *p),
+            ) => line(item, scan_code(scan), Decimal::ONE, *p, *p),
             (Scan::VariableMeasure { value: Embedded::WeightKg(kg), .. }, SoldBy::Weight) => {
                 let total = Money::round_ore(*kg * item.price.as_decimal());
-                self.line(item, scan_code(scan), *kg, item.price, total)
+                line(item, scan_code(scan), *kg, item.price, total)
             }
             (Scan::VariableMeasure { value: Embedded::WeightKg(_), .. }, SoldBy::LabelPrice) => {
                 return Err(CartError::WeightForPriceItem { name: name() });
@@ -160,42 +317,189 @@ impl Cart {
         Ok(())
     }
 
-    fn line(
-        &self,
-        item: &CatalogItem,
-        code: String,
-        quantity: Decimal,
-        unit: Money,
-        total: Money,
-    ) -> CartLine {
-        CartLine {
-            product_id: item.id,
-            code,
-            name: item.name.clone(),
-            sold_by: item.sold_by,
-            quantity,
-            unit_price: unit,
-            line_total: total,
-            vat_category: item.vat_category,
+    /// Adds an item found by PLU or name: pieces for a piece item, a weight (typed or from the
+    /// scale) for a weighed item. A labelled item needs its label scanned.
+    pub fn add_item(&mut self, item: &CatalogItem, measure: Measure) -> Result<(), CartError> {
+        self.editable()?;
+        let code = item.plu.clone().or_else(|| item.code.clone()).unwrap_or_default();
+        match (item.sold_by, measure) {
+            (SoldBy::Each, Measure::Pieces(q)) => self.add_pieces(item, code, q),
+            (SoldBy::Each, Measure::Kilograms(_)) => {
+                Err(CartError::WeightForPriceItem { name: item.name.clone() })
+            }
+            (SoldBy::Weight, Measure::Kilograms(kg)) => {
+                check_kg(kg)?;
+                let total = Money::round_ore(kg * item.price.as_decimal());
+                self.lines.push(line(item, code, kg, item.price, total));
+                Ok(())
+            }
+            (SoldBy::Weight, Measure::Pieces(_)) => Err(CartError::NeedsWeight { name: item.name.clone() }),
+            (SoldBy::LabelPrice, _) => Err(CartError::NeedsPriceLabel { name: item.name.clone() }),
         }
     }
 
-    /// Removes line `index` (0-based); a missing line changes nothing.
-    pub fn remove_line(&mut self, index: usize) -> Option<CartLine> {
-        (index < self.lines.len()).then(|| self.lines.remove(index))
+    fn add_pieces(&mut self, item: &CatalogItem, code: String, q: Decimal) -> Result<(), CartError> {
+        if let Some(existing) = self.lines.iter_mut().find(|l| {
+            l.product_id == item.id
+                && l.sold_by == SoldBy::Each
+                && l.unit_price == item.price
+                && l.discount.is_none()
+        }) {
+            let q = existing.quantity + q;
+            if q > MAX_PIECES {
+                return Err(CartError::BadQuantity(q.to_string()));
+            }
+            existing.quantity = q;
+            existing.line_total = Money::round_ore(q * item.price.as_decimal());
+            return Ok(());
+        }
+        if q < Decimal::ONE || q > MAX_PIECES || q.fract() != Decimal::ZERO {
+            return Err(CartError::BadQuantity(q.to_string()));
+        }
+        self.lines.push(line(item, code, q, item.price, Money::round_ore(q * item.price.as_decimal())));
+        Ok(())
     }
 
-    /// The cart with VAT rates for `date`, totals, VAT per rate and the cash rounding.
-    pub fn priced(&self, vat: &VatTable, date: Date) -> Result<PricedCart, VatError> {
-        let lines = self
-            .lines
-            .iter()
-            .map(|l| Ok(PricedLine { line: l.clone(), vat_percent: vat.rate_on(l.vat_category, date)? }))
-            .collect::<Result<Vec<_>, VatError>>()?;
-        let total: Money = lines.iter().map(|l| l.line.line_total).sum();
-        let vat = split_by_rate(lines.iter().map(|l| (l.vat_percent, l.line.line_total)));
-        let (cash_total, cash_rounding) = cash_rounding(total);
-        Ok(PricedCart { lines, total, vat, cash_total, cash_rounding })
+    /// Sets the pieces of a piece line, or the kilograms of a weighed line entered by hand.
+    pub fn set_quantity(&mut self, index: usize, measure: Measure) -> Result<(), CartError> {
+        let line = self.line_mut(index)?;
+        let label_weighed =
+            line.sold_by == SoldBy::Weight && line.code.len() == 13 && line.code.starts_with('2');
+        match (line.sold_by, measure) {
+            (SoldBy::Each, Measure::Pieces(q))
+                if q >= Decimal::ONE && q <= MAX_PIECES && q.fract().is_zero() =>
+            {
+                line.quantity = q;
+            }
+            (SoldBy::Each, Measure::Pieces(q)) => return Err(CartError::BadQuantity(q.to_string())),
+            (SoldBy::Weight, Measure::Kilograms(kg)) if !label_weighed => {
+                check_kg(kg)?;
+                line.quantity = kg;
+            }
+            _ => return Err(CartError::FixedQuantity { name: line.name.clone() }),
+        }
+        line.line_total = Money::round_ore(line.quantity * line.unit_price.as_decimal());
+        Ok(())
+    }
+
+    /// Puts a discount on line `index`, or takes it off with `None`.
+    pub fn set_line_discount(&mut self, index: usize, discount: Option<Discount>) -> Result<(), CartError> {
+        if let Some(d) = &discount {
+            d.validate()?;
+        }
+        self.line_mut(index)?.discount = discount;
+        Ok(())
+    }
+
+    /// Puts a discount on the whole sale, or takes it off with `None`.
+    pub fn set_sale_discount(&mut self, discount: Option<Discount>) -> Result<(), CartError> {
+        self.editable()?;
+        if let Some(d) = &discount {
+            d.validate()?;
+        }
+        self.sale_discount = discount;
+        Ok(())
+    }
+
+    /// Removes line `index` (0-based).
+    pub fn remove_line(&mut self, index: usize) -> Result<CartLine, CartError> {
+        self.editable()?;
+        if index >= self.lines.len() {
+            return Err(CartError::NoSuchLine(index + 1));
+        }
+        Ok(self.lines.remove(index))
+    }
+
+    /// Records a payment taken (see [`crate::sale::settle_cash`] and
+    /// [`crate::sale::exact_amount`] for what may be taken).
+    pub fn add_tender(&mut self, tender: Tender) {
+        self.tenders.push(tender);
+    }
+
+    /// The cart with VAT rates for `date`, discounts in kronor, totals, VAT per rate, the
+    /// payments so far and what is left, in cash with its rounding.
+    pub fn priced(&self, vat: &VatTable, date: Date) -> Result<PricedCart, CartError> {
+        let mut lines = Vec::with_capacity(self.lines.len());
+        for l in &self.lines {
+            let discount_amount = match &l.discount {
+                Some(d) => d.amount_off(l.line_total)?,
+                None => Money::ZERO,
+            };
+            lines.push(PricedLine {
+                line: l.clone(),
+                vat_percent: vat.rate_on(l.vat_category, date)?,
+                discount_amount,
+                sale_discount_share: Money::ZERO,
+            });
+        }
+        let subtotal: Money = lines.iter().map(|l| l.line.line_total).sum();
+        let line_discounts: Money = lines.iter().map(|l| l.discount_amount).sum();
+        let base = subtotal - line_discounts;
+        let sale_discount_amount = match &self.sale_discount {
+            Some(d) => d.amount_off(base)?,
+            None => Money::ZERO,
+        };
+        spread(&mut lines, sale_discount_amount, base);
+        let total = base - sale_discount_amount;
+        let vat = split_by_rate(lines.iter().map(|l| (l.vat_percent, l.net())));
+        let paid: Money = self.tenders.iter().map(|t| t.amount).sum();
+        let remaining = total - paid;
+        let (cash_total, cash_rounding) = cash_rounding(remaining);
+        Ok(PricedCart {
+            lines,
+            subtotal,
+            line_discounts,
+            sale_discount: self.sale_discount.clone(),
+            sale_discount_amount,
+            total,
+            vat,
+            tenders: self.tenders.clone(),
+            paid,
+            remaining,
+            cash_total,
+            cash_rounding,
+        })
+    }
+}
+
+/// Spreads the sale discount over the lines in proportion to what each costs after its own
+/// discount, to whole öre; the last line with a cost takes the remainder so the parts add up.
+fn spread(lines: &mut [PricedLine], amount: Money, base: Money) {
+    if amount.is_zero() || base.is_zero() {
+        return;
+    }
+    let last = lines.iter().rposition(|l| !(l.line.line_total - l.discount_amount).is_zero());
+    let mut left = amount;
+    for (i, l) in lines.iter_mut().enumerate() {
+        let net = l.line.line_total - l.discount_amount;
+        let share = if Some(i) == last {
+            left
+        } else {
+            Money::round_ore(amount.as_decimal() * net.as_decimal() / base.as_decimal()).min(left)
+        };
+        l.sale_discount_share = share;
+        left = left - share;
+    }
+}
+
+fn check_kg(kg: Decimal) -> Result<(), CartError> {
+    if kg <= Decimal::ZERO || kg > MAX_KG || kg.normalize().scale() > 3 {
+        return Err(CartError::BadWeight(kg.to_string()));
+    }
+    Ok(())
+}
+
+fn line(item: &CatalogItem, code: String, quantity: Decimal, unit: Money, total: Money) -> CartLine {
+    CartLine {
+        product_id: item.id,
+        code,
+        name: item.name.clone(),
+        sold_by: item.sold_by,
+        quantity,
+        unit_price: unit,
+        line_total: total,
+        vat_category: item.vat_category,
+        discount: None,
     }
 }
 
@@ -217,7 +521,8 @@ mod tests {
     fn item(id: i64, sold_by: SoldBy, price_ore: i64, cat: VatCategory) -> CatalogItem {
         CatalogItem {
             id,
-            code: String::new(),
+            code: None,
+            plu: None,
             name: format!("Vara {id}"),
             price: Money::from_ore(price_ore),
             sold_by,

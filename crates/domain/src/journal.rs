@@ -20,6 +20,12 @@ pub enum EntryKind {
     Sale,
     /// A line taken off a sale in progress.
     Void,
+    /// A sale given up before payment, with what was on it.
+    Abandoned,
+    /// The cash drawer opened without a sale.
+    DrawerOpen,
+    /// Catalog prices or texts changed (an import or an edit), with old and new values.
+    CatalogChange,
 }
 
 impl EntryKind {
@@ -27,6 +33,9 @@ impl EntryKind {
         match self {
             EntryKind::Sale => "sale",
             EntryKind::Void => "void",
+            EntryKind::Abandoned => "abandoned",
+            EntryKind::DrawerOpen => "drawer_open",
+            EntryKind::CatalogChange => "catalog_change",
         }
     }
 }

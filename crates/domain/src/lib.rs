@@ -6,11 +6,13 @@
 
 pub mod barcode;
 pub mod cart;
+pub mod catalog_file;
 pub mod journal;
 pub mod money;
 pub mod receipt;
 pub mod rounding;
 pub mod sale;
+pub mod search;
 pub mod staff;
 pub mod store;
 pub mod vat;

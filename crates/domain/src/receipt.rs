@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::cart::SoldBy;
+use crate::cart::{Discount, DiscountKind, SoldBy};
 use crate::money::Money;
 use crate::sale::Sale;
 use crate::store::StoreIdentity;
@@ -31,6 +31,8 @@ pub struct ReceiptPayment {
     pub amount: Money,
     pub tendered: Money,
     pub change: Money,
+    /// Card authorisation, Swish payment id or voucher code.
+    pub reference: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -55,17 +57,25 @@ pub struct Receipt {
     pub cashier: String,
 }
 
+/// `10 % (Skadad förpackning)` or `5,00 kr (Kampanj)`.
+fn discount_text(d: &Discount) -> String {
+    match d.kind {
+        DiscountKind::Percent => format!("{} % ({})", sv_decimal(d.value), d.reason),
+        DiscountKind::Amount => format!("{} kr ({})", Money::round_ore(d.value).to_swedish(), d.reason),
+    }
+}
+
 fn sv_decimal(d: Decimal) -> String {
     d.normalize().to_string().replace('.', ",")
 }
 
 impl Receipt {
     pub fn new(store: &StoreIdentity, sale: &Sale, tz: &TimeZone) -> Receipt {
-        let lines = sale
+        let mut lines = sale
             .lines
             .iter()
-            .map(|l| {
-                let l = &l.line;
+            .flat_map(|pl| {
+                let l = &pl.line;
                 let detail = match l.sold_by {
                     SoldBy::Weight if l.quantity != Decimal::ONE || l.unit_price != l.line_total => {
                         format!("{} kg à {}/kg", sv_decimal(l.quantity), l.unit_price.to_swedish())
@@ -75,9 +85,25 @@ impl Receipt {
                     }
                     _ => String::new(),
                 };
-                ReceiptLine { name: l.name.clone(), detail, amount: l.line_total }
+                let mut out = vec![ReceiptLine { name: l.name.clone(), detail, amount: l.line_total }];
+                if let Some(d) = &l.discount {
+                    out.push(ReceiptLine {
+                        name: format!("  Rabatt {}", discount_text(d)),
+                        detail: String::new(),
+                        amount: -pl.discount_amount,
+                    });
+                }
+                out
             })
-            .collect();
+            .collect::<Vec<_>>();
+        if let Some(d) = &sale.sale_discount {
+            let amount: Money = sale.lines.iter().map(|l| l.sale_discount_share).sum();
+            lines.push(ReceiptLine {
+                name: format!("Rabatt på köpet {}", discount_text(d)),
+                detail: String::new(),
+                amount: -amount,
+            });
+        }
         Receipt {
             company_name: store.company_name.clone(),
             org_number: store.org_number.as_str().to_string(),
@@ -98,10 +124,11 @@ impl Receipt {
                 .tenders
                 .iter()
                 .map(|t| ReceiptPayment {
-                    label: t.method.receipt_label().to_string(),
+                    label: t.receipt_label(),
                     amount: t.amount,
                     tendered: t.tendered,
                     change: t.change,
+                    reference: t.reference.clone(),
                 })
                 .collect(),
             control_unit: None,
@@ -142,6 +169,9 @@ impl Receipt {
         }
         for p in &self.payments {
             out += &row(&p.label, &p.tendered.to_swedish());
+            if let Some(r) = &p.reference {
+                out += &format!("  Ref {r}\n");
+            }
             if !p.change.is_zero() {
                 out += &row("Växel", &p.change.to_swedish());
             }

@@ -47,10 +47,14 @@ pub enum Action {
     ViewAudit,
     ChangeControls,
     ViewStatus,
+    /// Give up a sale in progress (it is journaled as unfinished).
+    AbandonSale,
+    /// Import price files and change items.
+    ManageCatalog,
 }
 
 impl Action {
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 12] = [
         Action::Sell,
         Action::VoidLine,
         Action::DiscountOverLimit,
@@ -61,6 +65,8 @@ impl Action {
         Action::ViewAudit,
         Action::ChangeControls,
         Action::ViewStatus,
+        Action::AbandonSale,
+        Action::ManageCatalog,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -75,6 +81,8 @@ impl Action {
             Action::ViewAudit => "view_audit",
             Action::ChangeControls => "change_controls",
             Action::ViewStatus => "view_status",
+            Action::AbandonSale => "abandon_sale",
+            Action::ManageCatalog => "manage_catalog",
         }
     }
 }
@@ -97,17 +105,60 @@ pub fn permission(role: Role, action: Action) -> Permission {
         (Role::Manager, _) => Allowed,
 
         (Role::Cashier, Sell | ViewStatus) => Allowed,
-        (Role::Cashier, VoidLine | DiscountOverLimit | Return | OpenDrawer | SellOutsideHours) => {
-            WithApproval
-        }
-        (Role::Cashier, ManageStaff | ViewAudit | ChangeControls) => Denied,
+        (
+            Role::Cashier,
+            VoidLine | DiscountOverLimit | Return | OpenDrawer | SellOutsideHours | AbandonSale,
+        ) => WithApproval,
+        (Role::Cashier, ManageStaff | ViewAudit | ChangeControls | ManageCatalog) => Denied,
 
         (Role::Kiosk, ViewStatus) => Allowed,
         (
             Role::Kiosk,
             Sell | VoidLine | DiscountOverLimit | Return | OpenDrawer | SellOutsideHours | ManageStaff
-            | ViewAudit | ChangeControls,
+            | ViewAudit | ChangeControls | AbandonSale | ManageCatalog,
         ) => Denied,
+    }
+}
+
+/// The store's setting for which till steps need a manager's PIN on the spot. The permission
+/// table says what a role may do at most; for a step it marks "with approval", the policy says
+/// whether the approval is actually asked for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ApprovalPolicy {
+    /// Steps that need a manager's approval when a cashier takes them.
+    pub needs_approval: Vec<Action>,
+    /// A cashier may give discounts up to this percent of what they apply to without approval;
+    /// above it the discount is `discount_over_limit`.
+    #[ts(type = "string")]
+    pub discount_limit_percent: rust_decimal::Decimal,
+}
+
+impl Default for ApprovalPolicy {
+    fn default() -> Self {
+        ApprovalPolicy {
+            needs_approval: APPROVABLE.to_vec(),
+            discount_limit_percent: rust_decimal::Decimal::new(10, 0),
+        }
+    }
+}
+
+/// The steps the policy can switch between "alone" and "with approval".
+pub const APPROVABLE: [Action; 6] = [
+    Action::VoidLine,
+    Action::DiscountOverLimit,
+    Action::Return,
+    Action::OpenDrawer,
+    Action::SellOutsideHours,
+    Action::AbandonSale,
+];
+
+impl ApprovalPolicy {
+    /// What `role` may do with `action` under this policy.
+    pub fn permission(&self, role: Role, action: Action) -> Permission {
+        match permission(role, action) {
+            Permission::WithApproval if !self.needs_approval.contains(&action) => Permission::Allowed,
+            p => p,
+        }
     }
 }
 
@@ -186,12 +237,27 @@ mod tests {
             (Action::ViewAudit, [Allowed, Denied, Denied]),
             (Action::ChangeControls, [Allowed, Denied, Denied]),
             (Action::ViewStatus, [Allowed, Allowed, Allowed]),
+            (Action::AbandonSale, [Allowed, WithApproval, Denied]),
+            (Action::ManageCatalog, [Allowed, Denied, Denied]),
         ];
         assert_eq!(expected.len(), Action::ALL.len(), "every action has a row");
         for (action, by_role) in expected {
             for (role, want) in Role::ALL.into_iter().zip(by_role) {
                 assert_eq!(permission(role, action), want, "{role:?} {action:?}");
             }
+        }
+    }
+
+    #[test]
+    fn the_policy_can_waive_approvals_but_never_grant_more() {
+        let policy = ApprovalPolicy { needs_approval: vec![Action::VoidLine], ..ApprovalPolicy::default() };
+        assert_eq!(policy.permission(Role::Cashier, Action::VoidLine), Permission::WithApproval);
+        assert_eq!(policy.permission(Role::Cashier, Action::OpenDrawer), Permission::Allowed);
+        let everything = ApprovalPolicy { needs_approval: vec![], ..ApprovalPolicy::default() };
+        assert_eq!(everything.permission(Role::Cashier, Action::ManageStaff), Permission::Denied);
+        assert_eq!(everything.permission(Role::Kiosk, Action::VoidLine), Permission::Denied);
+        for a in APPROVABLE {
+            assert_eq!(permission(Role::Cashier, a), Permission::WithApproval, "{a:?} is approvable");
         }
     }
 

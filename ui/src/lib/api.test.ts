@@ -46,7 +46,7 @@ describe('api', () => {
     await api.storeStatus();
     await api.currentCart();
     await api.scan('7310865004703');
-    await api.payCash('100,50');
+    await api.payCash('100,50', false);
     await api.receipt(7);
     await api.login(2, '1234');
     await api.logout();
@@ -62,7 +62,7 @@ describe('api', () => {
       ['store_status', undefined],
       ['current_cart', undefined],
       ['scan', { code: '7310865004703' }],
-      ['pay_cash', { tendered: '100,50' }],
+      ['pay_cash', { tendered: '100,50', partial: false }],
       ['receipt', { receiptNo: 7 }],
       ['login', { staffId: 2, pin: '1234' }],
       ['logout', undefined],
@@ -74,6 +74,65 @@ describe('api', () => {
       ['disable_staff', { staffId: 3, reason: 'Slutat' }],
       ['audit_list', { filter }],
     ]);
+  });
+
+  it('calls the sale and payment commands with camelCase argument names', async () => {
+    invokeMock.mockResolvedValue({});
+    const discount = { kind: 'percent' as const, value: '10', reason: 'Skadad' };
+    const approval = { manager_id: 1, pin: '1111' };
+    await api.payCash('50', true);
+    await api.payCard(null);
+    await api.payCard('25,50');
+    await api.swishStart(null);
+    await api.swishPoll();
+    await api.swishCancel();
+    await api.payVoucher('GIFT-1', '100');
+    await api.searchCatalog('ban');
+    await api.addItem(4, null, '0,452');
+    await api.readScale();
+    await api.weigh(4);
+    await api.setQuantity(1, '3');
+    await api.setLineDiscount(0, discount, null);
+    await api.setSaleDiscount(null, approval);
+    await api.parkSale();
+    await api.parkedSales();
+    await api.resumeSale(9);
+    await api.abandonSale('Kunden gick', approval);
+    await api.openDrawer('Växla', null);
+    await api.simulateCard('timeout_after_charge');
+    await api.simulateSwish('decline');
+    await api.simulateScale('0.452', false);
+    expect(invokeMock.mock.calls).toEqual([
+      ['pay_cash', { tendered: '50', partial: true }],
+      ['pay_card', { amount: null }],
+      ['pay_card', { amount: '25,50' }],
+      ['swish_start', { amount: null }],
+      ['swish_poll', undefined],
+      ['swish_cancel', undefined],
+      ['pay_voucher', { code: 'GIFT-1', amount: '100' }],
+      ['search_catalog', { query: 'ban' }],
+      ['add_item', { productId: 4, quantity: null, weight: '0,452' }],
+      ['read_scale', undefined],
+      ['weigh', { productId: 4 }],
+      ['set_quantity', { index: 1, value: '3' }],
+      ['set_line_discount', { index: 0, discount, approval: null }],
+      ['set_sale_discount', { discount: null, approval }],
+      ['park_sale', undefined],
+      ['parked_sales', undefined],
+      ['resume_sale', { parkedId: 9 }],
+      ['abandon_sale', { reason: 'Kunden gick', approval }],
+      ['open_drawer', { reason: 'Växla', approval: null }],
+      ['simulate_card', { next: 'timeout_after_charge' }],
+      ['simulate_swish', { next: 'decline' }],
+      ['simulate_scale', { kg: '0.452', stable: false }],
+    ]);
+  });
+
+  it('knows the payment and device error codes', () => {
+    for (const code of ['card_declined', 'payment_unknown', 'device_unavailable', 'swish_declined', 'payment_pending', 'voucher_invalid', 'scale_not_ready']) {
+      const error = { code, message: 'm', message_sv: 's' };
+      expect(toApiError(error)).toEqual(error);
+    }
   });
 
   it('rejects with an ApiError whatever the backend rejected with', async () => {

@@ -5,15 +5,24 @@ import { invoke } from '@tauri-apps/api/core';
 import type {
   ApiError,
   Approval,
+  ApprovalPolicy,
   AuditEntry,
   AuditFilter,
+  CatalogItem,
+  Discount,
   ErrorCode,
-  PricedCart,
+  ImportReport,
+  ParkedSale,
+  PayOutcome,
   Receipt,
   Role,
+  SaleView,
   SessionInfo,
+  SimCard,
+  SimSwish,
   StaffMember,
   StoreStatus,
+  Weighing,
 } from './bindings';
 
 // A Record, not a list: when Rust adds an ErrorCode, `npm run check` fails until it is here.
@@ -41,6 +50,13 @@ const ERROR_CODES: Record<ErrorCode, true> = {
   not_allowed: true,
   needs_approval: true,
   invalid_input: true,
+  card_declined: true,
+  payment_unknown: true,
+  device_unavailable: true,
+  swish_declined: true,
+  payment_pending: true,
+  voucher_invalid: true,
+  scale_not_ready: true,
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {
@@ -106,18 +122,54 @@ export type Api = {
   login(staffId: number, pin: string): Promise<SessionInfo>;
   logout(): Promise<null>;
   createFirstManager(name: string, pin: string): Promise<SessionInfo>;
-  currentCart(): Promise<PricedCart>;
+  currentCart(): Promise<SaleView>;
   /** `code` is the raw string typed or scanned. */
-  scan(code: string): Promise<PricedCart>;
-  /** `tendered` as typed by the cashier, e.g. "100" or "100,50". */
-  payCash(tendered: string): Promise<Receipt>;
+  scan(code: string): Promise<SaleView>;
+  /**
+   * `tendered` as typed by the cashier, e.g. "100" or "100,50". Not `partial`: it must cover
+   * the rounded rest and completes the sale; `partial`: less is taken as a part payment.
+   */
+  payCash(tendered: string, partial: boolean): Promise<PayOutcome>;
+  /** `amount` null: the rest of the sale. */
+  payCard(amount: string | null): Promise<PayOutcome>;
+  /** Starts a Swish request (`amount` null: the rest); the view then carries the QR code. */
+  swishStart(amount: string | null): Promise<SaleView>;
+  /** 'open' with `swish` still set: the customer has not paid yet. */
+  swishPoll(): Promise<PayOutcome>;
+  swishCancel(): Promise<PayOutcome>;
+  payVoucher(code: string, amount: string | null): Promise<PayOutcome>;
   receipt(receiptNo: number): Promise<Receipt>;
   /** `index` is the 0-based cart line; a cashier needs a manager's approval. */
-  voidLine(index: number, approval: Approval | null): Promise<PricedCart>;
+  voidLine(index: number, approval: Approval | null): Promise<SaleView>;
+  /** By PLU or name, best first, at most 20. */
+  searchCatalog(query: string): Promise<CatalogItem[]>;
+  /** Piece items: `quantity` (default 1); weight items: `weight` in kg as typed, e.g. "0,452". */
+  addItem(productId: number, quantity: string | null, weight: string | null): Promise<SaleView>;
+  readScale(): Promise<Weighing>;
+  /** Reads the scale and adds the weighed item. */
+  weigh(productId: number): Promise<SaleView>;
+  /** Pieces for piece lines, kg for hand-weighed lines. */
+  setQuantity(index: number, value: string): Promise<SaleView>;
+  setLineDiscount(index: number, discount: Discount | null, approval: Approval | null): Promise<SaleView>;
+  setSaleDiscount(discount: Discount | null, approval: Approval | null): Promise<SaleView>;
+  /** Puts the sale aside; the till is empty afterwards. */
+  parkSale(): Promise<SaleView>;
+  parkedSales(): Promise<ParkedSale[]>;
+  resumeSale(parkedId: number): Promise<SaleView>;
+  abandonSale(reason: string, approval: Approval | null): Promise<SaleView>;
+  openDrawer(reason: string, approval: Approval | null): Promise<null>;
+  /** Simulated devices only (StoreStatus.simulated_devices). */
+  simulateCard(next: SimCard): Promise<null>;
+  simulateSwish(next: SimSwish): Promise<null>;
+  simulateScale(kg: string, stable: boolean): Promise<null>;
   listStaff(): Promise<StaffMember[]>;
   createStaff(name: string, role: Role, pin: string): Promise<StaffMember>;
   disableStaff(staffId: number, reason: string): Promise<StaffMember>;
   auditList(filter: AuditFilter): Promise<AuditEntry[]>;
+  /** A price file's name and text (read in the webview); all of it is applied or nothing. */
+  importCatalog(fileName: string, contents: string): Promise<ImportReport>;
+  approvalPolicy(): Promise<ApprovalPolicy>;
+  setApprovalPolicy(policy: ApprovalPolicy, reason: string): Promise<ApprovalPolicy>;
 };
 
 export const api: Api = {
@@ -125,13 +177,36 @@ export const api: Api = {
   login: (staffId, pin) => call<SessionInfo>('login', { staffId, pin }),
   logout: () => call<null>('logout'),
   createFirstManager: (name, pin) => call<SessionInfo>('create_first_manager', { name, pin }),
-  currentCart: () => call<PricedCart>('current_cart'),
-  scan: (code) => call<PricedCart>('scan', { code }),
-  payCash: (tendered) => call<Receipt>('pay_cash', { tendered }),
+  currentCart: () => call<SaleView>('current_cart'),
+  scan: (code) => call<SaleView>('scan', { code }),
+  payCash: (tendered, partial) => call<PayOutcome>('pay_cash', { tendered, partial }),
+  payCard: (amount) => call<PayOutcome>('pay_card', { amount }),
+  swishStart: (amount) => call<SaleView>('swish_start', { amount }),
+  swishPoll: () => call<PayOutcome>('swish_poll'),
+  swishCancel: () => call<PayOutcome>('swish_cancel'),
+  payVoucher: (code, amount) => call<PayOutcome>('pay_voucher', { code, amount }),
   receipt: (receiptNo) => call<Receipt>('receipt', { receiptNo }),
-  voidLine: (index, approval) => call<PricedCart>('void_line', { index, approval }),
+  voidLine: (index, approval) => call<SaleView>('void_line', { index, approval }),
+  searchCatalog: (query) => call<CatalogItem[]>('search_catalog', { query }),
+  addItem: (productId, quantity, weight) => call<SaleView>('add_item', { productId, quantity, weight }),
+  readScale: () => call<Weighing>('read_scale'),
+  weigh: (productId) => call<SaleView>('weigh', { productId }),
+  setQuantity: (index, value) => call<SaleView>('set_quantity', { index, value }),
+  setLineDiscount: (index, discount, approval) => call<SaleView>('set_line_discount', { index, discount, approval }),
+  setSaleDiscount: (discount, approval) => call<SaleView>('set_sale_discount', { discount, approval }),
+  parkSale: () => call<SaleView>('park_sale'),
+  parkedSales: () => call<ParkedSale[]>('parked_sales'),
+  resumeSale: (parkedId) => call<SaleView>('resume_sale', { parkedId }),
+  abandonSale: (reason, approval) => call<SaleView>('abandon_sale', { reason, approval }),
+  openDrawer: (reason, approval) => call<null>('open_drawer', { reason, approval }),
+  simulateCard: (next) => call<null>('simulate_card', { next }),
+  simulateSwish: (next) => call<null>('simulate_swish', { next }),
+  simulateScale: (kg, stable) => call<null>('simulate_scale', { kg, stable }),
   listStaff: () => call<StaffMember[]>('list_staff'),
   createStaff: (name, role, pin) => call<StaffMember>('create_staff', { name, role, pin }),
   disableStaff: (staffId, reason) => call<StaffMember>('disable_staff', { staffId, reason }),
   auditList: (filter) => call<AuditEntry[]>('audit_list', { filter }),
+  importCatalog: (fileName, contents) => call<ImportReport>('import_catalog', { fileName, contents }),
+  approvalPolicy: () => call<ApprovalPolicy>('approval_policy'),
+  setApprovalPolicy: (policy, reason) => call<ApprovalPolicy>('set_approval_policy', { policy, reason }),
 };

@@ -10,9 +10,19 @@ export type VatCategory = "food" | "standard" | "books_press" | "restaurant";
 
 export type SoldBy = "each" | "weight" | "label_price";
 
+export type DiscountKind = "percent" | "amount";
+
+export type Discount = { kind: DiscountKind, 
+/**
+ * Percent (e.g. `"10"`) or kronor (e.g. `"5.00"`).
+ */
+value: string, reason: string, };
+
+export type CatalogItem = { id: number, code: string | null, plu: string | null, name: string, price: Money, sold_by: SoldBy, vat_category: VatCategory, };
+
 export type CartLine = { product_id: number, 
 /**
- * The code as scanned (for variable-measure items, the label with its value).
+ * The code as scanned (for variable-measure items, the label with its value), or the PLU.
  */
 code: string, name: string, sold_by: SoldBy, 
 /**
@@ -22,11 +32,23 @@ quantity: string,
 /**
  * Per piece or per kilogram.
  */
-unit_price: Money, line_total: Money, vat_category: VatCategory, };
+unit_price: Money, 
+/**
+ * Quantity × unit price, before discounts.
+ */
+line_total: Money, vat_category: VatCategory, discount: Discount | null, };
 
-export type PricedLine = { vat_percent: string, product_id: number, 
+export type PricedLine = { vat_percent: string, 
 /**
- * The code as scanned (for variable-measure items, the label with its value).
+ * The line's own discount.
+ */
+discount_amount: Money, 
+/**
+ * This line's part of the discount on the whole sale (for VAT per rate).
+ */
+sale_discount_share: Money, product_id: number, 
+/**
+ * The code as scanned (for variable-measure items, the label with its value), or the PLU.
  */
 code: string, name: string, sold_by: SoldBy, 
 /**
@@ -36,15 +58,61 @@ quantity: string,
 /**
  * Per piece or per kilogram.
  */
-unit_price: Money, line_total: Money, vat_category: VatCategory, };
+unit_price: Money, 
+/**
+ * Quantity × unit price, before discounts.
+ */
+line_total: Money, vat_category: VatCategory, discount: Discount | null, };
 
 export type VatLine = { rate_percent: string, gross: Money, vat: Money, net: Money, };
 
-export type PricedCart = { lines: Array<PricedLine>, total: Money, vat: Array<VatLine>, 
+export type TenderMethod = "cash" | "card" | "swish" | "voucher";
+
+export type Tender = { method: TenderMethod, amount: Money, tendered: Money, change: Money, reference: string | null, offline: boolean, };
+
+export type PricedCart = { lines: Array<PricedLine>, 
 /**
- * What to take if the customer pays cash, and the rounding that implies.
+ * The lines before any discount.
+ */
+subtotal: Money, line_discounts: Money, sale_discount: Discount | null, sale_discount_amount: Money, 
+/**
+ * What the sale costs: subtotal − discounts.
+ */
+total: Money, vat: Array<VatLine>, 
+/**
+ * Payments taken so far on this sale.
+ */
+tenders: Array<Tender>, paid: Money, 
+/**
+ * What is left to pay by card, Swish or voucher (to the öre).
+ */
+remaining: Money, 
+/**
+ * What to take if the customer pays the rest in cash, and the rounding that implies.
  */
 cash_total: Money, cash_rounding: Money, };
+
+export type SwishView = { amount: Money, 
+/**
+ * An SVG image of the QR code to show the customer.
+ */
+qr_svg: string, };
+
+export type SaleView = { cart: PricedCart, 
+/**
+ * A Swish payment waiting for the customer.
+ */
+swish: SwishView | null, 
+/**
+ * A card payment whose outcome is not known yet: press Card to ask the terminal.
+ */
+card_unknown: boolean, 
+/**
+ * Sales parked on this register.
+ */
+parked: number, };
+
+export type ParkedSale = { id: number, parked_at: string, parked_by: string, total: Money, lines: number, };
 
 export type ReceiptLine = { name: string, 
 /**
@@ -52,7 +120,11 @@ export type ReceiptLine = { name: string,
  */
 detail: string, amount: Money, };
 
-export type ReceiptPayment = { label: string, amount: Money, tendered: Money, change: Money, };
+export type ReceiptPayment = { label: string, amount: Money, tendered: Money, change: Money, 
+/**
+ * Card authorisation, Swish payment id or voucher code.
+ */
+reference: string | null, };
 
 export type Receipt = { company_name: string, org_number: string, address: string, register_id: string, receipt_no: number, 
 /**
@@ -67,6 +139,34 @@ control_unit: string | null,
  * Who served the customer.
  */
 cashier: string, };
+
+export type PayOutcome = { "status": "paid", receipt: Receipt, } | { "status": "open", sale: SaleView, };
+
+export type Weighing = { kg: string, 
+/**
+ * The scale has settled; an unstable weight is never sold.
+ */
+stable: boolean, };
+
+export type SimCard = "approve" | "decline" | "timeout" | "timeout_after_charge" | "approve_offline" | "unreachable";
+
+export type SimSwish = "pay" | "decline" | "error" | "unreachable";
+
+export type RowError = { 
+/**
+ * The line in a CSV file (the header is line 1) or the item number in a JSON file.
+ */
+row: number, column: string | null, message: string, message_sv: string, };
+
+export type ImportReport = { applied: boolean, rows: number, added: number, changed: number, unchanged: number, 
+/**
+ * Every bad row (capped at [`MAX_REPORTED_ERRORS`]; `error_count` has them all).
+ */
+errors: Array<RowError>, error_count: number, 
+/**
+ * The journal entry that records the changes.
+ */
+journal_seq: number | null, };
 
 export type StoreIdentity = { company_name: string, org_number: OrgNumber, 
 /**
@@ -100,9 +200,26 @@ demo_staff: Array<DemoStaff>,
 /**
  * Who is logged in on this till ([`Till::status`] fills it in).
  */
-session: SessionInfo | null, };
+session: SessionInfo | null, 
+/**
+ * The card terminal, Swish, scale and drawer are simulators (the UI says so).
+ */
+simulated_devices: boolean, };
 
 export type Role = "manager" | "cashier" | "kiosk";
+
+export type Action = "sell" | "void_line" | "discount_over_limit" | "return" | "open_drawer" | "sell_outside_hours" | "manage_staff" | "view_audit" | "change_controls" | "view_status" | "abandon_sale" | "manage_catalog";
+
+export type ApprovalPolicy = { 
+/**
+ * Steps that need a manager's approval when a cashier takes them.
+ */
+needs_approval: Array<Action>, 
+/**
+ * A cashier may give discounts up to this percent of what they apply to without approval;
+ * above it the discount is `discount_over_limit`.
+ */
+discount_limit_percent: string, };
 
 export type StaffMember = { id: number, name: string, role: Role, active: boolean, };
 
@@ -158,7 +275,7 @@ export type AuditFilter = { action_prefix: string | null, actor_id: number | nul
  */
 limit: number | null, };
 
-export type ErrorCode = "invalid_barcode" | "bad_check_digit" | "unknown_product" | "measure_mismatch" | "empty_sale" | "insufficient_cash" | "invalid_amount" | "receipt_not_found" | "store_not_initialized" | "invalid_store_identity" | "database_locked" | "database_corrupt" | "database_too_new" | "storage" | "journal_broken" | "not_logged_in" | "wrong_pin" | "locked_out" | "staff_disabled" | "not_allowed" | "needs_approval" | "invalid_input" | "internal";
+export type ErrorCode = "invalid_barcode" | "bad_check_digit" | "unknown_product" | "measure_mismatch" | "empty_sale" | "insufficient_cash" | "invalid_amount" | "receipt_not_found" | "store_not_initialized" | "invalid_store_identity" | "database_locked" | "database_corrupt" | "database_too_new" | "storage" | "journal_broken" | "not_logged_in" | "wrong_pin" | "locked_out" | "staff_disabled" | "not_allowed" | "needs_approval" | "invalid_input" | "card_declined" | "payment_unknown" | "device_unavailable" | "swish_declined" | "payment_pending" | "voucher_invalid" | "scale_not_ready" | "internal";
 
 export type ApiError = { code: ErrorCode, 
 /**

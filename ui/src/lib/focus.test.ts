@@ -16,4 +16,17 @@ describe('trapFocus', () => {
     outside.focus();
     expect(document.activeElement).toBe(outside);
   });
+
+  it('leaves the focus to another modal dialog on top', () => {
+    document.body.innerHTML =
+      '<div id="first" aria-modal="true"><input id="a" /></div><div id="second" aria-modal="true"><input id="b" /></div>';
+    const a = document.getElementById('a') as HTMLInputElement;
+    const b = document.getElementById('b') as HTMLInputElement;
+    const first = trapFocus(document.getElementById('first')!, () => a);
+    const second = trapFocus(document.getElementById('second')!, () => b);
+    b.focus();
+    expect(document.activeElement).toBe(b);
+    first.destroy();
+    second.destroy();
+  });
 });

@@ -1,7 +1,7 @@
 // Display helpers for cart lines and receipts (string manipulation only).
 
-import type { CartLine } from './bindings';
-import { formatCount, formatKg, formatMoney, isOne } from './money';
+import type { CartLine, Discount, Money } from './bindings';
+import { formatCount, formatDecimal, formatKg, formatMoney, formatPercent, isOne, isZero, NBSP, splitDecimal } from './money';
 
 export type DetailText = {
   labelPrice: string;
@@ -49,4 +49,24 @@ export function formatStockholm(value: string): string {
   if (Number.isNaN(date.getTime())) return value;
   const parts = Object.fromEntries(STOCKHOLM.formatToParts(date).map((p) => [p.type, p.value]));
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+}
+
+/** A discount as the cashier set it: "−10 %" or "−5,00 kr" (U+2212 minus). */
+export function discountLabel(discount: Discount): string {
+  return discount.kind === 'percent'
+    ? `\u2212${formatPercent(discount.value)}${NBSP}%`
+    : `\u2212${formatMoney(discount.value)}`;
+}
+
+/** An amount taken off: "4.50" → "−4,50 kr" (nothing for zero). */
+export function minusMoney(value: Money): string {
+  if (isZero(value)) return formatMoney('0.00');
+  const parts = splitDecimal(value);
+  if (parts?.negative) return formatMoney(value);
+  return `\u2212${formatMoney(value)}`;
+}
+
+/** A decimal as a cashier types it: "0.452" → "0,452", "2.000" → "2". */
+export function toInput(value: string): string {
+  return formatDecimal(value, { minFraction: 0, trimZeros: true, group: false });
 }

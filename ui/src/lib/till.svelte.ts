@@ -9,12 +9,22 @@ import { api as defaultApi, toApiError, type Api } from './api';
 import type {
   ApiError,
   Approval,
+  ApprovalPolicy,
   AuditEntry,
   AuditFilter,
+  CatalogItem,
+  Discount,
+  ErrorCode,
+  ImportReport,
+  ParkedSale,
+  PayOutcome,
   PricedCart,
   Receipt,
   Role,
+  SaleView,
   SessionInfo,
+  SimCard,
+  SimSwish,
   StaffMember,
   StoreStatus,
 } from './bindings';
@@ -27,20 +37,54 @@ import { createSerialQueue } from './queue';
 export type Phase = 'loading' | 'failed' | 'not_setup' | 'first_manager' | 'locked' | 'ready';
 
 /** What a manager looks at; everyone else only ever sees the till. */
-export type View = 'till' | 'staff' | 'audit';
+export type View = 'till' | 'staff' | 'audit' | 'catalog' | 'settings';
 
-/** A void waiting for a manager's PIN. */
-export type PendingVoid = { index: number; name: string };
+/** What a manager's PIN is asked for. */
+export type ApprovalKind = 'void' | 'line_discount' | 'sale_discount' | 'abandon' | 'drawer';
+
+/** A step waiting for a manager's PIN; `retry` sends it again with the approval. */
+export type PendingApproval = {
+  kind: ApprovalKind;
+  /** The line's name (void, line discount), or empty. */
+  subject: string;
+  retry: (approval: Approval) => Promise<Outcome>;
+};
+
+/** How a step ended: done, waiting for a manager's approval, or failed (the error is shown). */
+export type Outcome = 'done' | 'approval' | 'failed';
+
+/** A short confirmation shown on the till after a step with no other visible result. */
+export type Notice = 'parked' | 'resumed' | 'drawer_opened' | 'abandoned';
+
+export type TillOptions = {
+  /** How often a waiting Swish payment is checked (ms). */
+  swishPollMs?: number;
+};
+
+/** Payment errors that belong to the payment panel and go when it closes. */
+const PAYMENT_ERRORS: readonly ErrorCode[] = [
+  'insufficient_cash',
+  'invalid_amount',
+  'card_declined',
+  'payment_unknown',
+  'device_unavailable',
+  'swish_declined',
+  'payment_pending',
+  'voucher_invalid',
+];
 
 export class Till {
   phase = $state<Phase>('loading');
   status = $state.raw<StoreStatus | null>(null);
-  cart = $state.raw<PricedCart | null>(null);
+  /** The sale in progress as the backend last reported it. */
+  sale = $state.raw<SaleView | null>(null);
+  /** The selected cart line (-1: none chosen, which means the last line). */
+  selected = $state(-1);
   receipt = $state.raw<Receipt | null>(null);
   error = $state.raw<ApiError | null>(null);
-  /** The cash payment panel is open. */
+  /** The payment panel is open. */
   paying = $state(false);
-  /** A pay_cash call is in flight. */
+  /** A payment call is in flight. */
   submitting = $state(false);
   /** Commands enqueued and not yet answered. */
   pending = $state(0);
@@ -50,16 +94,42 @@ export class Till {
   loginError = $state.raw<ApiError | null>(null);
   /** A login or first-manager call is in flight. */
   loggingIn = $state(false);
-  /** The approval dialog is open for this void. */
-  pendingVoid = $state.raw<PendingVoid | null>(null);
+  /** The approval dialog is open for this step. */
+  pendingApproval = $state.raw<PendingApproval | null>(null);
   approvalError = $state.raw<ApiError | null>(null);
   approving = $state(false);
+  notice = $state<Notice | null>(null);
+  /** The latest item search's results, and the query they answer. */
+  searchResults = $state.raw<CatalogItem[]>([]);
+  searchResultsFor = $state('');
+  /** Sales parked on this register (loaded when the list is opened). */
+  parkedList = $state.raw<ParkedSale[]>([]);
 
   readonly #api: Api;
   readonly #enqueue = createSerialQueue();
+  readonly #swishPollMs: number;
+  #swishTimer: ReturnType<typeof setTimeout> | null = null;
+  #searchSeq = 0;
 
-  constructor(api: Api = defaultApi) {
+  constructor(api: Api = defaultApi, options: TillOptions = {}) {
     this.#api = api;
+    this.#swishPollMs = options.swishPollMs ?? 1000;
+  }
+
+  get cart(): PricedCart | null {
+    return this.sale?.cart ?? null;
+  }
+
+  /** The line that F3/F4/Delete act on: the chosen one, else the last; -1 with no lines. */
+  get selectedIndex(): number {
+    const count = this.cart?.lines.length ?? 0;
+    if (count === 0) return -1;
+    return this.selected >= 0 && this.selected < count ? this.selected : count - 1;
+  }
+
+  /** Payments taken (or one waiting) on this sale: the payment panel cannot be left. */
+  get paymentStarted(): boolean {
+    return (this.cart?.tenders.length ?? 0) > 0 || (this.sale?.swish ?? null) !== null;
   }
 
   get hasItems(): boolean {
@@ -104,10 +174,12 @@ export class Till {
     this.phase = 'locked';
     this.view = 'till';
     this.paying = false;
-    this.pendingVoid = null;
+    this.pendingApproval = null;
     this.approvalError = null;
     this.error = null;
     this.loginError = null;
+    this.notice = null;
+    this.#stopSwishPolling();
     if (!wasLocked) void this.#refreshStatus();
   }
 
@@ -148,8 +220,9 @@ export class Till {
         return;
       }
       this.session = status.session;
-      this.cart = await this.#run(() => this.#api.currentCart());
+      const view = await this.#run(() => this.#api.currentCart());
       this.phase = 'ready';
+      this.#setView(view, 'last');
     } catch (reason) {
       const error = toApiError(reason);
       if (error.code === 'not_logged_in') {
@@ -171,7 +244,7 @@ export class Till {
     // The sale in progress (if any) comes back from the backend.
     return this.#run(async () => {
       try {
-        this.cart = await this.#api.currentCart();
+        this.#setView(await this.#api.currentCart(), 'last');
       } catch (reason) {
         this.error = this.#fail(reason);
       }
@@ -221,38 +294,66 @@ export class Till {
   }
 
   /** Voids cart line `index`; a cashier's void opens the approval dialog. */
-  voidLine(index: number, approval: Approval | null = null): Promise<void> {
-    if (!this.canSell || this.receipt || this.paying) return Promise.resolve();
+  voidLine(index: number, approval: Approval | null = null): Promise<Outcome> {
+    if (!this.#canEdit()) return Promise.resolve('failed');
     const line = this.cart?.lines[index];
-    if (!line) return Promise.resolve();
-    if (approval) this.approving = true;
-    return this.#run(async () => {
-      try {
-        this.cart = await this.#api.voidLine(index, approval);
-        this.error = null;
-        this.pendingVoid = null;
-        this.approvalError = null;
-      } catch (reason) {
-        const error = this.#fail(reason);
-        if (!error) return;
-        if (error.code === 'needs_approval' && !approval) {
-          this.pendingVoid = { index, name: line.name };
-          this.approvalError = null;
-        } else if (approval) {
-          this.approvalError = error;
-        } else {
-          this.error = error;
-        }
-      } finally {
-        this.approving = false;
-      }
-    });
+    if (!line) return Promise.resolve('failed');
+    return this.#withApproval({ kind: 'void', subject: line.name }, approval, (a) =>
+      this.#api.voidLine(index, a),
+    );
+  }
+
+  /** Sends the waiting step again with the manager's approval. */
+  approve(approval: Approval): Promise<Outcome> {
+    const pending = this.pendingApproval;
+    if (!pending || this.approving) return Promise.resolve('failed');
+    return pending.retry(approval);
   }
 
   cancelApproval(): void {
     if (this.approving) return;
-    this.pendingVoid = null;
+    this.pendingApproval = null;
     this.approvalError = null;
+  }
+
+  /**
+   * Runs a step a cashier may need a manager's approval for. Without an approval, a
+   * `needs_approval` answer opens the approval dialog; with one, an error stays in the dialog.
+   */
+  #withApproval(
+    request: { kind: ApprovalKind; subject: string },
+    approval: Approval | null,
+    call: (approval: Approval | null) => Promise<SaleView | null>,
+    done?: () => void,
+  ): Promise<Outcome> {
+    if (approval) this.approving = true;
+    return this.#run(async (): Promise<Outcome> => {
+      try {
+        const view = await call(approval);
+        if (view) this.#setView(view);
+        this.error = null;
+        this.pendingApproval = null;
+        this.approvalError = null;
+        done?.();
+        return 'done';
+      } catch (reason) {
+        const error = this.#fail(reason);
+        if (!error) return 'failed';
+        if (error.code === 'needs_approval' && !approval) {
+          this.pendingApproval = {
+            ...request,
+            retry: (next) => this.#withApproval(request, next, call, done),
+          };
+          this.approvalError = null;
+          return 'approval';
+        }
+        if (approval) this.approvalError = error;
+        else this.error = error;
+        return 'failed';
+      } finally {
+        if (approval) this.approving = false;
+      }
+    });
   }
 
   /** Manager commands: ApiError on failure (not_logged_in also locks). */
@@ -288,6 +389,19 @@ export class Till {
     return this.#managerCall(() => this.#api.auditList(filter));
   }
 
+  /** Imports a price file's text; the report says whether anything was applied. */
+  importCatalog(fileName: string, contents: string): Promise<ImportReport> {
+    return this.#managerCall(() => this.#api.importCatalog(fileName, contents));
+  }
+
+  approvalPolicy(): Promise<ApprovalPolicy> {
+    return this.#managerCall(() => this.#api.approvalPolicy());
+  }
+
+  setApprovalPolicy(policy: ApprovalPolicy, reason: string): Promise<ApprovalPolicy> {
+    return this.#managerCall(() => this.#api.setApprovalPolicy(policy, reason));
+  }
+
   /** Keeps the lock screen's and approval dialog's staff list current. */
   async #refreshStaff(): Promise<void> {
     try {
@@ -304,8 +418,9 @@ export class Till {
     if (!code || !this.canSell) return Promise.resolve();
     return this.#run(async () => {
       try {
-        this.cart = await this.#api.scan(code);
+        this.#setView(await this.#api.scan(code), 'last');
         this.error = null;
+        this.notice = null;
       } catch (reason) {
         // The cart stays exactly as it was: a bad scan never clears it.
         this.error = this.#fail(reason);
@@ -313,39 +428,153 @@ export class Till {
     });
   }
 
-  /** Opens the cash payment panel; false when there is nothing to pay. */
+  /** Opens the payment panel; false when there is nothing to pay. */
   openPayment(): boolean {
     if (!this.canPay || this.paying) return false;
     this.paying = true;
+    this.notice = null;
     return true;
   }
 
-  closePayment(): void {
-    if (this.submitting) return;
+  /** Closes the payment panel, unless a payment is in flight or already taken. */
+  closePayment(): boolean {
+    if (this.submitting || this.paymentStarted) return false;
     this.paying = false;
-    if (this.error && (this.error.code === 'insufficient_cash' || this.error.code === 'invalid_amount')) {
-      this.error = null;
-    }
+    if (this.error && PAYMENT_ERRORS.includes(this.error.code)) this.error = null;
+    return true;
   }
 
-  /** Completes the sale in cash. On success the receipt is shown. */
-  pay(rawTendered: string): Promise<void> {
+  /**
+   * Takes cash. Not `partial`: the amount must cover the rest (rounded) and completes the
+   * sale with change; `partial`: a smaller amount is a part payment and the sale stays open.
+   */
+  payCash(rawTendered: string, partial = false): Promise<void> {
     const tendered = rawTendered.trim();
-    if (!tendered || this.submitting || !this.paying) return Promise.resolve();
+    if (!tendered) return Promise.resolve();
+    return this.#payment(() => this.#api.payCash(tendered, partial));
+  }
+
+  /** Card through the terminal: `amount` (empty: the rest). */
+  payCard(amount: string | null = null): Promise<void> {
+    return this.#payment(() => this.#api.payCard(blankToNull(amount)));
+  }
+
+  /** Starts a Swish payment; the panel then shows the QR code and polls until it is paid. */
+  startSwish(amount: string | null = null): Promise<void> {
+    return this.#payment(() => this.#api.swishStart(blankToNull(amount)));
+  }
+
+  /** Stops waiting for Swish (a payment that arrived meanwhile is still taken). */
+  cancelSwish(): Promise<void> {
+    if (!this.sale?.swish) return Promise.resolve();
+    return this.#payment(() => this.#api.swishCancel());
+  }
+
+  /** A gift voucher: `amount` (empty: as much of the rest as the voucher holds). */
+  payVoucher(rawCode: string, amount: string | null = null): Promise<void> {
+    const code = rawCode.trim();
+    if (!code) return Promise.resolve();
+    return this.#payment(() => this.#api.payVoucher(code, blankToNull(amount)));
+  }
+
+  /** One payment step; after a failure the sale is fetched again (a card may now be unknown). */
+  #payment(call: () => Promise<PayOutcome | SaleView>): Promise<void> {
+    if (this.submitting || !this.paying || !this.canSell) return Promise.resolve();
     this.submitting = true;
     return this.#run(async () => {
       try {
-        this.receipt = await this.#api.payCash(tendered);
-        // The backend closed the sale; its cart is empty now.
-        this.cart = null;
+        this.#took(await call());
         this.error = null;
-        this.paying = false;
       } catch (reason) {
-        this.error = this.#fail(reason);
+        const error = this.#fail(reason);
+        if (!error) return;
+        this.error = error;
+        await this.#refreshSale();
       } finally {
         this.submitting = false;
       }
     });
+  }
+
+  /** Applies a payment's answer: the receipt when the sale is paid, else the open sale. */
+  #took(result: PayOutcome | SaleView): void {
+    if (!('status' in result)) {
+      this.#setView(result);
+      return;
+    }
+    if (result.status === 'paid') {
+      // The backend closed the sale; its cart is empty now.
+      this.#stopSwishPolling();
+      this.receipt = result.receipt;
+      this.sale = null;
+      this.selected = -1;
+      this.paying = false;
+      this.error = null;
+    } else {
+      this.#setView(result.sale);
+    }
+  }
+
+  /** Checks a waiting Swish payment once (the timer calls this about once a second). */
+  pollSwish(): Promise<void> {
+    if (!this.sale?.swish) return Promise.resolve();
+    return this.#run(async () => {
+      // Cancelled or paid while this check waited its turn.
+      if (!this.sale?.swish || this.phase !== 'ready') return;
+      try {
+        this.#took(await this.#api.swishPoll());
+      } catch (reason) {
+        const error = this.#fail(reason);
+        if (!error) return;
+        this.error = error;
+        await this.#refreshSale();
+      }
+    });
+  }
+
+  #scheduleSwishPoll(): void {
+    if (!this.sale?.swish || this.#swishTimer !== null || this.phase !== 'ready') return;
+    this.#swishTimer = setTimeout(() => {
+      this.#swishTimer = null;
+      void this.pollSwish();
+    }, this.#swishPollMs);
+  }
+
+  #stopSwishPolling(): void {
+    if (this.#swishTimer !== null) clearTimeout(this.#swishTimer);
+    this.#swishTimer = null;
+  }
+
+  /** Stops timers (the screen is going away). */
+  dispose(): void {
+    this.#stopSwishPolling();
+  }
+
+  /** Fetches the sale again, quietly (inside a queued task). */
+  async #refreshSale(): Promise<void> {
+    try {
+      this.#setView(await this.#api.currentCart());
+    } catch {
+      // The error already shown is the one that matters.
+    }
+  }
+
+  /**
+   * Shows a sale from the backend. `last` selects the last line (an item was added);
+   * otherwise a new line is selected and the selection kept in range.
+   */
+  #setView(view: SaleView, select: 'last' | 'keep' = 'keep'): void {
+    const before = this.sale?.cart.lines.length ?? 0;
+    const count = view.cart.lines.length;
+    this.sale = view;
+    if (select === 'last' || count > before || this.selected >= count) this.selected = count - 1;
+    // A sale with payments taken (or one waiting) goes on in the payment panel.
+    const seller = this.role !== null && this.role !== 'kiosk';
+    if (seller && this.receipt === null && (view.cart.tenders.length > 0 || view.swish !== null)) {
+      this.paying = true;
+    }
+    if (view.swish) this.#scheduleSwishPoll();
+    else this.#stopSwishPolling();
   }
 
   /** Leaves the receipt and shows the (new, empty) current cart. */
@@ -355,10 +584,206 @@ export class Till {
     this.error = null;
     return this.#run(async () => {
       try {
-        this.cart = await this.#api.currentCart();
+        this.#setView(await this.#api.currentCart(), 'last');
       } catch (reason) {
         this.error = this.#fail(reason);
       }
     });
   }
+
+  // ------------------------------------------------------------ sale steps
+
+  /** Sale steps need a seller on the sale screen, no receipt and no payment panel. */
+  #canEdit(): boolean {
+    return this.canSell && this.receipt === null && !this.paying;
+  }
+
+  /** Chooses the line F3/F4/Delete act on. */
+  selectLine(index: number): void {
+    const count = this.cart?.lines.length ?? 0;
+    if (count === 0) return;
+    this.selected = Math.max(0, Math.min(count - 1, index));
+  }
+
+  /** PageUp (-1) / PageDown (+1). */
+  moveSelection(delta: number): void {
+    const current = this.selectedIndex;
+    if (current < 0) return;
+    this.selectLine(current + delta);
+  }
+
+  /** A sale step without approval; true when the backend accepted it. */
+  #saleStep(call: () => Promise<SaleView>, select: 'last' | 'keep' = 'keep'): Promise<boolean> {
+    if (!this.#canEdit()) return Promise.resolve(false);
+    return this.#run(async () => {
+      try {
+        this.#setView(await call(), select);
+        this.error = null;
+        this.notice = null;
+        return true;
+      } catch (reason) {
+        this.error = this.#fail(reason);
+        return false;
+      }
+    });
+  }
+
+  /**
+   * Searches the catalog by PLU or name. Keystrokes queue behind each other; a search
+   * that a newer one overtook is skipped, and only the newest results are kept.
+   */
+  search(rawQuery: string): Promise<void> {
+    const seq = ++this.#searchSeq;
+    const query = rawQuery.trim();
+    if (!query || !this.canSell) {
+      this.searchResults = [];
+      this.searchResultsFor = '';
+      return Promise.resolve();
+    }
+    return this.#run(async () => {
+      if (seq !== this.#searchSeq) return;
+      try {
+        const items = await this.#api.searchCatalog(query);
+        if (seq === this.#searchSeq) {
+          this.searchResults = items;
+          this.searchResultsFor = query;
+        }
+      } catch (reason) {
+        const error = this.#fail(reason);
+        if (error && seq === this.#searchSeq) this.error = error;
+      }
+    });
+  }
+
+  clearSearch(): void {
+    this.#searchSeq += 1;
+    this.searchResults = [];
+    this.searchResultsFor = '';
+  }
+
+  /** Adds a catalog item: pieces (`quantity`, default 1) or a hand-typed `weight` in kg. */
+  addItem(productId: number, quantity: string | null = null, weight: string | null = null): Promise<boolean> {
+    return this.#saleStep(() => this.#api.addItem(productId, blankToNull(quantity), blankToNull(weight)), 'last');
+  }
+
+  /** Reads the scale and adds the weighed item. */
+  weigh(productId: number): Promise<boolean> {
+    return this.#saleStep(() => this.#api.weigh(productId), 'last');
+  }
+
+  /** Pieces for a piece line, kg for a hand-weighed line. */
+  setQuantity(index: number, rawValue: string): Promise<boolean> {
+    const value = rawValue.trim();
+    if (!value || !this.cart?.lines[index]) return Promise.resolve(false);
+    return this.#saleStep(() => this.#api.setQuantity(index, value));
+  }
+
+  /** Sets (or with null removes) a line's discount; above the cashier's limit it asks a manager. */
+  setLineDiscount(index: number, discount: Discount | null, approval: Approval | null = null): Promise<Outcome> {
+    if (!this.#canEdit()) return Promise.resolve('failed');
+    const line = this.cart?.lines[index];
+    if (!line) return Promise.resolve('failed');
+    return this.#withApproval({ kind: 'line_discount', subject: line.name }, approval, (a) =>
+      this.#api.setLineDiscount(index, discount, a),
+    );
+  }
+
+  /** Sets (or with null removes) the discount on the whole sale. */
+  setSaleDiscount(discount: Discount | null, approval: Approval | null = null): Promise<Outcome> {
+    if (!this.#canEdit() || !this.hasItems) return Promise.resolve('failed');
+    return this.#withApproval({ kind: 'sale_discount', subject: '' }, approval, (a) =>
+      this.#api.setSaleDiscount(discount, a),
+    );
+  }
+
+  /** Puts the sale aside; the till is empty afterwards. */
+  async parkSale(): Promise<boolean> {
+    if (!this.hasItems) return false;
+    const parked = await this.#saleStep(() => this.#api.parkSale(), 'last');
+    if (parked) this.notice = 'parked';
+    return parked;
+  }
+
+  /** Loads the parked sales into `parkedList`. */
+  loadParked(): Promise<boolean> {
+    if (!this.canSell) return Promise.resolve(false);
+    return this.#run(async () => {
+      try {
+        this.parkedList = await this.#api.parkedSales();
+        return true;
+      } catch (reason) {
+        this.error = this.#fail(reason);
+        return false;
+      }
+    });
+  }
+
+  async resumeSale(parkedId: number): Promise<boolean> {
+    const resumed = await this.#saleStep(() => this.#api.resumeSale(parkedId), 'last');
+    if (resumed) this.notice = 'resumed';
+    return resumed;
+  }
+
+  /** Gives up the sale in progress (a cashier needs a manager's approval). */
+  abandonSale(rawReason: string, approval: Approval | null = null): Promise<Outcome> {
+    const reason = rawReason.trim();
+    if (!reason || !this.#canEdit() || !this.hasItems) return Promise.resolve('failed');
+    return this.#withApproval(
+      { kind: 'abandon', subject: '' },
+      approval,
+      (a) => this.#api.abandonSale(reason, a),
+      () => (this.notice = 'abandoned'),
+    );
+  }
+
+  /** Opens the cash drawer outside a sale (a cashier needs a manager's approval). */
+  openDrawer(rawReason: string, approval: Approval | null = null): Promise<Outcome> {
+    const reason = rawReason.trim();
+    if (!reason || !this.canSell) return Promise.resolve('failed');
+    return this.#withApproval(
+      { kind: 'drawer', subject: '' },
+      approval,
+      (a) => this.#api.openDrawer(reason, a),
+      () => (this.notice = 'drawer_opened'),
+    );
+  }
+
+  clearError(): void {
+    this.error = null;
+  }
+
+  // ----------------------------------------------- simulated devices (demo)
+
+  #simulate(call: () => Promise<null>): Promise<boolean> {
+    if (!this.status?.simulated_devices || this.phase !== 'ready') return Promise.resolve(false);
+    return this.#run(async () => {
+      try {
+        await call();
+        return true;
+      } catch (reason) {
+        this.error = this.#fail(reason);
+        return false;
+      }
+    });
+  }
+
+  simulateCard(next: SimCard): Promise<boolean> {
+    return this.#simulate(() => this.#api.simulateCard(next));
+  }
+
+  simulateSwish(next: SimSwish): Promise<boolean> {
+    return this.#simulate(() => this.#api.simulateSwish(next));
+  }
+
+  simulateScale(kg: string, stable: boolean): Promise<boolean> {
+    const value = kg.trim();
+    if (!value) return Promise.resolve(false);
+    return this.#simulate(() => this.#api.simulateScale(value, stable));
+  }
+}
+
+/** An empty amount field means "the rest of the sale". */
+function blankToNull(value: string | null): string | null {
+  const trimmed = value?.trim() ?? '';
+  return trimmed ? trimmed : null;
 }

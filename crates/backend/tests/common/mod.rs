@@ -40,8 +40,8 @@ pub fn articles(n: usize) -> Vec<(String, storekeep_domain::Money)> {
     demo::catalog()
         .into_iter()
         .filter(|i| i.sold_by == storekeep_domain::cart::SoldBy::Each)
+        .filter_map(|i| Some((i.code?, i.price)))
         .take(n)
-        .map(|i| (i.code, i.price))
         .collect()
 }
 

@@ -1,0 +1,73 @@
+//! Store settings: small JSON values in one table. Every change is audited with the old and
+//! new value and the reason.
+
+use storekeep_domain::staff::{APPROVABLE, Action, ApprovalPolicy};
+
+use crate::Storekeep;
+use crate::audit::{Actor, AuditRecord, Outcome};
+use crate::error::{Error, Result};
+
+const APPROVAL_POLICY: &str = "approval_policy";
+
+#[derive(Debug)]
+pub struct Settings<'a> {
+    sk: &'a Storekeep,
+}
+
+impl<'a> Settings<'a> {
+    pub(crate) fn new(sk: &'a Storekeep) -> Self {
+        Settings { sk }
+    }
+
+    /// Which till steps need a manager's approval (the default until a manager changes it).
+    pub async fn approval_policy(&self) -> Result<ApprovalPolicy> {
+        let value: Option<String> = sqlx::query_scalar("SELECT value FROM setting WHERE key = ?")
+            .bind(APPROVAL_POLICY)
+            .fetch_optional(self.sk.db().reader())
+            .await?;
+        match value {
+            None => Ok(ApprovalPolicy::default()),
+            Some(v) => serde_json::from_str(&v)
+                .map_err(|e| Error::Inconsistent(format!("the approval setting cannot be read: {e}"))),
+        }
+    }
+
+    /// Changes the approval policy (managers, with a reason; audited with old and new).
+    pub async fn set_approval_policy(&self, by: &Actor, policy: &ApprovalPolicy, reason: &str) -> Result<()> {
+        self.sk.staff().authorize(by, Action::ChangeControls, None, "approval policy").await?;
+        if reason.trim().is_empty() {
+            return Err(Error::ReasonMissing);
+        }
+        if let Some(a) = policy.needs_approval.iter().find(|a| !APPROVABLE.contains(a)) {
+            return Err(Error::NotApprovable(*a));
+        }
+        if policy.discount_limit_percent < rust_decimal::Decimal::ZERO
+            || policy.discount_limit_percent > rust_decimal::Decimal::ONE_HUNDRED
+        {
+            return Err(Error::Cart(storekeep_domain::cart::CartError::BadDiscount(
+                policy.discount_limit_percent.to_string(),
+            )));
+        }
+        let old = self.approval_policy().await?;
+        let json = |p: &ApprovalPolicy| serde_json::to_string(p).map_err(|e| Error::Storage(e.to_string()));
+        let mut tx = self.sk.db().begin_write().await?;
+        sqlx::query("INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+            .bind(APPROVAL_POLICY)
+            .bind(json(policy)?)
+            .execute(&mut *tx)
+            .await?;
+        let mut record = AuditRecord::new(
+            self.sk.clock().now(),
+            Some(by.clone()),
+            "setting.approval_policy",
+            APPROVAL_POLICY.into(),
+            Outcome::Done,
+        );
+        record.old_value = Some(json(&old)?);
+        record.new_value = Some(json(policy)?);
+        record.reason = Some(reason.trim().to_string());
+        crate::audit::append_in(&mut tx, &record).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

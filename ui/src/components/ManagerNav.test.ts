@@ -1,0 +1,56 @@
+import { flushSync, mount, unmount } from 'svelte';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { SessionInfo, StaffMember } from '../lib/bindings';
+import { locale } from '../lib/locale.svelte';
+import type { View } from '../lib/till.svelte';
+import Header from './Header.svelte';
+
+const session = (staff: StaffMember): SessionInfo => ({ staff, idle_logout_seconds: 300 });
+const ANNA: StaffMember = { id: 1, name: 'Anna Andersson', role: 'manager', active: true };
+const KALLE: StaffMember = { id: 2, name: 'Kalle Karlsson', role: 'cashier', active: true };
+
+let header: ReturnType<typeof mount> | null = null;
+let container: HTMLElement;
+
+function render(staff: StaffMember, onview: (view: View) => void, view: View = 'till'): void {
+  container = document.createElement('div');
+  document.body.appendChild(container);
+  header = mount(Header, {
+    target: container,
+    props: { identity: null, demo: false, session: session(staff), view, onview },
+  });
+  flushSync();
+}
+
+const nav = (testId: string) => container.querySelector<HTMLElement>(`[data-testid="${testId}"]`);
+
+beforeEach(() => {
+  localStorage.clear();
+  locale.set('sv');
+});
+
+afterEach(() => {
+  if (header) unmount(header);
+  header = null;
+  container?.remove();
+});
+
+describe('manager navigation', () => {
+  it('leads a manager to the catalog import and the approval settings', () => {
+    const onview = vi.fn();
+    render(ANNA, onview, 'settings');
+    expect(nav('nav-catalog')?.textContent?.trim()).toBe('Sortiment');
+    expect(nav('nav-settings')?.textContent?.trim()).toBe('Inställningar');
+    expect(nav('nav-settings')?.getAttribute('aria-current')).toBe('page');
+    expect(nav('nav-catalog')?.hasAttribute('aria-current')).toBe(false);
+    nav('nav-catalog')!.click();
+    nav('nav-settings')!.click();
+    expect(onview.mock.calls).toEqual([['catalog'], ['settings']]);
+  });
+
+  it('shows a cashier neither', () => {
+    render(KALLE, vi.fn());
+    expect(nav('nav-catalog')).toBeNull();
+    expect(nav('nav-settings')).toBeNull();
+  });
+});

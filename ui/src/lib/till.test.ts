@@ -1,0 +1,483 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Api } from './api';
+import type {
+  ApiError,
+  CatalogItem,
+  PayOutcome,
+  PricedCart,
+  PricedLine,
+  Receipt,
+  SaleView,
+  SessionInfo,
+  StoreStatus,
+  Tender,
+} from './bindings';
+import { Till } from './till.svelte';
+
+// ---------------------------------------------------------------- fixtures
+
+function line(name: string, total = '10.00', extra: Partial<PricedLine> = {}): PricedLine {
+  return {
+    product_id: 1,
+    code: '1',
+    name,
+    sold_by: 'each',
+    quantity: '1',
+    unit_price: total,
+    line_total: total,
+    vat_category: 'food',
+    vat_percent: '12',
+    discount_amount: '0.00',
+    sale_discount_share: '0.00',
+    discount: null,
+    ...extra,
+  };
+}
+
+function cart(lines: PricedLine[], extra: Partial<PricedCart> = {}): PricedCart {
+  return {
+    lines,
+    subtotal: '100.00',
+    line_discounts: '0.00',
+    sale_discount: null,
+    sale_discount_amount: '0.00',
+    total: '100.00',
+    vat: [],
+    tenders: [],
+    paid: '0.00',
+    remaining: '100.00',
+    cash_total: '100.00',
+    cash_rounding: '0.00',
+    ...extra,
+  };
+}
+
+function view(lines: PricedLine[], extra: Partial<SaleView> = {}, cartExtra: Partial<PricedCart> = {}): SaleView {
+  return { cart: cart(lines, cartExtra), swish: null, card_unknown: false, parked: 0, ...extra };
+}
+
+const EMPTY = view([]);
+const TWO = view([line('Mjölk'), line('Bröd')]);
+
+const card50: Tender = { method: 'card', amount: '50.00', tendered: '50.00', change: '0.00', reference: 'AUTH1', offline: false };
+const PART_PAID = view(TWO.cart.lines, {}, { tenders: [card50], paid: '50.00', remaining: '50.00', cash_total: '50.00' });
+
+const receipt: Receipt = {
+  company_name: 'Butiken AB',
+  org_number: '556677-8899',
+  address: 'Storgatan 1',
+  register_id: 'KASSA-1',
+  receipt_no: 7,
+  date_time: '2025-03-01 14:05:09',
+  lines: [],
+  total: '100.00',
+  rounding: '0.00',
+  vat: [],
+  vat_total: '10.71',
+  payments: [],
+  control_unit: null,
+  cashier: 'Kalle',
+};
+
+const paid: PayOutcome = { status: 'paid', receipt };
+const open = (sale: SaleView): PayOutcome => ({ status: 'open', sale });
+const err = (code: ApiError['code'], message: string = code): ApiError => ({ code, message, message_sv: message });
+
+const cashier: SessionInfo = { staff: { id: 2, name: 'Kalle', role: 'cashier', active: true }, idle_logout_seconds: 300 };
+const status: StoreStatus = {
+  identity: { company_name: 'Butiken AB', org_number: '556677-8899', address: 'Storgatan 1', register_id: 'KASSA-1' },
+  demo: false,
+  demo_items: [],
+  staff: [cashier.staff, { id: 1, name: 'Anna', role: 'manager', active: true }],
+  needs_first_manager: false,
+  demo_staff: [],
+  session: cashier,
+  simulated_devices: true,
+};
+
+// ---------------------------------------------------------------- fake api
+
+/** Every command is a mock; anything a test did not set up rejects loudly. */
+function fakeApi(): { [K in keyof Api]: ReturnType<typeof vi.fn> } & Api {
+  const names: (keyof Api)[] = [
+    'storeStatus', 'login', 'logout', 'createFirstManager', 'currentCart', 'scan', 'payCash', 'payCard',
+    'swishStart', 'swishPoll', 'swishCancel', 'payVoucher', 'receipt', 'voidLine', 'searchCatalog', 'addItem',
+    'readScale', 'weigh', 'setQuantity', 'setLineDiscount', 'setSaleDiscount', 'parkSale', 'parkedSales',
+    'resumeSale', 'abandonSale', 'openDrawer', 'simulateCard', 'simulateSwish', 'simulateScale', 'listStaff',
+    'createStaff', 'disableStaff', 'auditList', 'importCatalog', 'approvalPolicy', 'setApprovalPolicy',
+  ];
+  const api: Record<string, ReturnType<typeof vi.fn>> = {};
+  for (const name of names) api[name] = vi.fn(() => Promise.reject(err('internal', `unexpected ${name}`)));
+  return api as unknown as { [K in keyof Api]: ReturnType<typeof vi.fn> } & Api;
+}
+
+let api: ReturnType<typeof fakeApi>;
+let till: Till;
+
+async function start(sale: SaleView = TWO, options: { swishPollMs?: number } = {}): Promise<void> {
+  api.storeStatus.mockResolvedValue(status);
+  api.currentCart.mockResolvedValue(sale);
+  till = new Till(api, { swishPollMs: options.swishPollMs ?? 1000 });
+  await till.init();
+  expect(till.phase).toBe('ready');
+}
+
+beforeEach(() => {
+  api = fakeApi();
+});
+
+afterEach(() => {
+  till?.dispose();
+  vi.useRealTimers();
+});
+
+// ------------------------------------------------------------------- tests
+
+describe('Till: the sale and its selected line', () => {
+  it('selects the last line by default and moves with PageUp/PageDown', async () => {
+    await start();
+    expect(till.cart?.lines).toHaveLength(2);
+    expect(till.selectedIndex).toBe(1);
+    till.moveSelection(-1);
+    expect(till.selectedIndex).toBe(0);
+    till.moveSelection(-1); // stays on the first line
+    expect(till.selectedIndex).toBe(0);
+    till.moveSelection(5);
+    expect(till.selectedIndex).toBe(1);
+
+    // A scan adds a line: the new line is selected.
+    till.selectLine(0);
+    api.scan.mockResolvedValue(view([...TWO.cart.lines, line('Ost')]));
+    await till.scan('123');
+    expect(till.selectedIndex).toBe(2);
+
+    // The selected line is the one voided.
+    api.voidLine.mockResolvedValue(view([line('Mjölk'), line('Bröd')]));
+    await till.voidLine(till.selectedIndex);
+    expect(api.voidLine).toHaveBeenCalledWith(2, null);
+    expect(till.selectedIndex).toBe(1);
+  });
+
+  it('changes the quantity of a line and keeps it selected', async () => {
+    await start();
+    till.selectLine(0);
+    api.setQuantity.mockResolvedValue(view([line('Mjölk', '30.00', { quantity: '3' }), line('Bröd')]));
+    expect(await till.setQuantity(0, ' 3 ')).toBe(true);
+    expect(api.setQuantity).toHaveBeenCalledWith(0, '3');
+    expect(till.selectedIndex).toBe(0);
+    expect(till.cart?.lines[0]?.quantity).toBe('3');
+  });
+
+  it('a kiosk cannot sell', async () => {
+    api.storeStatus.mockResolvedValue({ ...status, session: { ...cashier, staff: { ...cashier.staff, role: 'kiosk' } } });
+    api.currentCart.mockResolvedValue(TWO);
+    till = new Till(api);
+    await till.init();
+    await till.scan('123');
+    await till.addItem(1);
+    expect(await till.setLineDiscount(0, { kind: 'percent', value: '10', reason: 'x' })).toBe('failed');
+    expect(till.openPayment()).toBe(false);
+    expect(api.scan).not.toHaveBeenCalled();
+    expect(api.addItem).not.toHaveBeenCalled();
+    expect(api.setLineDiscount).not.toHaveBeenCalled();
+  });
+});
+
+describe('Till: item search', () => {
+  const items: CatalogItem[] = [
+    { id: 4, code: null, plu: '4011', name: 'Bananer', price: '24.90', sold_by: 'weight', vat_category: 'food' },
+  ];
+
+  it('keeps only the newest results and skips searches a newer one overtook', async () => {
+    await start();
+    const stale: CatalogItem[] = [{ ...items[0]!, id: 5, name: 'Bönor' }];
+    const answers: ((value: CatalogItem[]) => void)[] = [];
+    api.searchCatalog.mockImplementation(() => new Promise<CatalogItem[]>((resolve) => answers.push(resolve)));
+
+    const first = till.search('b');
+    await vi.waitFor(() => expect(api.searchCatalog).toHaveBeenCalledTimes(1));
+    const second = till.search('ba'); // queued behind the first, then overtaken: never sent
+    const third = till.search('ban');
+    answers[0]!(stale); // the first answer arrives after newer typing: ignored
+    await first;
+    expect(till.searchResults).toEqual([]);
+    await vi.waitFor(() => expect(api.searchCatalog).toHaveBeenCalledTimes(2));
+    answers[1]!(items);
+    await Promise.all([second, third]);
+    expect(api.searchCatalog.mock.calls).toEqual([['b'], ['ban']]);
+    expect(till.searchResults).toEqual(items);
+
+    till.clearSearch();
+    expect(till.searchResults).toEqual([]);
+  });
+
+  it('adds a weighed item by typed weight or from the scale', async () => {
+    await start(EMPTY);
+    api.addItem.mockResolvedValue(view([line('Bananer', '11.25', { sold_by: 'weight', quantity: '0.452' })]));
+    expect(await till.addItem(4, null, '0,452')).toBe(true);
+    expect(api.addItem).toHaveBeenCalledWith(4, null, '0,452');
+
+    api.weigh.mockRejectedValue(err('scale_not_ready', 'The scale is not steady'));
+    expect(await till.weigh(4)).toBe(false);
+    expect(till.error?.code).toBe('scale_not_ready');
+    expect(till.cart?.lines).toHaveLength(1);
+  });
+});
+
+describe('Till: split payment', () => {
+  it('leaves the sale open after a part payment, then completes it', async () => {
+    await start();
+    expect(till.openPayment()).toBe(true);
+    api.payCard.mockResolvedValue(open(PART_PAID));
+    await till.payCard('50');
+    expect(api.payCard).toHaveBeenCalledWith('50');
+    expect(till.receipt).toBeNull();
+    expect(till.paying).toBe(true);
+    expect(till.cart?.tenders).toEqual([card50]);
+    expect(till.cart?.remaining).toBe('50.00');
+    // A payment is taken: the panel cannot be left.
+    expect(till.paymentStarted).toBe(true);
+    expect(till.closePayment()).toBe(false);
+    expect(till.paying).toBe(true);
+
+    api.payCash.mockResolvedValue(paid);
+    await till.payCash('100');
+    expect(api.payCash).toHaveBeenCalledWith('100', false);
+    expect(till.receipt).toEqual(receipt);
+    expect(till.paying).toBe(false);
+    expect(till.cart).toBeNull();
+  });
+
+  it('takes a part payment in cash', async () => {
+    await start();
+    till.openPayment();
+    api.payCash.mockResolvedValue(open(PART_PAID));
+    await till.payCash('50', true);
+    expect(api.payCash).toHaveBeenCalledWith('50', true);
+    expect(till.receipt).toBeNull();
+    expect(till.paymentStarted).toBe(true);
+  });
+
+  it('keeps the sale when the card is declined', async () => {
+    await start();
+    till.openPayment();
+    api.payCard.mockRejectedValue(err('card_declined', 'Declined'));
+    await till.payCard(null);
+    expect(api.payCard).toHaveBeenCalledWith(null);
+    expect(till.error?.code).toBe('card_declined');
+    expect(till.receipt).toBeNull();
+    expect(till.paying).toBe(true);
+    expect(till.cart?.lines).toHaveLength(2);
+    // No payment taken: the cashier may leave the panel, and the error goes with it.
+    expect(till.closePayment()).toBe(true);
+    expect(till.error).toBeNull();
+  });
+
+  it('learns that a timed-out card payment is unknown', async () => {
+    await start();
+    till.openPayment();
+    api.payCard.mockRejectedValue(err('payment_unknown'));
+    api.currentCart.mockResolvedValue({ ...TWO, card_unknown: true });
+    await till.payCard('');
+    expect(api.payCard).toHaveBeenCalledWith(null);
+    expect(till.error?.code).toBe('payment_unknown');
+    expect(till.sale?.card_unknown).toBe(true);
+  });
+
+  it('pays with a gift voucher', async () => {
+    await start();
+    till.openPayment();
+    api.payVoucher.mockResolvedValue(paid);
+    await till.payVoucher(' GIFT-1 ', ' ');
+    expect(api.payVoucher).toHaveBeenCalledWith('GIFT-1', null);
+    expect(till.receipt).toEqual(receipt);
+  });
+
+  it('reopens the payment panel for a sale with payments taken', async () => {
+    await start(PART_PAID);
+    expect(till.paying).toBe(true);
+  });
+});
+
+describe('Till: Swish', () => {
+  const swish = { amount: '100.00', qr_svg: '<svg xmlns="http://www.w3.org/2000/svg"/>' };
+  const waiting = view(TWO.cart.lines, { swish });
+
+  it('polls about once a second while waiting, and stops when paid', async () => {
+    vi.useFakeTimers();
+    await start(TWO, { swishPollMs: 1000 });
+    till.openPayment();
+    api.swishStart.mockResolvedValue(waiting);
+    api.swishPoll.mockResolvedValueOnce(open(waiting)).mockResolvedValueOnce(paid);
+    await till.startSwish('');
+    expect(api.swishStart).toHaveBeenCalledWith(null);
+    expect(till.sale?.swish).toEqual(swish);
+    expect(till.closePayment()).toBe(false); // waiting for the customer
+
+    await vi.advanceTimersByTimeAsync(999);
+    expect(api.swishPoll).toHaveBeenCalledTimes(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(api.swishPoll).toHaveBeenCalledTimes(1);
+    expect(till.receipt).toBeNull();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(api.swishPoll).toHaveBeenCalledTimes(2);
+    expect(till.receipt).toEqual(receipt);
+    expect(till.paying).toBe(false);
+
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(api.swishPoll).toHaveBeenCalledTimes(2);
+  });
+
+  it('stops polling when the cashier cancels', async () => {
+    vi.useFakeTimers();
+    await start();
+    till.openPayment();
+    api.swishStart.mockResolvedValue(waiting);
+    api.swishPoll.mockResolvedValue(open(waiting));
+    api.swishCancel.mockResolvedValue(open(TWO));
+    await till.startSwish(null);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(api.swishPoll).toHaveBeenCalledTimes(1);
+    await till.cancelSwish();
+    expect(till.sale?.swish).toBeNull();
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(api.swishPoll).toHaveBeenCalledTimes(1);
+    expect(till.closePayment()).toBe(true);
+  });
+
+  it('shows a declined Swish payment and stops polling', async () => {
+    vi.useFakeTimers();
+    await start();
+    till.openPayment();
+    api.swishStart.mockResolvedValue(waiting);
+    api.swishPoll.mockRejectedValue(err('swish_declined'));
+    await till.startSwish(null);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(till.error?.code).toBe('swish_declined');
+    expect(till.sale?.swish).toBeNull();
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(api.swishPoll).toHaveBeenCalledTimes(1);
+  });
+
+  it('stops polling on lock and starts again after login', async () => {
+    vi.useFakeTimers();
+    await start(waiting);
+    api.logout.mockResolvedValue(null);
+    await till.logout();
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(api.swishPoll).not.toHaveBeenCalled();
+
+    api.login.mockResolvedValue(cashier);
+    api.swishPoll.mockResolvedValue(paid);
+    await till.login(2, '2222');
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(api.swishPoll).toHaveBeenCalledTimes(1);
+    expect(till.receipt).toEqual(receipt);
+  });
+});
+
+describe('Till: steps that need a manager', () => {
+  const needsApproval = err('needs_approval', 'A manager must approve');
+  const tenPercent = { kind: 'percent' as const, value: '30', reason: 'Skadad' };
+
+  it('re-sends a line discount with the approval', async () => {
+    await start();
+    api.setLineDiscount
+      .mockRejectedValueOnce(needsApproval)
+      .mockRejectedValueOnce(err('wrong_pin', 'Wrong PIN'))
+      .mockResolvedValueOnce(view([line('Mjölk', '10.00', { discount: tenPercent, discount_amount: '3.00' }), line('Bröd')]));
+
+    expect(await till.setLineDiscount(0, tenPercent)).toBe('approval');
+    expect(till.pendingApproval).toMatchObject({ kind: 'line_discount', subject: 'Mjölk' });
+    expect(till.error).toBeNull();
+
+    expect(await till.approve({ manager_id: 1, pin: '0000' })).toBe('failed');
+    expect(till.approvalError?.code).toBe('wrong_pin');
+    expect(till.pendingApproval).not.toBeNull();
+
+    expect(await till.approve({ manager_id: 1, pin: '1111' })).toBe('done');
+    expect(till.pendingApproval).toBeNull();
+    expect(till.approvalError).toBeNull();
+    expect(api.setLineDiscount.mock.calls).toEqual([
+      [0, tenPercent, null],
+      [0, tenPercent, { manager_id: 1, pin: '0000' }],
+      [0, tenPercent, { manager_id: 1, pin: '1111' }],
+    ]);
+    expect(till.cart?.lines[0]?.discount).toEqual(tenPercent);
+  });
+
+  it('sets and removes the discount on the whole sale', async () => {
+    await start();
+    api.setSaleDiscount.mockResolvedValueOnce(view(TWO.cart.lines, {}, { sale_discount: tenPercent })).mockResolvedValueOnce(TWO);
+    expect(await till.setSaleDiscount(tenPercent)).toBe('done');
+    expect(till.cart?.sale_discount).toEqual(tenPercent);
+    expect(await till.setSaleDiscount(null)).toBe('done');
+    expect(api.setSaleDiscount.mock.calls).toEqual([
+      [tenPercent, null],
+      [null, null],
+    ]);
+  });
+
+  it('gives up the sale and opens the drawer with an approval', async () => {
+    await start();
+    api.abandonSale.mockRejectedValueOnce(needsApproval).mockResolvedValueOnce(EMPTY);
+    expect(await till.abandonSale('  ')).toBe('failed'); // a reason is needed
+    expect(await till.abandonSale('Kunden gick')).toBe('approval');
+    expect(till.pendingApproval?.kind).toBe('abandon');
+    till.cancelApproval();
+    expect(till.pendingApproval).toBeNull();
+    expect(till.cart?.lines).toHaveLength(2);
+    expect(await till.abandonSale('Kunden gick', { manager_id: 1, pin: '1111' })).toBe('done');
+    expect(till.cart?.lines).toHaveLength(0);
+    expect(till.notice).toBe('abandoned');
+
+    api.openDrawer.mockRejectedValueOnce(needsApproval).mockResolvedValueOnce(null);
+    expect(await till.openDrawer('Växla')).toBe('approval');
+    expect(await till.approve({ manager_id: 1, pin: '1111' })).toBe('done');
+    expect(api.openDrawer.mock.calls).toEqual([
+      ['Växla', null],
+      ['Växla', { manager_id: 1, pin: '1111' }],
+    ]);
+    expect(till.notice).toBe('drawer_opened');
+  });
+});
+
+describe('Till: parked sales', () => {
+  it('parks the sale and resumes it', async () => {
+    await start();
+    api.parkSale.mockResolvedValue(view([], { parked: 1 }));
+    expect(await till.parkSale()).toBe(true);
+    expect(till.cart?.lines).toHaveLength(0);
+    expect(till.sale?.parked).toBe(1);
+    expect(till.notice).toBe('parked');
+    expect(await till.parkSale()).toBe(false); // nothing left to park
+    expect(api.parkSale).toHaveBeenCalledTimes(1);
+
+    const parkedSale = { id: 9, parked_at: '14:05', parked_by: 'Kalle', total: '100.00', lines: 2 };
+    api.parkedSales.mockResolvedValue([parkedSale]);
+    expect(await till.loadParked()).toBe(true);
+    expect(till.parkedList).toEqual([parkedSale]);
+
+    api.resumeSale.mockResolvedValue(TWO);
+    expect(await till.resumeSale(9)).toBe(true);
+    expect(api.resumeSale).toHaveBeenCalledWith(9);
+    expect(till.cart?.lines).toHaveLength(2);
+    expect(till.selectedIndex).toBe(1);
+    expect(till.notice).toBe('resumed');
+  });
+});
+
+describe('Till: simulated devices', () => {
+  it('sends the simulator settings only when the devices are simulated', async () => {
+    await start();
+    api.simulateCard.mockResolvedValue(null);
+    api.simulateScale.mockResolvedValue(null);
+    expect(await till.simulateCard('decline')).toBe(true);
+    expect(await till.simulateScale(' 0,452 ', true)).toBe(true);
+    expect(api.simulateScale).toHaveBeenCalledWith('0,452', true);
+
+    till.status = { ...status, simulated_devices: false };
+    expect(await till.simulateCard('approve')).toBe(false);
+    expect(api.simulateCard).toHaveBeenCalledTimes(1);
+  });
+});
