@@ -17,6 +17,7 @@ const COMMANDS: &[&str] = &[
     "audit_list",
     "pay_card",
     "swish_start",
+    "clear_unknown_card",
     "swish_poll",
     "swish_cancel",
     "pay_voucher",

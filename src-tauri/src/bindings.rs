@@ -14,7 +14,7 @@ use storekeep_domain::cart::{CartLine, CatalogItem, Discount, DiscountKind, Pric
 use storekeep_domain::catalog_file::RowError;
 use storekeep_domain::receipt::{Receipt, ReceiptLine, ReceiptPayment};
 use storekeep_domain::sale::{Tender, TenderMethod};
-use storekeep_domain::staff::{Action, ApprovalPolicy, Role};
+use storekeep_domain::staff::{Action, ApprovalPolicy, Role, StaffRef};
 use storekeep_domain::store::{OrgNumber, StoreIdentity};
 use storekeep_domain::vat::{VatCategory, VatLine};
 use ts_rs::{Config, TS};
@@ -31,6 +31,7 @@ pub fn render() -> String {
         OrgNumber::decl(&cfg),
         VatCategory::decl(&cfg),
         SoldBy::decl(&cfg),
+        StaffRef::decl(&cfg),
         DiscountKind::decl(&cfg),
         Discount::decl(&cfg),
         CatalogItem::decl(&cfg),

@@ -77,8 +77,17 @@ pub async fn pay_card(state: State<'_, AppState>, amount: Option<String>) -> Cmd
 }
 
 #[tauri::command]
-pub async fn swish_start(state: State<'_, AppState>, amount: Option<String>) -> CmdResult<SaleView> {
+pub async fn swish_start(state: State<'_, AppState>, amount: Option<String>) -> CmdResult<PayOutcome> {
     api(state.till()?.swish_start(amount.as_deref()).await)
+}
+
+#[tauri::command]
+pub async fn clear_unknown_card(
+    state: State<'_, AppState>,
+    reason: String,
+    approval: Option<Approval>,
+) -> CmdResult<SaleView> {
+    api(state.till()?.clear_unknown_card(&reason, approval.as_ref()).await)
 }
 
 #[tauri::command]
@@ -209,17 +218,17 @@ pub async fn set_approval_policy(
 
 #[tauri::command]
 pub async fn simulate_card(state: State<'_, AppState>, next: SimCard) -> CmdResult<()> {
-    api(state.till()?.simulate_card(next))
+    api(state.till()?.simulate_card(next).await)
 }
 
 #[tauri::command]
 pub async fn simulate_swish(state: State<'_, AppState>, next: SimSwish) -> CmdResult<()> {
-    api(state.till()?.simulate_swish(next))
+    api(state.till()?.simulate_swish(next).await)
 }
 
 #[tauri::command]
 pub async fn simulate_scale(state: State<'_, AppState>, kg: String, stable: bool) -> CmdResult<()> {
-    api(state.till()?.simulate_scale(&kg, stable))
+    api(state.till()?.simulate_scale(&kg, stable).await)
 }
 
 #[tauri::command]

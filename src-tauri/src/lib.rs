@@ -66,6 +66,7 @@ pub fn build_app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
         commands::audit_list,
         commands::pay_card,
         commands::swish_start,
+        commands::clear_unknown_card,
         commands::swish_poll,
         commands::swish_cancel,
         commands::pay_voucher,

@@ -149,3 +149,34 @@ test('a parked sale is resumed after the next customer', async () => {
   assert.equal(stored.total, '19.50');
   assert.match(storekeep('journal', 'verify'), /4 sales, chain intact/);
 });
+
+test('a card payment whose answer is lost is asked about, not charged again', async () => {
+  await session.keys(KEY.ENTER); // the next sale
+  await session.find('cart-empty');
+  await session.keys(MILK + KEY.ENTER);
+  await session.waitForText('total', shows('19,50'));
+  // The terminal charges the card, but its answer never reaches the till.
+  await session.click('sim-card-select', ' option[value="timeout_after_charge"]');
+  await session.keys(KEY.F12);
+  await session.click('pay-card');
+  await session.find('card-unknown');
+  writeFileSync(join(artifacts, 'e2e-card-unknown.png'), await session.screenshot());
+  await session.click('pay-card'); // asks the terminal about the earlier request first
+  const receipt = await session.waitForText('receipt', (t) => t.includes('TOTALT'));
+  assert.equal((receipt.match(/Kort/g) ?? []).length, 1, receipt);
+  const stored = JSON.parse(storekeep('receipt', 'show', '5', '--json'));
+  assert.deepEqual(stored.payments.map((p) => [p.label, p.amount]), [['Kort', '19.50']]);
+});
+
+test('a burst of scans is neither lost nor merged', async () => {
+  await session.keys(KEY.ENTER); // the next sale
+  await session.find('cart-empty');
+  // Ten labels in one go, as fast as the driver can type: a scanner's Enter ends each.
+  let burst = '';
+  for (let i = 0; i < 10; i++) burst += (i % 2 === 0 ? MILK : MILK_LARGE) + KEY.ENTER;
+  await session.keys(burst);
+  await session.waitForText('total', shows('197,00')); // 5 × 19,50 + 5 × 19,90
+  const lines = await session.findAll('cart-line');
+  assert.equal(lines.length, 2, 'repeated items raise the quantity of their line');
+  assert.equal((await session.findAll('error')).length, 0, 'no scan was misread');
+});

@@ -180,6 +180,10 @@ type Backend = {
   cardUnknown: boolean;
   /** What the card terminal does next. */
   cardNext: 'approve' | 'decline' | 'timeout';
+  /** The payments taken already cover the sale (their registration failed): Swish settles it. */
+  settled: boolean;
+  /** set_quantity refuses with this. */
+  quantityError: unknown;
   /** Swish polls still to answer "waiting" before the customer has paid. */
   swishWaits: number;
   scaleKg: string;
@@ -218,6 +222,8 @@ function installBackend(): void {
     swish: null,
     cardUnknown: false,
     cardNext: 'approve',
+    settled: false,
+    quantityError: null,
     swishWaits: 1,
     scaleKg: '0.750',
     parked: [],
@@ -322,6 +328,7 @@ function installBackend(): void {
         return view();
       }
       case 'set_quantity':
+        if (backend.quantityError) throw backend.quantityError;
         backend.lines = backend.lines.map((l, i) => (i === a.index ? { ...l, quantity: String(a.value) } : l));
         return view();
       case 'set_line_discount': {
@@ -362,9 +369,21 @@ function installBackend(): void {
         }
         backend.cardUnknown = false;
         return take(tender('card', amountOf(a.amount), 'AUTH-1'));
-      case 'swish_start':
-        backend.swish = { amount: amountOf(a.amount), qr_svg: '<svg xmlns="http://www.w3.org/2000/svg"><rect/></svg>' };
+      case 'clear_unknown_card':
+        if (!String(a.reason ?? '').trim()) throw apiError('invalid_input', 'A reason is needed.', 'En anledning behövs.');
+        if (!backend.cardUnknown) throw apiError('invalid_input', 'No card payment is unknown.', 'Ingen kortbetalning är okänd.');
+        needsManager(a.approval);
+        backend.cardUnknown = false;
         return view();
+      case 'swish_start':
+        if (backend.settled) {
+          backend.settled = false;
+          backend.lines = [];
+          backend.tenders = [];
+          return { status: 'paid', receipt };
+        }
+        backend.swish = { amount: amountOf(a.amount), qr_svg: '<svg xmlns="http://www.w3.org/2000/svg"><rect/></svg>' };
+        return { status: 'open', sale: view() };
       case 'swish_poll': {
         if (!backend.swish) throw apiError('invalid_input', 'No Swish payment is waiting.', 'Ingen Swish-betalning väntar.');
         if (backend.swishWaits > 0) {
@@ -894,6 +913,27 @@ describe('till steps', () => {
     expect(all('cart-line')[0]!.textContent).toContain('Rågbröd');
   });
 
+  it('keeps the quantity dialog open with the backend’s reason when a quantity is refused', async () => {
+    locale.set('en');
+    await render();
+    await scanned(MILK);
+    backend.quantityError = apiError(
+      'invalid_input',
+      'The discount on line 1 would then be more than the 10 % a cashier may give alone.',
+      'Rabatten på rad 1 blir då mer än de 10 % en kassör får ge själv.',
+    );
+    press('F3');
+    flushSync();
+    const quantity = get('quantity-input') as HTMLInputElement;
+    typeInto(quantity, '0,5');
+    press('Enter', quantity);
+    await waitFor(() => expect(query('error')).not.toBeNull());
+    expect(get('quantity-dialog').contains(get('error'))).toBe(true);
+    expect(get('error').dataset.code).toBe('invalid_input');
+    expect(text('error-message')).toBe('The discount on line 1 would then be more than the 10 % a cashier may give alone.');
+    expect(calls('set_quantity')).toEqual([{ index: 0, value: '0,5' }]);
+  });
+
   it('gives a line discount with F4; above the limit a manager approves it', async () => {
     await render();
     await scanned(MILK, BREAD);
@@ -1090,6 +1130,89 @@ describe('till steps', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('shows the receipt when Swish finds the sale already paid by earlier payments', async () => {
+    await render();
+    await scanned(MILK);
+    press('F12');
+    flushSync();
+    backend.settled = true;
+    press('F2', get('tendered-input'));
+    await waitFor(() => expect(query('receipt')).not.toBeNull());
+    expect(calls('swish_start')).toEqual([{ amount: null }]);
+    expect(query('payment-panel')).toBeNull();
+    expect(query('swish-qr')).toBeNull();
+    expect(query('error')).toBeNull();
+    expect(calls('swish_poll')).toHaveLength(0);
+  });
+
+  it('clears a card payment of unknown outcome with a reason and a manager’s PIN', async () => {
+    await render();
+    await scanned(MILK);
+    press('F12');
+    flushSync();
+    backend.cardNext = 'timeout';
+    get('pay-card').click();
+    await waitFor(() => expect(query('card-unknown')).not.toBeNull());
+    const clear = get('clear-unknown-card');
+    expect(get('card-unknown').contains(clear)).toBe(true);
+    expect(squash(clear.textContent)).toBe('Stryk kortbetalningen (chef)');
+
+    // Escape leaves the reason dialog, not the payment panel.
+    clear.click();
+    flushSync();
+    await waitFor(() => expect(document.activeElement).toBe(get('clear-card-reason')));
+    press('Escape', get('clear-card-reason'));
+    flushSync();
+    expect(query('clear-card-dialog')).toBeNull();
+    expect(query('payment-panel')).not.toBeNull();
+
+    get('clear-unknown-card').click();
+    flushSync();
+    const reason = get('clear-card-reason') as HTMLInputElement;
+    press('Enter', reason); // a reason is required
+    flushSync();
+    expect(text('error-message')).not.toBe('');
+    expect(calls('clear_unknown_card')).toHaveLength(0);
+    typeInto(reason, 'Terminalen visar nekad');
+    press('Enter', reason);
+    await waitFor(() => expect(query('approval-dialog')).not.toBeNull());
+    expect(query('clear-card-dialog')).toBeNull();
+    expect(text('approval-dialog')).toContain('En chef måste godkänna att den okända kortbetalningen stryks.');
+    typeInto(get('approval-pin') as HTMLInputElement, '1111');
+    press('Enter', get('approval-pin'));
+    await waitFor(() => expect(query('card-unknown')).toBeNull());
+    expect(query('approval-dialog')).toBeNull();
+    expect(query('payment-panel')).not.toBeNull();
+    expect(calls('clear_unknown_card')).toEqual([
+      { reason: 'Terminalen visar nekad', approval: null },
+      { reason: 'Terminalen visar nekad', approval: { manager_id: 1, pin: '1111' } },
+    ]);
+    // The panel has the keyboard again.
+    await waitFor(() => expect(document.activeElement).toBe(get('tendered-input')));
+
+    backend.cardNext = 'approve';
+    get('pay-card').click();
+    await waitFor(() => expect(query('receipt')).not.toBeNull());
+  });
+
+  it('lets a manager clear an unknown card payment without approval', async () => {
+    backend.sessionId = ANNA.id;
+    await render();
+    await scanned(MILK);
+    press('F12');
+    flushSync();
+    backend.cardNext = 'timeout';
+    get('pay-card').click();
+    await waitFor(() => expect(query('clear-unknown-card')).not.toBeNull());
+    get('clear-unknown-card').click();
+    flushSync();
+    typeInto(get('clear-card-reason') as HTMLInputElement, 'Terminalen visar nekad');
+    get('clear-card-confirm').click();
+    await waitFor(() => expect(query('card-unknown')).toBeNull());
+    expect(query('approval-dialog')).toBeNull();
+    expect(calls('clear_unknown_card')).toEqual([{ reason: 'Terminalen visar nekad', approval: null }]);
   });
 
   it('cancels a waiting Swish payment with Escape', async () => {

@@ -207,6 +207,7 @@ impl<'a> Catalog<'a> {
         let mut updates: Vec<(i64, &PriceRow)> = Vec::new();
         let mut changes = Vec::new();
         let mut unchanged = 0;
+        let mut matched: HashMap<i64, usize> = HashMap::new();
         for row in &rows {
             let found = match (&row.code, &row.plu) {
                 (Some(code), _) => by_code.get(code.as_str()).copied(),
@@ -222,6 +223,23 @@ impl<'a> Catalog<'a> {
                     Some("plu"),
                     format!("The PLU {plu} already belongs to \"{}\"", owner.name),
                     format!("PLU {plu} tillhör redan \"{}\"", owner.name),
+                ));
+                continue;
+            }
+            if let Some(item) = found
+                && let Some(first) = matched.insert(item.id, row.row)
+            {
+                errors.push(RowError::new(
+                    row.row,
+                    None,
+                    format!(
+                        "This row and row {first} both match \"{}\" (one by code, one by PLU)",
+                        item.name
+                    ),
+                    format!(
+                        "Den här raden och rad {first} matchar båda \"{}\" (en på kod, en på PLU)",
+                        item.name
+                    ),
                 ));
                 continue;
             }

@@ -88,7 +88,7 @@ pub enum Error {
     )]
     CardTimeout,
     #[error(
-        "The terminal still cannot say whether the earlier card payment went through. Check the terminal, or take another method and let a manager settle the card payment later"
+        "The terminal still cannot say whether the earlier card payment went through. Press Card again when it answers; if the terminal's own record shows the payment failed, a manager can clear it"
     )]
     CardOutcomeUnknown,
     #[error("The card terminal cannot be reached ({0}). Take cash, Swish or a voucher")]
@@ -101,7 +101,9 @@ pub enum Error {
     SwishFailed(String),
     #[error("No Swish payment is waiting")]
     NoSwishPending,
-    #[error("A card or Swish payment is under way on this sale: finish it or cancel it first")]
+    #[error(
+        "A card or Swish payment is under way on this sale: finish it first (cancel a Swish request, or press Card to check a card payment)"
+    )]
     PaymentPending,
     #[error("Payments have been taken on this sale, so it cannot be parked or given up: take the rest")]
     PaymentTaken,
@@ -127,6 +129,14 @@ pub enum Error {
     NotApprovable(Action),
     #[error("This till uses real devices, so there is no simulator to set")]
     NotSimulated,
+    #[error("{} would then be more than the {limit} % a cashier may give alone: take the discount off first, or ask a manager", .line.map_or("The discount on the sale".to_string(), |n| format!("The discount on line {n}")))]
+    DiscountAboveLimit { line: Option<usize>, limit: String },
+    #[error("No card payment with an unknown outcome is waiting on this sale")]
+    NoUnknownCardPayment,
+    #[error(
+        "The cash drawer did not open ({0}). The opening is recorded; open it by hand with the key and tell a manager"
+    )]
+    DrawerUnavailable(String),
 }
 
 /// What the UI can switch on. Closed: adding one is a deliberate change on both sides.
@@ -220,14 +230,18 @@ impl Error {
             | Error::NothingToPark
             | Error::NotApprovable(_)
             | Error::NotSimulated
+            | Error::DiscountAboveLimit { .. }
+            | Error::NoUnknownCardPayment
+            | Error::Tender(TenderError::NothingToPay)
             | Error::Tender(TenderError::MoreThanRemaining { .. } | TenderError::AlreadyPaid) => {
                 ErrorCode::InvalidInput
             }
             Error::CardDeclined(_) => ErrorCode::CardDeclined,
             Error::CardTimeout | Error::CardOutcomeUnknown => ErrorCode::PaymentUnknown,
-            Error::TerminalUnreachable(_) | Error::SwishUnavailable(_) | Error::ScaleUnavailable(_) => {
-                ErrorCode::DeviceUnavailable
-            }
+            Error::TerminalUnreachable(_)
+            | Error::SwishUnavailable(_)
+            | Error::ScaleUnavailable(_)
+            | Error::DrawerUnavailable(_) => ErrorCode::DeviceUnavailable,
             Error::SwishDeclined | Error::SwishFailed(_) => ErrorCode::SwishDeclined,
             Error::NoSwishPending | Error::PaymentPending | Error::PaymentTaken => ErrorCode::PaymentPending,
             Error::VoucherNotFound(_) | Error::VoucherExpired(_) | Error::VoucherUsed(_) => {

@@ -30,7 +30,7 @@ pub fn swedish(e: &Error) -> String {
                 )
             }
             CartError::WeightForPriceItem { name } => {
-                format!("{name} säljs styckvis eller till etikettpris, så en vikt kan inte användas")
+                format!("{name} säljs inte per kilo, så en vikt kan inte användas")
             }
             CartError::NoSuchLine(n) => format!("Det finns ingen rad {n} i köpet"),
             CartError::BadQuantity(q) => format!("\"{q}\" är inget antal: använd ett heltal från 1 till 9999"),
@@ -42,7 +42,7 @@ pub fn swedish(e: &Error) -> String {
             }
             CartError::DiscountReasonMissing => "En rabatt behöver en anledning".into(),
             CartError::BadDiscount(v) => {
-                format!("\"{v}\" är ingen rabatt: ange procent från 0 till 100 eller ett belopp i kronor")
+                format!("\"{v}\" är ingen rabatt: ange procent över 0 och högst 100, eller ett belopp i kronor")
             }
             CartError::DiscountTooLarge { discount, base } => {
                 format!("En rabatt på {discount} kr är mer än de {base} kr den gäller")
@@ -62,6 +62,7 @@ pub fn swedish(e: &Error) -> String {
                 format!("{amount} kr är mer än de {remaining} kr som återstår att betala")
             }
             TenderError::AlreadyPaid => "Köpet är redan betalt".into(),
+            TenderError::NothingToPay => "Det finns inget kvar att betala: slutför köpet kontant med 0 kr".into(),
         },
         Error::Amount(m) => match m {
             MoneyError::NotAnAmount(s) => {
@@ -137,7 +138,7 @@ pub fn swedish(e: &Error) -> String {
             format!("Kortet nekades ({reason}). Be om ett annat kort eller ett annat betalsätt")
         }
         Error::CardTimeout => "Kortterminalen svarade inte. Tryck Kort igen: kassan frågar först terminalen vad som hände, så kortet dras aldrig två gånger".into(),
-        Error::CardOutcomeUnknown => "Terminalen kan fortfarande inte säga om den förra kortbetalningen gick igenom. Kontrollera terminalen, eller ta ett annat betalsätt och låt en chef reda ut kortbetalningen senare".into(),
+        Error::CardOutcomeUnknown => "Terminalen kan fortfarande inte säga om den förra kortbetalningen gick igenom. Tryck Kort igen när den svarar; visar terminalens egen logg att betalningen misslyckades kan en chef stryka den".into(),
         Error::TerminalUnreachable(d) => {
             format!("Kortterminalen går inte att nå ({d}). Ta kontant, Swish eller presentkort")
         }
@@ -145,7 +146,7 @@ pub fn swedish(e: &Error) -> String {
         Error::SwishDeclined => "Kunden avböjde Swish-betalningen, eller så avbröts den".into(),
         Error::SwishFailed(d) => format!("Swish-betalningen misslyckades ({d}). Försök igen eller ta ett annat betalsätt"),
         Error::NoSwishPending => "Ingen Swish-betalning väntar".into(),
-        Error::PaymentPending => "En kort- eller Swish-betalning pågår för köpet: slutför eller avbryt den först".into(),
+        Error::PaymentPending => "En kort- eller Swish-betalning pågår för köpet: slutför den först (avbryt en Swish-begäran, eller tryck Kort för att kontrollera en kortbetalning)".into(),
         Error::PaymentTaken => "Betalningar har tagits för köpet, så det kan inte parkeras eller avbrytas: ta resten".into(),
         Error::VoucherNotFound(c) => format!("Det finns inget presentkort med koden {c}"),
         Error::VoucherExpired(c) => format!("Presentkortet {c} har gått ut"),
@@ -156,6 +157,14 @@ pub fn swedish(e: &Error) -> String {
         Error::ParkedNotFound(n) => format!("Det finns inget parkerat köp nummer {n}"),
         Error::SaleInProgress => "Ett köp pågår: slutför eller parkera det först".into(),
         Error::NothingToPark => "Det finns inget köp att parkera eller avbryta".into(),
+        Error::DiscountAboveLimit { line, limit } => format!(
+            "{} skulle då bli mer än de {limit} % en kassör får ge själv: ta bort rabatten först, eller fråga en chef",
+            line.map_or("Rabatten på köpet".to_string(), |n| format!("Rabatten på rad {n}"))
+        ),
+        Error::NoUnknownCardPayment => "Ingen kortbetalning med okänt utfall väntar för köpet".into(),
+        Error::DrawerUnavailable(d) => format!(
+            "Kassalådan öppnades inte ({d}). Öppningen är registrerad; öppna den med nyckeln och säg till en chef"
+        ),
         Error::NotSimulated => "Kassan använder riktiga enheter, så det finns ingen simulator att ställa in".into(),
         Error::NotApprovable(a) => format!("{} kan inte ställas in att kräva godkännande", a.as_str()),
     }

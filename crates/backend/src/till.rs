@@ -59,12 +59,19 @@ pub struct SessionInfo {
 }
 
 /// A Swish request waiting for the customer.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct SwishPending {
     reference: String,
     id: String,
     amount: Money,
-    qr_svg: String,
+    qr_payload: String,
+}
+
+/// A card or Swish request under way, kept with the open sale (see migration 0004).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct PendingPayment {
+    card_unknown: Option<String>,
+    swish: Option<SwishPending>,
 }
 
 /// The sale in progress and any payment under way on it.
@@ -139,6 +146,20 @@ pub struct Till {
     idle_logout: SignedDuration,
     devices: Devices,
     references: AtomicU64,
+}
+
+fn to_json(v: &impl Serialize) -> Result<String> {
+    serde_json::to_string(v).map_err(|e| Error::Storage(e.to_string()))
+}
+
+/// The discount as the till records it: who approved it when it was above the cashier's
+/// limit (the approving manager, or the manager giving it), whatever the UI sent.
+fn approved(mut d: Discount, ok: &Authorized, base: Money) -> Discount {
+    d.approved_by = ok.approved_by.as_ref().map(staff_ref).or_else(|| {
+        (ok.actor.role == Role::Manager && d.percent_of(base) > rust_decimal::Decimal::ZERO)
+            .then(|| staff_ref(&ok.actor))
+    });
+    d
 }
 
 fn staff_ref(a: &Actor) -> StaffRef {
@@ -280,18 +301,27 @@ impl Till {
         let mut cur = self.current.lock().await;
         if !self.restored.load(Ordering::Acquire) {
             if let Some(identity) = self.sk.identity().await?.map(|(i, _)| i) {
-                let saved: Option<String> =
-                    sqlx::query_scalar("SELECT cart FROM open_sale WHERE register_id = ?")
+                let saved: Option<(String, Option<String>)> =
+                    sqlx::query_as("SELECT cart, pending FROM open_sale WHERE register_id = ?")
                         .bind(&identity.register_id)
                         .fetch_optional(self.sk.db().reader())
                         .await?;
-                if let Some(json) = saved {
-                    cur.cart = serde_json::from_str(&json).map_err(|e| {
+                if let Some((cart, pending)) = saved {
+                    let bad = |e: serde_json::Error| {
                         Error::Inconsistent(format!(
                             "the sale kept while it was being paid cannot be read: {e}"
                         ))
-                    })?;
-                    tracing::warn!("restored a sale with payments taken before the program stopped");
+                    };
+                    cur.cart = serde_json::from_str(&cart).map_err(bad)?;
+                    let pending: PendingPayment = pending
+                        .as_deref()
+                        .map(serde_json::from_str)
+                        .transpose()
+                        .map_err(bad)?
+                        .unwrap_or_default();
+                    cur.card_unknown = pending.card_unknown;
+                    cur.swish = pending.swish;
+                    tracing::warn!("restored a sale being paid when the program stopped");
                 }
             }
             self.restored.store(true, Ordering::Release);
@@ -309,7 +339,7 @@ impl Till {
             sqlx::query_scalar("SELECT COUNT(*) FROM parked_sale").fetch_one(self.sk.db().reader()).await?;
         Ok(SaleView {
             cart,
-            swish: cur.swish.as_ref().map(|s| SwishView { amount: s.amount, qr_svg: s.qr_svg.clone() }),
+            swish: cur.swish.as_ref().map(|s| SwishView { amount: s.amount, qr_svg: qr_svg(&s.qr_payload) }),
             card_unknown: cur.card_unknown.is_some(),
             parked,
         })
@@ -326,6 +356,7 @@ impl Till {
         let mut next = cur.cart.clone();
         change(&mut next)?;
         let priced = self.price(&next).await?;
+        self.check_discount_limits(&priced).await?;
         cur.cart = next;
         self.view_priced(cur, priced).await
     }
@@ -423,6 +454,39 @@ impl Till {
         }
     }
 
+    /// A change of quantity or lines can push a discount given in kronor above the cashier's
+    /// limit (5 kr off 100 kr is 5 %; off 10 kr it is 50 %): such a change needs the discount
+    /// to have been approved, or a manager at the till.
+    async fn check_discount_limits(&self, priced: &PricedCart) -> Result<()> {
+        // (line number or None for the sale discount, percent of what it applies to)
+        let mut unapproved: Vec<(Option<usize>, rust_decimal::Decimal)> = Vec::new();
+        for (i, l) in priced.lines.iter().enumerate() {
+            if let Some(d) = l.line.discount.as_ref().filter(|d| d.approved_by.is_none()) {
+                unapproved.push((Some(i + 1), d.percent_of(l.line.line_total)));
+            }
+        }
+        if let Some(d) = priced.sale_discount.as_ref().filter(|d| d.approved_by.is_none()) {
+            unapproved.push((None, d.percent_of(priced.subtotal - priced.line_discounts)));
+        }
+        if unapproved.is_empty() {
+            return Ok(());
+        }
+        let limit = self.sk.settings().approval_policy().await?.discount_limit_percent;
+        let Some(line) = unapproved.iter().find(|(_, pct)| *pct > limit).map(|(line, _)| *line) else {
+            return Ok(());
+        };
+        let what = match line {
+            Some(n) => format!("the discount on line {n}"),
+            None => "the sale discount".to_string(),
+        };
+        match self.authorize(Action::DiscountOverLimit, None, &what).await {
+            Err(Error::NeedsApproval(_)) => {
+                Err(Error::DiscountAboveLimit { line, limit: limit.normalize().to_string() })
+            }
+            other => other.map(|_| ()),
+        }
+    }
+
     /// Puts a discount (percent or amount, with a reason) on line `index`, or removes it.
     pub async fn set_line_discount(
         &self,
@@ -438,7 +502,8 @@ impl Till {
             d.amount_off(line.line_total)?;
         }
         let what = format!("discount on line {} ({})", index + 1, line.name);
-        self.authorize_discount(discount.as_ref(), line.line_total, approval, &what).await?;
+        let ok = self.authorize_discount(discount.as_ref(), line.line_total, approval, &what).await?;
+        let discount = discount.map(|d| approved(d, &ok, line.line_total));
         self.change(&mut cur, |c| c.set_line_discount(index, discount)).await
     }
 
@@ -456,7 +521,8 @@ impl Till {
             d.validate()?;
             d.amount_off(base)?;
         }
-        self.authorize_discount(discount.as_ref(), base, approval, "discount on the sale").await?;
+        let ok = self.authorize_discount(discount.as_ref(), base, approval, "discount on the sale").await?;
+        let discount = discount.map(|d| approved(d, &ok, base));
         self.change(&mut cur, |c| c.set_sale_discount(discount)).await
     }
 
@@ -577,7 +643,10 @@ impl Till {
         if cur.cart.is_empty() {
             return Err(Error::NothingToPark);
         }
-        if !cur.cart.tenders().is_empty() || cur.swish.is_some() {
+        if cur.card_unknown.is_some() || cur.swish.is_some() {
+            return Err(Error::PaymentPending);
+        }
+        if !cur.cart.tenders().is_empty() {
             return Err(Error::PaymentTaken);
         }
         if reason.trim().is_empty() {
@@ -614,7 +683,7 @@ impl Till {
             approved_by: ok.approved_by.as_ref().map(staff_ref),
         };
         self.sk.sales().register_drawer_open(&opening).await?;
-        self.devices.drawer.open().await.map_err(|e| Error::TerminalUnreachable(e.to_string()))
+        self.devices.drawer.open().await.map_err(|e| Error::DrawerUnavailable(e.to_string()))
     }
 
     /// Settles the rest of the sale in cash (with change) and returns the receipt.
@@ -633,6 +702,9 @@ impl Till {
         let cashier = self.authorize(Action::Sell, None, "take cash").await?.actor;
         let tendered = Money::parse(tendered)?;
         let mut cur = self.current().await?;
+        if let Some(done) = self.retry_settled(&mut cur, &cashier).await? {
+            return Ok(done);
+        }
         if cur.swish.is_some() || cur.card_unknown.is_some() {
             return Err(Error::PaymentPending);
         }
@@ -646,10 +718,13 @@ impl Till {
         let cashier = self.authorize(Action::Sell, None, "take a card payment").await?.actor;
         let requested = amount.map(Money::parse).transpose()?;
         let mut cur = self.current().await?;
+        if let Some(done) = self.retry_settled(&mut cur, &cashier).await? {
+            return Ok(done);
+        }
         if cur.swish.is_some() {
             return Err(Error::PaymentPending);
         }
-        // An earlier request timed out: ask what became of it before charging again.
+        // An earlier request got no answer: ask what became of it before charging again.
         if let Some(reference) = cur.card_unknown.clone() {
             let asked =
                 tokio::time::timeout(self.devices.timeout, self.devices.terminal.outcome_of(&reference))
@@ -657,18 +732,20 @@ impl Till {
             match asked {
                 Ok(Ok(Some(CardOutcome::Approved { authorization, offline }))) => {
                     let amount = self.attempt_amount(&reference).await?;
-                    self.set_attempt(&reference, "approved", Some(&authorization)).await?;
                     cur.card_unknown = None;
-                    let tender = Tender::exact(TenderMethod::Card, amount, Some(authorization), offline);
+                    let tender =
+                        Tender::exact(TenderMethod::Card, amount, Some(authorization.clone()), offline);
                     tracing::info!(reference, "an earlier card payment had gone through: not charging again");
-                    return self.take(&mut cur, tender, &cashier).await;
+                    let outcome = self.take(&mut cur, tender, &cashier).await;
+                    self.note_attempt(&reference, "approved", Some(&authorization)).await;
+                    return outcome;
                 }
                 Ok(Ok(Some(CardOutcome::Declined { reason }))) => {
-                    self.set_attempt(&reference, "declined", Some(&reason)).await?;
+                    self.note_attempt(&reference, "declined", Some(&reason)).await;
                     cur.card_unknown = None;
                 }
                 Ok(Ok(None)) => {
-                    self.set_attempt(&reference, "cancelled", Some("the terminal never received it")).await?;
+                    self.note_attempt(&reference, "cancelled", Some("the terminal never received it")).await;
                     cur.card_unknown = None;
                 }
                 Ok(Err(_)) | Err(_) => return Err(Error::CardOutcomeUnknown),
@@ -677,36 +754,78 @@ impl Till {
         let priced = self.price(&cur.cart).await?;
         let amount = exact_amount(&priced, requested)?;
         let reference = self.new_attempt("card", amount).await?;
+        // Until the terminal answers, the request's outcome is unknown: kept with the sale on
+        // disk first, so that even a crash cannot lead to a second charge.
+        cur.card_unknown = Some(reference.clone());
+        if let Err(e) = self.persist(&cur).await {
+            cur.card_unknown = None;
+            self.note_attempt(&reference, "cancelled", Some("not sent: the sale could not be saved")).await;
+            return Err(e);
+        }
         let answer =
             tokio::time::timeout(self.devices.timeout, self.devices.terminal.purchase(&reference, amount))
                 .await;
         match answer {
             Ok(Ok(CardOutcome::Approved { authorization, offline })) => {
+                cur.card_unknown = None;
                 let tender = Tender::exact(TenderMethod::Card, amount, Some(authorization.clone()), offline);
-                self.set_attempt(&reference, "approved", Some(&authorization)).await?;
-                self.take(&mut cur, tender, &cashier).await
+                let outcome = self.take(&mut cur, tender, &cashier).await;
+                self.note_attempt(&reference, "approved", Some(&authorization)).await;
+                outcome
             }
             Ok(Ok(CardOutcome::Declined { reason })) => {
-                self.set_attempt(&reference, "declined", Some(&reason)).await?;
+                cur.card_unknown = None;
+                self.note_attempt(&reference, "declined", Some(&reason)).await;
+                self.persist_or_log(&cur).await;
                 Err(Error::CardDeclined(reason))
             }
             Ok(Err(DeviceError::Unreachable(detail))) => {
-                self.set_attempt(&reference, "cancelled", Some(&detail)).await?;
+                cur.card_unknown = None;
+                self.note_attempt(&reference, "cancelled", Some(&detail)).await;
+                self.persist_or_log(&cur).await;
                 Err(Error::TerminalUnreachable(detail))
             }
             Ok(Err(DeviceError::Timeout)) | Err(_) => {
-                self.set_attempt(&reference, "unknown", Some("no answer from the terminal")).await?;
-                cur.card_unknown = Some(reference);
+                self.note_attempt(&reference, "unknown", Some("no answer from the terminal")).await;
                 Err(Error::CardTimeout)
             }
         }
     }
 
+    /// Clears a card payment whose outcome the terminal cannot tell, once a manager has checked
+    /// (on the terminal's own records) that it did not go through. Audited with the reason.
+    pub async fn clear_unknown_card(&self, reason: &str, approval: Option<&Approval>) -> Result<SaleView> {
+        if reason.trim().is_empty() {
+            return Err(Error::ReasonMissing);
+        }
+        let mut cur = self.current().await?;
+        let reference = cur.card_unknown.clone().ok_or(Error::NoUnknownCardPayment)?;
+        let ok =
+            self.authorize(Action::ResolvePayment, approval, &format!("card payment {reference}")).await?;
+        let mut record = AuditRecord::new(
+            self.sk.clock().now(),
+            Some(ok.actor.clone()),
+            "payment.clear_unknown_card",
+            format!("card payment {reference}"),
+            Outcome::Done,
+        );
+        record.reason = Some(reason.trim().to_string());
+        record.approved_by = ok.approved_by.clone();
+        self.sk.audit().record(&record).await?;
+        self.set_attempt(&reference, "cancelled", Some(&format!("cleared: {}", reason.trim()))).await?;
+        cur.card_unknown = None;
+        self.persist(&cur).await?;
+        self.view(&cur).await
+    }
+
     /// Starts a Swish payment of `amount` (or the rest): the view carries the QR code.
-    pub async fn swish_start(&self, amount: Option<&str>) -> Result<SaleView> {
-        self.authorize(Action::Sell, None, "start a Swish payment").await?;
+    pub async fn swish_start(&self, amount: Option<&str>) -> Result<PayOutcome> {
+        let cashier = self.authorize(Action::Sell, None, "start a Swish payment").await?.actor;
         let requested = amount.map(Money::parse).transpose()?;
         let mut cur = self.current().await?;
+        if let Some(done) = self.retry_settled(&mut cur, &cashier).await? {
+            return Ok(done);
+        }
         if cur.swish.is_some() || cur.card_unknown.is_some() {
             return Err(Error::PaymentPending);
         }
@@ -718,17 +837,28 @@ impl Till {
         let request = match created {
             Ok(Ok(r)) => r,
             Ok(Err(e)) => {
-                self.set_attempt(&reference, "cancelled", Some(&e.to_string())).await?;
+                self.note_attempt(&reference, "cancelled", Some(&e.to_string())).await;
                 return Err(Error::SwishUnavailable(e.to_string()));
             }
             Err(_) => {
-                self.set_attempt(&reference, "cancelled", Some("no answer")).await?;
+                self.note_attempt(&reference, "cancelled", Some("no answer")).await;
                 return Err(Error::SwishUnavailable(DeviceError::Timeout.to_string()));
             }
         };
-        cur.swish =
-            Some(SwishPending { reference, qr_svg: qr_svg(&request.qr_payload), id: request.id, amount });
-        self.view(&cur).await
+        cur.swish = Some(SwishPending {
+            reference: reference.clone(),
+            id: request.id.clone(),
+            amount,
+            qr_payload: request.qr_payload,
+        });
+        if let Err(e) = self.persist(&cur).await {
+            // The customer has not seen the QR code yet: withdraw the request.
+            cur.swish = None;
+            let _ = self.devices.swish.cancel(&request.id).await;
+            self.note_attempt(&reference, "cancelled", Some("the sale could not be saved")).await;
+            return Err(e);
+        }
+        Ok(PayOutcome::Open { sale: self.view(&cur).await? })
     }
 
     /// Asks Swish whether the customer has paid. Still waiting: the sale stays open.
@@ -738,50 +868,73 @@ impl Till {
         let pending = cur.swish.clone().ok_or(Error::NoSwishPending)?;
         let status = tokio::time::timeout(self.devices.timeout, self.devices.swish.status(&pending.id)).await;
         match status {
-            Ok(Ok(SwishStatus::Paid { payment_reference })) => {
-                self.set_attempt(&pending.reference, "approved", Some(&payment_reference)).await?;
-                cur.swish = None;
-                let tender =
-                    Tender::exact(TenderMethod::Swish, pending.amount, Some(payment_reference), false);
-                self.take(&mut cur, tender, &cashier).await
-            }
             Ok(Ok(SwishStatus::Created)) | Ok(Err(_)) | Err(_) => {
                 Ok(PayOutcome::Open { sale: self.view(&cur).await? })
             }
-            Ok(Ok(SwishStatus::Declined)) => {
-                self.set_attempt(&pending.reference, "declined", None).await?;
-                cur.swish = None;
-                Err(Error::SwishDeclined)
-            }
-            Ok(Ok(SwishStatus::Error(detail))) => {
-                self.set_attempt(&pending.reference, "declined", Some(&detail)).await?;
-                cur.swish = None;
-                Err(Error::SwishFailed(detail))
-            }
+            Ok(Ok(answer)) => self.swish_answered(&mut cur, pending, answer, &cashier).await,
         }
     }
 
-    /// Cancels the waiting Swish request. If the customer paid in the meantime, the payment is
-    /// taken rather than lost.
+    /// Cancels the waiting Swish request, under one hold of the sale. If the customer paid in
+    /// the meantime the payment is taken, never dropped; if Swish cannot confirm the cancel,
+    /// the request stays and the cashier checks again.
     pub async fn swish_cancel(&self) -> Result<PayOutcome> {
-        self.authorize(Action::Sell, None, "cancel a Swish payment").await?;
-        {
-            let cur = self.current().await?;
-            let pending = cur.swish.clone().ok_or(Error::NoSwishPending)?;
-            let _ = self.devices.swish.cancel(&pending.id).await;
-        }
-        match self.swish_poll().await {
-            Err(Error::SwishDeclined | Error::SwishFailed(_)) => {}
-            Ok(PayOutcome::Open { .. }) => {
-                let mut cur = self.current().await?;
-                if let Some(p) = cur.swish.take() {
-                    self.set_attempt(&p.reference, "cancelled", None).await?;
-                }
+        let cashier = self.authorize(Action::Sell, None, "cancel a Swish payment").await?.actor;
+        let mut cur = self.current().await?;
+        let pending = cur.swish.clone().ok_or(Error::NoSwishPending)?;
+        let cancelled = self.devices.swish.cancel(&pending.id).await.is_ok();
+        let status = tokio::time::timeout(self.devices.timeout, self.devices.swish.status(&pending.id)).await;
+        match status {
+            Ok(Ok(SwishStatus::Created)) if cancelled => {
+                cur.swish = None;
+                self.note_attempt(&pending.reference, "cancelled", None).await;
+                self.persist(&cur).await?;
+                Ok(PayOutcome::Open { sale: self.view(&cur).await? })
             }
-            other => return other,
+            Ok(Ok(SwishStatus::Created)) | Ok(Err(_)) | Err(_) => {
+                Err(Error::SwishUnavailable("the cancel could not be confirmed; check again".into()))
+            }
+            Ok(Ok(answer)) => match self.swish_answered(&mut cur, pending, answer, &cashier).await {
+                Err(Error::SwishDeclined | Error::SwishFailed(_)) => {
+                    Ok(PayOutcome::Open { sale: self.view(&cur).await? })
+                }
+                other => other,
+            },
         }
-        let cur = self.current().await?;
-        Ok(PayOutcome::Open { sale: self.view(&cur).await? })
+    }
+
+    /// Swish's final answer on a request: paid (taken onto the sale) or refused.
+    async fn swish_answered(
+        &self,
+        cur: &mut Current,
+        pending: SwishPending,
+        answer: SwishStatus,
+        cashier: &Actor,
+    ) -> Result<PayOutcome> {
+        cur.swish = None;
+        match answer {
+            SwishStatus::Paid { payment_reference } => {
+                let tender = Tender::exact(
+                    TenderMethod::Swish,
+                    pending.amount,
+                    Some(payment_reference.clone()),
+                    false,
+                );
+                let outcome = self.take(cur, tender, cashier).await;
+                self.note_attempt(&pending.reference, "approved", Some(&payment_reference)).await;
+                outcome
+            }
+            SwishStatus::Declined | SwishStatus::Created => {
+                self.note_attempt(&pending.reference, "declined", None).await;
+                self.persist_or_log(cur).await;
+                Err(Error::SwishDeclined)
+            }
+            SwishStatus::Error(detail) => {
+                self.note_attempt(&pending.reference, "declined", Some(&detail)).await;
+                self.persist_or_log(cur).await;
+                Err(Error::SwishFailed(detail))
+            }
+        }
     }
 
     /// Pays with a gift voucher: `amount` (or as much of the rest as the voucher holds).
@@ -790,6 +943,9 @@ impl Till {
         let requested = amount.map(Money::parse).transpose()?;
         let code = crate::vouchers::normalise(code);
         let mut cur = self.current().await?;
+        if let Some(done) = self.retry_settled(&mut cur, &cashier).await? {
+            return Ok(done);
+        }
         if cur.swish.is_some() || cur.card_unknown.is_some() {
             return Err(Error::PaymentPending);
         }
@@ -810,31 +966,94 @@ impl Till {
     }
 
     /// Adds a payment to the sale. If it settles the sale, the sale is registered and the till
-    /// emptied; otherwise the sale, with its payments, is kept on disk until it is.
+    /// emptied; otherwise the sale, with its payments, is kept on disk until it is. A payment
+    /// taken stays on the sale in memory even when writing fails (a full disk, a lock): the
+    /// next payment step registers the settled sale instead of taking money again.
     async fn take(&self, cur: &mut Current, tender: Tender, cashier: &Actor) -> Result<PayOutcome> {
-        let mut next = cur.cart.clone();
-        next.add_tender(tender);
+        cur.cart.add_tender(tender);
+        self.register_or_keep(cur, cashier).await
+    }
+
+    async fn register_or_keep(&self, cur: &mut Current, cashier: &Actor) -> Result<PayOutcome> {
         let now = self.sk.clock().now();
-        let priced = self.price_at(&next, now).await?;
-        if is_settled(&priced) {
-            let (_, receipt) = self.sk.sales().complete(priced, staff_ref(cashier), now).await?;
-            *cur = Current::default();
-            return Ok(PayOutcome::Paid { receipt });
+        let priced = self.price_at(&cur.cart, now).await?;
+        if !is_settled(&priced) {
+            self.persist(cur).await?;
+            return Ok(PayOutcome::Open { sale: self.view_priced(cur, priced).await? });
         }
-        let json = serde_json::to_string(&next).map_err(|e| Error::Storage(e.to_string()))?;
+        // Money moved outside the till (card, Swish) is on disk before the registration is
+        // tried, so a crash in between cannot lose it.
+        if cur.cart.tenders().iter().any(|t| matches!(t.method, TenderMethod::Card | TenderMethod::Swish)) {
+            self.persist(cur).await?;
+        }
+        match self.sk.sales().complete(priced, staff_ref(cashier), now).await {
+            Ok((_, receipt)) => {
+                *cur = Current::default();
+                Ok(PayOutcome::Paid { receipt })
+            }
+            // A voucher spent meanwhile (by another program): it cannot pay; take it off.
+            Err(e @ (Error::VoucherUsed(_) | Error::VoucherNotFound(_))) => {
+                if let Error::VoucherUsed(code) | Error::VoucherNotFound(code) = &e {
+                    cur.cart.drop_tenders_with_reference(TenderMethod::Voucher, code);
+                }
+                // Cash handed over for a total that has now changed is counted again.
+                cur.cart.drop_last_cash();
+                self.persist_or_log(cur).await;
+                Err(e)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Keeps the sale on disk while it has payments taken or a request under way; otherwise
+    /// removes what was kept.
+    async fn persist(&self, cur: &Current) -> Result<()> {
+        let register = self.register_id().await?;
         let mut tx = self.sk.db().begin_write().await?;
-        sqlx::query(
-            "INSERT INTO open_sale (register_id, cart, updated_at) VALUES (?, ?, ?)
-             ON CONFLICT (register_id) DO UPDATE SET cart = excluded.cart, updated_at = excluded.updated_at",
-        )
-        .bind(self.register_id().await?)
-        .bind(json)
-        .bind(now.to_string())
-        .execute(&mut *tx)
-        .await?;
+        if cur.cart.tenders().is_empty() && cur.card_unknown.is_none() && cur.swish.is_none() {
+            sqlx::query("DELETE FROM open_sale WHERE register_id = ?")
+                .bind(&register)
+                .execute(&mut *tx)
+                .await?;
+        } else {
+            let pending = PendingPayment { card_unknown: cur.card_unknown.clone(), swish: cur.swish.clone() };
+            sqlx::query(
+                "INSERT INTO open_sale (register_id, cart, pending, updated_at) VALUES (?, ?, ?, ?)
+                 ON CONFLICT (register_id) DO UPDATE
+                 SET cart = excluded.cart, pending = excluded.pending, updated_at = excluded.updated_at",
+            )
+            .bind(&register)
+            .bind(to_json(&cur.cart)?)
+            .bind(to_json(&pending)?)
+            .bind(self.sk.clock().now().to_string())
+            .execute(&mut *tx)
+            .await?;
+        }
         tx.commit().await?;
-        cur.cart = next;
-        Ok(PayOutcome::Open { sale: self.view(cur).await? })
+        Ok(())
+    }
+
+    /// [`Till::persist`] where the state on disk only needs tidying: a failure is logged.
+    async fn persist_or_log(&self, cur: &Current) {
+        if let Err(e) = self.persist(cur).await {
+            tracing::warn!(error = %e, "could not update the kept open sale");
+        }
+    }
+
+    /// A sale whose payments already settle it but whose registration failed: register it now.
+    async fn retry_settled(&self, cur: &mut Current, cashier: &Actor) -> Result<Option<PayOutcome>> {
+        if cur.cart.tenders().is_empty() || !is_settled(&self.price(&cur.cart).await?) {
+            return Ok(None);
+        }
+        self.register_or_keep(cur, cashier).await.map(Some)
+    }
+
+    /// Records what became of a request. Book-keeping only: the payment itself is already on
+    /// the sale, so a failure here is logged, never allowed to lose it.
+    async fn note_attempt(&self, reference: &str, status: &str, detail: Option<&str>) {
+        if let Err(e) = self.set_attempt(reference, status, detail).await {
+            tracing::warn!(reference, status, error = %e, "could not record a payment attempt's outcome");
+        }
     }
 
     /// Writes down (durably) a request about to be sent, under a new reference of the till's.
@@ -897,31 +1116,32 @@ impl Till {
         self.sk.settings().approval_policy().await
     }
 
-    /// The simulators, for the demo's simulator panel: refused when real devices are in use.
-    fn simulators(&self) -> Result<&crate::devices::Simulators> {
-        self.active_member()?;
+    /// The simulators, for the demo's simulator panel (people who sell): refused when real
+    /// devices are in use.
+    async fn simulators(&self) -> Result<&crate::devices::Simulators> {
+        self.authorize(Action::Sell, None, "set a simulator").await?;
         self.devices.simulators.as_ref().ok_or(Error::NotSimulated)
     }
 
     /// Chooses what the simulated card terminal does with the next payment.
-    pub fn simulate_card(&self, next: crate::devices::SimCard) -> Result<()> {
-        let sims = self.simulators()?;
+    pub async fn simulate_card(&self, next: crate::devices::SimCard) -> Result<()> {
+        let sims = self.simulators().await?;
         sims.terminal.clear_next();
         sims.terminal.set_next(next);
         Ok(())
     }
 
     /// Chooses what the simulated Swish customer does with the next request.
-    pub fn simulate_swish(&self, next: crate::devices::SimSwish) -> Result<()> {
-        let sims = self.simulators()?;
+    pub async fn simulate_swish(&self, next: crate::devices::SimSwish) -> Result<()> {
+        let sims = self.simulators().await?;
         sims.swish.clear_next();
         sims.swish.set_next(next);
         Ok(())
     }
 
     /// Puts a weight on the simulated scale.
-    pub fn simulate_scale(&self, kg: &str, stable: bool) -> Result<()> {
-        let sims = self.simulators()?;
+    pub async fn simulate_scale(&self, kg: &str, stable: bool) -> Result<()> {
+        let sims = self.simulators().await?;
         let kg = if kg.trim() == "0" { rust_decimal::Decimal::ZERO } else { parse_kg(kg)? };
         sims.scale.put(kg, stable);
         Ok(())

@@ -123,3 +123,18 @@ async fn a_hundred_thousand_row_price_file_imports() {
     let hits = manager.search("vara 4242").await.unwrap();
     assert!(hits.iter().any(|i| i.name.starts_with("Vara 4242 ")), "found in the big catalog");
 }
+
+#[tokio::test]
+async fn two_rows_that_match_one_item_are_refused() {
+    let t = demo_store().await;
+    let manager = logged_in_as(&t.sk, "Anna Lind", "1111").await;
+    let banana = t.sk.catalog().search("4011", 1).await.unwrap().remove(0);
+    let code = banana.code.clone().unwrap();
+    // Row 2 finds the banana by its code, row 3 by its PLU.
+    let file = format!("{HEADER}{code};;Banan A;20,00;weight;food\n;4011;Banan B;21,00;weight;food\n");
+    let report = manager.import_catalog("prices.csv", file.as_bytes()).await.unwrap();
+    assert!(!report.applied);
+    assert_eq!(report.errors[0].row, 3);
+    assert!(report.errors[0].message.contains("row 2"), "{:?}", report.errors);
+    assert_eq!(t.sk.catalog().by_id(banana.id).await.unwrap().name, "Banan");
+}

@@ -87,7 +87,7 @@ async fn a_declined_card_keeps_the_sale_and_swish_pays_it() {
     assert!(view.cart.tenders.is_empty() && view.cart.lines.len() == 2, "nothing taken, nothing lost");
 
     sims(&till).swish.set_polls_before_answer(1);
-    let waiting = till.swish_start(None).await.unwrap();
+    let waiting = open(till.swish_start(None).await.unwrap());
     let swish = waiting.swish.unwrap();
     assert_eq!(swish.amount, total);
     assert!(swish.qr_svg.starts_with("<?xml") && swish.qr_svg.contains("<svg"), "a QR code to scan");
@@ -229,23 +229,18 @@ async fn discounts_within_the_limit_need_no_approval_and_balance_on_the_receipt(
     let t = demo_store().await;
     let till = logged_in(&t.sk).await;
     scan_two(&till).await;
-    let pct = |v: i64, reason: &str| Discount {
-        kind: DiscountKind::Percent,
-        value: Decimal::new(v, 0),
-        reason: reason.into(),
-    };
+    let pct = |v: i64, reason: &str| Discount::new(DiscountKind::Percent, Decimal::new(v, 0), reason);
     let view = till.set_line_discount(0, Some(pct(10, "Skadad förpackning")), None).await.unwrap();
     assert_eq!(view.cart.line_discounts, Money::from_ore(195), "10 % of 19,50");
     let err = till.set_line_discount(1, Some(pct(50, "Kort datum")), None).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::NeedsApproval, "above the 10 % limit");
     till.set_line_discount(1, Some(pct(50, "Kort datum")), Some(&anna())).await.unwrap();
-    let no_reason = Discount { kind: DiscountKind::Amount, value: Decimal::new(500, 2), reason: " ".into() };
+    let no_reason = Discount::new(DiscountKind::Amount, Decimal::new(500, 2), " ");
     assert_eq!(
         till.set_sale_discount(Some(no_reason), None).await.unwrap_err().code(),
         ErrorCode::InvalidInput
     );
-    let five =
-        Discount { kind: DiscountKind::Amount, value: Decimal::new(100, 2), reason: "Stamkund".into() };
+    let five = Discount::new(DiscountKind::Amount, Decimal::new(100, 2), "Stamkund");
     let view = till.set_sale_discount(Some(five), None).await.unwrap();
     // 19,50 − 1,95 + 19,90 − 9,95 − 1,00 = 26,50
     assert_eq!(view.cart.total, Money::from_ore(2650));
@@ -374,4 +369,144 @@ async fn a_burst_of_scans_is_neither_lost_nor_merged() {
         items.iter().map(|(_, p)| Money::round_ore(p.as_decimal() * Decimal::new(20, 0))).sum();
     assert_eq!(view.cart.total, expected);
     assert!(view.cart.tenders.iter().all(|t| t.method != TenderMethod::Cash));
+}
+
+#[tokio::test]
+async fn a_card_payment_taken_while_the_database_is_locked_is_kept_and_never_charged_again() {
+    use sqlx::Connection;
+    let t = demo_store().await;
+    let sk = storekeep_backend::Storekeep::open(
+        &t.path,
+        storekeep_backend::OpenOptions { busy_timeout: std::time::Duration::from_millis(200) },
+        t.clock.clone(),
+    )
+    .await
+    .unwrap();
+    let till = Arc::new(logged_in(&sk).await);
+    let total = scan_two(&till).await;
+    // The customer is at the terminal when another program takes the write lock.
+    sims(&till).terminal.set_delay(std::time::Duration::from_millis(300));
+    let paying = {
+        let till = till.clone();
+        tokio::spawn(async move { till.pay_card(None).await })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let url = format!("sqlite://{}", t.path.display());
+    let mut other = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    sqlx::query("BEGIN IMMEDIATE").execute(&mut other).await.unwrap();
+    let err = paying.await.unwrap().unwrap_err();
+    assert_eq!(err.code(), ErrorCode::DatabaseLocked, "{err}");
+    sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
+
+    let view = till.cart().await.unwrap();
+    assert_eq!(view.cart.paid, total, "the approved payment stays on the sale");
+    assert_eq!(count(&sk, "sale").await, 0);
+    // Pressing Card again registers the paid sale; the terminal is not asked again.
+    let receipt = paid(till.pay_card(None).await.unwrap());
+    assert_eq!(receipt.payments.len(), 1);
+    assert_eq!(sims(&till).terminal.charges().len(), 1, "charged once");
+}
+
+#[tokio::test]
+async fn an_unanswered_card_request_survives_a_restart_and_is_asked_about_first() {
+    let t = demo_store().await;
+    let till = logged_in(&t.sk).await;
+    let total = scan_two(&till).await;
+    sims(&till).terminal.set_next(SimCard::TimeoutAfterCharge);
+    assert_eq!(till.pay_card(None).await.unwrap_err().code(), ErrorCode::PaymentUnknown);
+    let devices = till.devices().clone(); // the same terminal, after the till program restarts
+    drop(till);
+    let sk = common::open_at(&t.path, t.clock.clone()).await.unwrap();
+    let till = Till::new(sk.clone()).with_devices(devices);
+    till.login(2, "2222").await.unwrap();
+    let view = till.cart().await.unwrap();
+    assert!(view.card_unknown, "the request is remembered");
+    assert_eq!(view.cart.lines.len(), 2, "with the sale it was for");
+    assert_eq!(
+        till.abandon("Kunden gick", Some(&anna())).await.unwrap_err().code(),
+        ErrorCode::PaymentPending
+    );
+    let receipt = paid(till.pay_card(None).await.unwrap());
+    assert_eq!(receipt.payments[0].amount, total);
+    assert_eq!(sims(&till).terminal.charges().len(), 1, "charged once, across the restart");
+}
+
+#[tokio::test]
+async fn a_manager_can_clear_a_card_payment_the_terminal_cannot_account_for() {
+    let t = demo_store().await;
+    let till = logged_in(&t.sk).await;
+    scan_two(&till).await;
+    sims(&till).terminal.set_next(SimCard::Timeout);
+    assert_eq!(till.pay_card(None).await.unwrap_err().code(), ErrorCode::PaymentUnknown);
+    assert_eq!(
+        till.clear_unknown_card("Terminalen visar nekad", None).await.unwrap_err().code(),
+        ErrorCode::NeedsApproval
+    );
+    assert_eq!(
+        till.clear_unknown_card(" ", Some(&anna())).await.unwrap_err().code(),
+        ErrorCode::InvalidInput
+    );
+    let view = till.clear_unknown_card("Terminalen visar nekad", Some(&anna())).await.unwrap();
+    assert!(!view.card_unknown);
+    let log = t.sk.audit().list(&Default::default()).await.unwrap();
+    let entry = log.iter().find(|e| e.record.action == "payment.clear_unknown_card").unwrap();
+    assert_eq!(entry.record.reason.as_deref(), Some("Terminalen visar nekad"));
+    assert_eq!(entry.record.approved_by.as_ref().unwrap().name, "Anna Lind");
+    paid(till.take_cash("100", false).await.unwrap());
+    assert_eq!(count(&t.sk, "open_sale").await, 0);
+}
+
+#[tokio::test]
+async fn a_discount_in_kronor_cannot_grow_past_the_limit_by_changing_the_quantity() {
+    let t = demo_store().await;
+    let till = logged_in(&t.sk).await;
+    let bun = product_id(&t, "101").await; // 15,00 each
+    till.add_item(bun, Some("10"), None).await.unwrap(); // 150,00
+    let five = Discount::new(DiscountKind::Amount, Decimal::new(500, 2), "Kampanj"); // 3,3 %
+    till.set_line_discount(0, Some(five), None).await.unwrap();
+    let err = till.set_quantity(0, "1").await.unwrap_err(); // 5 of 15 = 33 %
+    assert_eq!(err.code(), ErrorCode::InvalidInput);
+    assert!(err.to_string().contains("line 1"), "{err}");
+    assert_eq!(
+        till.cart().await.unwrap().cart.lines[0].line.quantity,
+        Decimal::new(10, 0),
+        "nothing changed"
+    );
+    // Approved by a manager, the same discount may then apply to a smaller line.
+    let big = Discount::new(DiscountKind::Amount, Decimal::new(1600, 2), "Skadad"); // 10,7 %
+    assert_eq!(
+        till.set_line_discount(0, Some(big.clone()), None).await.unwrap_err().code(),
+        ErrorCode::NeedsApproval
+    );
+    till.set_line_discount(0, Some(big), Some(&anna())).await.unwrap();
+    let view = till.set_quantity(0, "2").await.unwrap(); // 16 of 30
+    assert_eq!(
+        view.cart.lines[0].line.discount.as_ref().unwrap().approved_by.as_ref().unwrap().name,
+        "Anna Lind"
+    );
+}
+
+#[tokio::test]
+async fn a_voucher_spent_elsewhere_meanwhile_is_taken_off_and_the_sale_goes_on() {
+    let t = demo_store().await;
+    let first = logged_in(&t.sk).await;
+    let items = articles(8);
+    first.scan(&items[0].0).await.unwrap();
+    first.pay_cash("100").await.unwrap(); // sale 1
+    for (code, _) in &items {
+        first.scan(code).await.unwrap();
+    }
+    open(first.pay_voucher("PRESENT-250", Some("50")).await.unwrap());
+    // Meanwhile the whole voucher is spent elsewhere (another program on the same store).
+    let url = format!("sqlite://{}", t.path.display());
+    let mut other = <sqlx::SqliteConnection as sqlx::Connection>::connect(&url).await.unwrap();
+    sqlx::query("INSERT INTO voucher_redemption (code, sale_id, amount) VALUES ('PRESENT-250', 1, '250.00')")
+        .execute(&mut other)
+        .await
+        .unwrap();
+    let err = first.take_cash("2000", false).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::VoucherInvalid);
+    let view = first.cart().await.unwrap();
+    assert!(view.cart.tenders.is_empty(), "the spent voucher is off the sale");
+    paid(first.take_cash("2000", false).await.unwrap());
 }

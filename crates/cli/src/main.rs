@@ -11,6 +11,7 @@ use storekeep_backend::audit::{AuditFilter, Outcome};
 use storekeep_backend::till::PayOutcome;
 use storekeep_backend::{Error, OpenOptions, Storekeep, SystemClock, Till, demo, paths};
 use storekeep_domain::cart::{CartError, Discount, DiscountKind, SoldBy};
+use storekeep_domain::receipt::Receipt;
 use storekeep_domain::staff::Role;
 use storekeep_domain::store::StoreIdentity;
 
@@ -62,19 +63,18 @@ enum Command {
         /// A discount on the whole sale: `10%:Reason` or `25,00:Reason`.
         #[arg(long, value_name = "DISCOUNT")]
         discount: Option<String>,
-        /// Gift voucher code, optionally with the amount to take from it: `PRESENT-100:50`.
-        #[arg(long, value_name = "CODE[:AMOUNT]")]
-        voucher: Vec<String>,
-        /// Card payment (simulated terminal): an amount, or `rest`.
-        #[arg(long, value_name = "AMOUNT|rest")]
-        card: Option<String>,
-        /// Swish payment (simulated): an amount, or `rest`.
-        #[arg(long, value_name = "AMOUNT|rest")]
-        swish: Option<String>,
-        /// Cash handed over for the rest, e.g. 200 or 200,50.
-        #[arg(long, value_name = "AMOUNT")]
-        cash: Option<String>,
+        #[command(flatten)]
+        pay: Payments,
         /// Print the receipt as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Pay the rest of a sale left open with payments taken (after `sale` ran short).
+    Pay {
+        #[command(flatten)]
+        login: Login,
+        #[command(flatten)]
+        pay: Payments,
         #[arg(long)]
         json: bool,
     },
@@ -103,6 +103,24 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+}
+
+/// Tenders, taken in this order: vouchers, card, Swish, cash. Card and Swish go to the
+/// SIMULATED terminal and Swish.
+#[derive(Debug, clap::Args)]
+struct Payments {
+    /// Gift voucher code, optionally with the amount to take from it: `PRESENT-100:50`.
+    #[arg(long, value_name = "CODE[:AMOUNT]")]
+    voucher: Vec<String>,
+    /// Card payment (simulated terminal): an amount, or `rest`.
+    #[arg(long, value_name = "AMOUNT|rest")]
+    card: Option<String>,
+    /// Swish payment (simulated): an amount, or `rest`.
+    #[arg(long, value_name = "AMOUNT|rest")]
+    swish: Option<String>,
+    /// Cash handed over for the rest, e.g. 200 or 200,50.
+    #[arg(long, value_name = "AMOUNT")]
+    cash: Option<String>,
 }
 
 /// Who is acting, by staff number and PIN.
@@ -246,54 +264,34 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             sk.init(&identity, false).await?;
             println!("Store {} set up in {}.", identity.company_name, dir.display());
         }
-        Command::Sale { login, codes, discount, voucher, card, swish, cash, json } => {
+        Command::Sale { login, codes, discount, pay, json } => {
             sk.require_identity().await?;
             let till = Till::new(sk.clone());
             till.login(login.staff_id, &login.pin).await?;
+            let open = till.cart().await?;
+            if !open.cart.lines.is_empty() {
+                eprintln!(
+                    "storekeep: a sale with {} kr paid of {} kr is open on this register: finish it with `storekeep pay`",
+                    open.cart.paid.to_swedish(),
+                    open.cart.total.to_swedish()
+                );
+                return Err(Error::SaleInProgress);
+            }
             for code in &codes {
                 add(&sk, &till, code).await?;
             }
             if let Some(d) = discount {
                 till.set_sale_discount(Some(parse_discount(&d)?), None).await?;
             }
-            let amount = |a: &str| if a == "rest" { None } else { Some(a.to_string()) };
-            let mut outcome = None;
-            for v in &voucher {
-                let (code, value) = v.split_once(':').map_or((v.as_str(), None), |(c, a)| (c, Some(a)));
-                outcome = Some(till.pay_voucher(code, value).await?);
+            print_receipt(&pay_with(&till, pay).await?, json)?;
+        }
+        Command::Pay { login, pay, json } => {
+            let till = Till::new(sk.clone());
+            till.login(login.staff_id, &login.pin).await?;
+            if till.cart().await?.cart.lines.is_empty() {
+                return Err(Error::NothingToPark);
             }
-            if let Some(a) = card {
-                outcome = Some(till.pay_card(amount(&a).as_deref()).await?);
-            }
-            if let Some(a) = swish {
-                till.swish_start(amount(&a).as_deref()).await?;
-                outcome = Some(loop {
-                    match till.swish_poll().await? {
-                        PayOutcome::Open { sale } if sale.swish.is_some() => {
-                            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-                        }
-                        done => break done,
-                    }
-                });
-            }
-            if let Some(c) = cash {
-                outcome = Some(till.take_cash(&c, false).await?);
-            }
-            let receipt = match outcome {
-                Some(PayOutcome::Paid { receipt }) => receipt,
-                Some(PayOutcome::Open { sale }) => {
-                    return Err(Error::Tender(storekeep_domain::sale::TenderError::InsufficientCash {
-                        due: sale.cart.remaining.to_swedish(),
-                        tendered: sale.cart.paid.to_swedish(),
-                    }));
-                }
-                None => return Err(Error::Tender(storekeep_domain::sale::TenderError::EmptySale)),
-            };
-            if json {
-                println!("{}", to_json(&receipt)?);
-            } else {
-                print!("{}", receipt.render_text());
-            }
+            print_receipt(&pay_with(&till, pay).await?, json)?;
         }
         Command::Catalog { command: CatalogCommand::Import { login, file, json } } => {
             let bytes =
@@ -443,6 +441,89 @@ fn parse_role(s: &str) -> Result<Role, String> {
     Role::parse(s).ok_or_else(|| format!("{s} is not a role: manager, cashier or kiosk"))
 }
 
+/// Takes the payments in order and stops at the one that settles the sale.
+async fn pay_with(till: &Till, pay: Payments) -> Result<Receipt, Error> {
+    let rest = |a: &str| if a == "rest" { None } else { Some(a.to_string()) };
+    let mut steps: Vec<(String, Step)> = Vec::new();
+    for v in pay.voucher {
+        steps.push((format!("--voucher {v}"), Step::Voucher(v)));
+    }
+    if let Some(a) = pay.card {
+        steps.push((format!("--card {a}"), Step::Card(rest(&a))));
+    }
+    if let Some(a) = pay.swish {
+        steps.push((format!("--swish {a}"), Step::Swish(rest(&a))));
+    }
+    if let Some(c) = pay.cash {
+        steps.push((format!("--cash {c}"), Step::Cash(c)));
+    }
+    if steps.is_empty() {
+        return Err(Error::Tender(storekeep_domain::sale::TenderError::EmptySale));
+    }
+    let mut left = steps.len();
+    for (_, step) in steps.iter() {
+        left -= 1;
+        let outcome = match step {
+            Step::Voucher(v) => {
+                let (code, value) = v.split_once(':').map_or((v.as_str(), None), |(c, a)| (c, Some(a)));
+                till.pay_voucher(code, value).await?
+            }
+            Step::Card(a) => till.pay_card(a.as_deref()).await?,
+            Step::Swish(a) => swish(till, a.as_deref()).await?,
+            Step::Cash(c) => till.take_cash(c, false).await?,
+        };
+        match outcome {
+            PayOutcome::Paid { receipt } => {
+                for (arg, _) in &steps[steps.len() - left..] {
+                    eprintln!("storekeep: the sale was paid in full; {arg} was not used");
+                }
+                return Ok(receipt);
+            }
+            PayOutcome::Open { .. } => {}
+        }
+    }
+    let open = till.cart().await?;
+    eprintln!(
+        "storekeep: the payments do not cover the sale: {} kr is left. What was paid stays on the open sale; finish it with `storekeep pay`",
+        open.cart.remaining.to_swedish()
+    );
+    Err(Error::PaymentTaken)
+}
+
+#[derive(Debug)]
+enum Step {
+    Voucher(String),
+    Card(Option<String>),
+    Swish(Option<String>),
+    Cash(String),
+}
+
+/// A Swish request, checked until the (simulated) customer answers; given up after 20 s.
+async fn swish(till: &Till, amount: Option<&str>) -> Result<PayOutcome, Error> {
+    if let PayOutcome::Paid { receipt } = till.swish_start(amount).await? {
+        return Ok(PayOutcome::Paid { receipt });
+    }
+    for _ in 0..100 {
+        match till.swish_poll().await? {
+            PayOutcome::Open { sale } if sale.swish.is_some() => {
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            }
+            done => return Ok(done),
+        }
+    }
+    till.swish_cancel().await?;
+    Err(Error::SwishUnavailable("no answer within 20 seconds; the request was cancelled".into()))
+}
+
+fn print_receipt(receipt: &Receipt, json: bool) -> Result<(), Error> {
+    if json {
+        println!("{}", to_json(receipt)?);
+    } else {
+        print!("{}", receipt.render_text());
+    }
+    Ok(())
+}
+
 /// Adds one `CODE` argument of `storekeep sale` to the till.
 async fn add(sk: &Storekeep, till: &Till, code: &str) -> Result<(), Error> {
     let Some(plu) = code.strip_prefix("plu:") else {
@@ -471,7 +552,7 @@ fn parse_discount(text: &str) -> Result<Discount, Error> {
         None => (DiscountKind::Amount, value),
     };
     let value = number.trim().replace(',', ".").parse().map_err(|_| bad())?;
-    Ok(Discount { kind, value, reason: reason.trim().to_string() })
+    Ok(Discount::new(kind, value, reason.trim()))
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Error> {

@@ -284,6 +284,18 @@ fn catalog_import_and_find_and_a_sale_with_every_tender() {
 
     let out = sell(&["--card", "10"]);
     assert_eq!(out.status.code(), Some(1), "payments that do not cover the sale register nothing");
+    assert!(text(&out.stderr).contains("storekeep pay"), "{}", text(&out.stderr));
+    let out = sell(&["--cash", "100"]);
+    assert_eq!(out.status.code(), Some(1), "the open sale is finished first");
+    let out = storekeep(dir.path(), &["pay", "--staff", "2", "--pin", "2222", "--cash", "100", "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let receipt: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(receipt["payments"][0]["amount"], "10.00");
+    assert_eq!(receipt["receipt_no"], 2);
+
+    let out = sell(&["--card", "rest", "--cash", "100"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("--cash 100 was not used"), "{}", text(&out.stderr));
     let out = storekeep(dir.path(), &["journal", "verify"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
 }

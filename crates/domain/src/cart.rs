@@ -69,7 +69,7 @@ pub enum CartError {
     NeedsPriceLabel { name: String },
     #[error("{name} is not sold by weight or label price, but {code} is a weight or price label code")]
     NotSoldByMeasure { name: String, code: String },
-    #[error("{name} is sold by the piece, so a weight label cannot be used")]
+    #[error("{name} is not sold by weight, so a weight cannot be used")]
     WeightForPriceItem { name: String },
     #[error("There is no line {0} on this sale")]
     NoSuchLine(usize),
@@ -81,7 +81,7 @@ pub enum CartError {
     FixedQuantity { name: String },
     #[error("A discount needs a reason")]
     DiscountReasonMissing,
-    #[error("\"{0}\" is not a discount: give a percent from 0 to 100 or an amount in kronor")]
+    #[error("\"{0}\" is not a discount: give a percent above 0 and at most 100, or an amount in kronor")]
     BadDiscount(String),
     #[error("A discount of {discount} kr is more than the {base} kr it applies to")]
     DiscountTooLarge { discount: String, base: String },
@@ -107,9 +107,17 @@ pub struct Discount {
     #[ts(type = "string")]
     pub value: Decimal,
     pub reason: String,
+    /// Who allowed a discount above the cashier's limit (set by the till, never by the UI).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub approved_by: Option<crate::staff::StaffRef>,
 }
 
 impl Discount {
+    pub fn new(kind: DiscountKind, value: Decimal, reason: &str) -> Discount {
+        Discount { kind, value, reason: reason.to_string(), approved_by: None }
+    }
+
     /// Checks the discount on its own: a reason, a percent in (0, 100], an amount > 0 in öre.
     pub fn validate(&self) -> Result<(), CartError> {
         if self.reason.trim().is_empty() {
@@ -410,6 +418,19 @@ impl Cart {
         Ok(self.lines.remove(index))
     }
 
+    /// Takes off payments of `method` with `reference` (a voucher that turned out to be spent
+    /// when the sale was registered).
+    pub fn drop_tenders_with_reference(&mut self, method: crate::sale::TenderMethod, reference: &str) {
+        self.tenders.retain(|t| !(t.method == method && t.reference.as_deref() == Some(reference)));
+    }
+
+    /// Takes off the last payment if it was cash.
+    pub fn drop_last_cash(&mut self) {
+        if self.tenders.last().is_some_and(|t| t.method == crate::sale::TenderMethod::Cash) {
+            self.tenders.pop();
+        }
+    }
+
     /// Records a payment taken (see [`crate::sale::settle_cash`] and
     /// [`crate::sale::exact_amount`] for what may be taken).
     pub fn add_tender(&mut self, tender: Tender) {
@@ -463,22 +484,32 @@ impl Cart {
 }
 
 /// Spreads the sale discount over the lines in proportion to what each costs after its own
-/// discount, to whole öre; the last line with a cost takes the remainder so the parts add up.
+/// discount, to whole öre, by largest remainder: each line gets its exact share rounded down,
+/// and the öre left over go one each to the lines with the largest remainders. The parts add
+/// up to the discount and no line's share is ever more than the line costs.
 fn spread(lines: &mut [PricedLine], amount: Money, base: Money) {
     if amount.is_zero() || base.is_zero() {
         return;
     }
-    let last = lines.iter().rposition(|l| !(l.line.line_total - l.discount_amount).is_zero());
-    let mut left = amount;
+    let hundred = Decimal::ONE_HUNDRED;
+    let mut remainders = Vec::with_capacity(lines.len());
+    let mut given = Decimal::ZERO;
     for (i, l) in lines.iter_mut().enumerate() {
         let net = l.line.line_total - l.discount_amount;
-        let share = if Some(i) == last {
-            left
-        } else {
-            Money::round_ore(amount.as_decimal() * net.as_decimal() / base.as_decimal()).min(left)
-        };
-        l.sale_discount_share = share;
-        left = left - share;
+        let exact_ore = amount.as_decimal() * net.as_decimal() / base.as_decimal() * hundred;
+        let floor = exact_ore.floor();
+        given += floor;
+        l.sale_discount_share = Money::round_ore(floor / hundred);
+        remainders.push((exact_ore - floor, i));
+    }
+    let mut left = amount.as_decimal() * hundred - given;
+    remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    for (_, i) in remainders {
+        if left <= Decimal::ZERO {
+            break;
+        }
+        lines[i].sale_discount_share = lines[i].sale_discount_share + Money::from_ore(1);
+        left -= Decimal::ONE;
     }
 }
 
@@ -516,6 +547,7 @@ mod tests {
     use crate::barcode::{parse, with_check_digit};
     use crate::vat::VatPeriod;
     use jiff::civil::date;
+    use rust_decimal::Decimal;
     use rust_decimal_macros::dec;
 
     fn item(id: i64, sold_by: SoldBy, price_ore: i64, cat: VatCategory) -> CatalogItem {
@@ -552,6 +584,29 @@ mod tests {
             },
         ])
         .unwrap()
+    }
+
+    #[test]
+    fn a_sale_discount_is_spread_exactly_and_never_more_than_a_line_costs() {
+        let mut cart = Cart::new();
+        for i in 0..13 {
+            cart.add_item(&item(i, SoldBy::Each, 1999, VatCategory::Standard), Measure::Pieces(Decimal::ONE))
+                .unwrap();
+        }
+        cart.add_item(&item(13, SoldBy::Each, 100, VatCategory::Food), Measure::Pieces(Decimal::ONE))
+            .unwrap();
+        let d = Discount::new(DiscountKind::Percent, dec!(99), "Test");
+        cart.set_sale_discount(Some(d)).unwrap();
+        let p = cart.priced(&table(), date(2026, 6, 1)).unwrap();
+        let shares: Money = p.lines.iter().map(|l| l.sale_discount_share).sum();
+        assert_eq!(shares, p.sale_discount_amount);
+        assert!(
+            p.lines.iter().all(|l| !l.net().is_negative()),
+            "{:?}",
+            p.lines.iter().map(|l| l.net()).collect::<Vec<_>>()
+        );
+        assert!(p.vat.iter().all(|v| !v.gross.is_negative()));
+        assert_eq!(p.vat.iter().map(|v| v.gross).sum::<Money>(), p.total);
     }
 
     #[test]

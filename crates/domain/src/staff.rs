@@ -51,10 +51,12 @@ pub enum Action {
     AbandonSale,
     /// Import price files and change items.
     ManageCatalog,
+    /// Clear a card payment whose outcome the terminal cannot tell, after checking it failed.
+    ResolvePayment,
 }
 
 impl Action {
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 13] = [
         Action::Sell,
         Action::VoidLine,
         Action::DiscountOverLimit,
@@ -67,6 +69,7 @@ impl Action {
         Action::ViewStatus,
         Action::AbandonSale,
         Action::ManageCatalog,
+        Action::ResolvePayment,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -83,6 +86,7 @@ impl Action {
             Action::ViewStatus => "view_status",
             Action::AbandonSale => "abandon_sale",
             Action::ManageCatalog => "manage_catalog",
+            Action::ResolvePayment => "resolve_payment",
         }
     }
 }
@@ -107,7 +111,8 @@ pub fn permission(role: Role, action: Action) -> Permission {
         (Role::Cashier, Sell | ViewStatus) => Allowed,
         (
             Role::Cashier,
-            VoidLine | DiscountOverLimit | Return | OpenDrawer | SellOutsideHours | AbandonSale,
+            VoidLine | DiscountOverLimit | Return | OpenDrawer | SellOutsideHours | AbandonSale
+            | ResolvePayment,
         ) => WithApproval,
         (Role::Cashier, ManageStaff | ViewAudit | ChangeControls | ManageCatalog) => Denied,
 
@@ -115,7 +120,7 @@ pub fn permission(role: Role, action: Action) -> Permission {
         (
             Role::Kiosk,
             Sell | VoidLine | DiscountOverLimit | Return | OpenDrawer | SellOutsideHours | ManageStaff
-            | ViewAudit | ChangeControls | AbandonSale | ManageCatalog,
+            | ViewAudit | ChangeControls | AbandonSale | ManageCatalog | ResolvePayment,
         ) => Denied,
     }
 }
@@ -156,7 +161,11 @@ impl ApprovalPolicy {
     /// What `role` may do with `action` under this policy.
     pub fn permission(&self, role: Role, action: Action) -> Permission {
         match permission(role, action) {
-            Permission::WithApproval if !self.needs_approval.contains(&action) => Permission::Allowed,
+            Permission::WithApproval
+                if APPROVABLE.contains(&action) && !self.needs_approval.contains(&action) =>
+            {
+                Permission::Allowed
+            }
             p => p,
         }
     }
@@ -239,6 +248,7 @@ mod tests {
             (Action::ViewStatus, [Allowed, Allowed, Allowed]),
             (Action::AbandonSale, [Allowed, WithApproval, Denied]),
             (Action::ManageCatalog, [Allowed, Denied, Denied]),
+            (Action::ResolvePayment, [Allowed, WithApproval, Denied]),
         ];
         assert_eq!(expected.len(), Action::ALL.len(), "every action has a row");
         for (action, by_role) in expected {
@@ -256,6 +266,11 @@ mod tests {
         let everything = ApprovalPolicy { needs_approval: vec![], ..ApprovalPolicy::default() };
         assert_eq!(everything.permission(Role::Cashier, Action::ManageStaff), Permission::Denied);
         assert_eq!(everything.permission(Role::Kiosk, Action::VoidLine), Permission::Denied);
+        assert_eq!(
+            everything.permission(Role::Cashier, Action::ResolvePayment),
+            Permission::WithApproval,
+            "clearing an unknown card payment always takes a manager"
+        );
         for a in APPROVABLE {
             assert_eq!(permission(Role::Cashier, a), Permission::WithApproval, "{a:?} is approvable");
         }

@@ -83,6 +83,7 @@ describe('api', () => {
     await api.payCash('50', true);
     await api.payCard(null);
     await api.payCard('25,50');
+    await api.clearUnknownCard('Terminalen visar nekad', approval);
     await api.swishStart(null);
     await api.swishPoll();
     await api.swishCancel();
@@ -106,6 +107,7 @@ describe('api', () => {
       ['pay_cash', { tendered: '50', partial: true }],
       ['pay_card', { amount: null }],
       ['pay_card', { amount: '25,50' }],
+      ['clear_unknown_card', { reason: 'Terminalen visar nekad', approval }],
       ['swish_start', { amount: null }],
       ['swish_poll', undefined],
       ['swish_cancel', undefined],

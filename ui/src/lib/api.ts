@@ -132,8 +132,16 @@ export type Api = {
   payCash(tendered: string, partial: boolean): Promise<PayOutcome>;
   /** `amount` null: the rest of the sale. */
   payCard(amount: string | null): Promise<PayOutcome>;
-  /** Starts a Swish request (`amount` null: the rest); the view then carries the QR code. */
-  swishStart(amount: string | null): Promise<SaleView>;
+  /**
+   * Drops a card payment of unknown outcome (SaleView.card_unknown) that the terminal cannot
+   * answer for and whose own record shows it failed; a cashier needs a manager's approval.
+   */
+  clearUnknownCard(reason: string, approval: Approval | null): Promise<SaleView>;
+  /**
+   * Starts a Swish request (`amount` null: the rest): 'open' with the QR code in `sale.swish`,
+   * or 'paid' when earlier payments already settled the sale (its registration had failed).
+   */
+  swishStart(amount: string | null): Promise<PayOutcome>;
   /** 'open' with `swish` still set: the customer has not paid yet. */
   swishPoll(): Promise<PayOutcome>;
   swishCancel(): Promise<PayOutcome>;
@@ -181,7 +189,8 @@ export const api: Api = {
   scan: (code) => call<SaleView>('scan', { code }),
   payCash: (tendered, partial) => call<PayOutcome>('pay_cash', { tendered, partial }),
   payCard: (amount) => call<PayOutcome>('pay_card', { amount }),
-  swishStart: (amount) => call<SaleView>('swish_start', { amount }),
+  clearUnknownCard: (reason, approval) => call<SaleView>('clear_unknown_card', { reason, approval }),
+  swishStart: (amount) => call<PayOutcome>('swish_start', { amount }),
   swishPoll: () => call<PayOutcome>('swish_poll'),
   swishCancel: () => call<PayOutcome>('swish_cancel'),
   payVoucher: (code, amount) => call<PayOutcome>('pay_voucher', { code, amount }),

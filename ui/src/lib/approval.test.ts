@@ -18,6 +18,8 @@ describe('approval setting helpers', () => {
     }
     expect(isApprovable('return')).toBe(true);
     expect(isApprovable('manage_staff')).toBe(false);
+    // Clearing an unknown card payment always asks a cashier for a manager: no setting.
+    expect(isApprovable('resolve_payment')).toBe(false);
   });
 
   it('reads a percent with a decimal comma or point, from 0 to 100', () => {

@@ -10,13 +10,19 @@ export type VatCategory = "food" | "standard" | "books_press" | "restaurant";
 
 export type SoldBy = "each" | "weight" | "label_price";
 
+export type StaffRef = { id: number, name: string, };
+
 export type DiscountKind = "percent" | "amount";
 
 export type Discount = { kind: DiscountKind, 
 /**
  * Percent (e.g. `"10"`) or kronor (e.g. `"5.00"`).
  */
-value: string, reason: string, };
+value: string, reason: string, 
+/**
+ * Who allowed a discount above the cashier's limit (set by the till, never by the UI).
+ */
+approved_by?: StaffRef, };
 
 export type CatalogItem = { id: number, code: string | null, plu: string | null, name: string, price: Money, sold_by: SoldBy, vat_category: VatCategory, };
 
@@ -208,7 +214,7 @@ simulated_devices: boolean, };
 
 export type Role = "manager" | "cashier" | "kiosk";
 
-export type Action = "sell" | "void_line" | "discount_over_limit" | "return" | "open_drawer" | "sell_outside_hours" | "manage_staff" | "view_audit" | "change_controls" | "view_status" | "abandon_sale" | "manage_catalog";
+export type Action = "sell" | "void_line" | "discount_over_limit" | "return" | "open_drawer" | "sell_outside_hours" | "manage_staff" | "view_audit" | "change_controls" | "view_status" | "abandon_sale" | "manage_catalog" | "resolve_payment";
 
 export type ApprovalPolicy = { 
 /**

@@ -271,6 +271,12 @@ const sv = {
   paymentLocked: 'En betalning är tagen: köpet måste betalas klart.',
   cardUnknown:
     'Det är okänt om den senaste kortbetalningen gick igenom. Tryck Kort igen: kassan frågar först terminalen, så kortet dras aldrig två gånger.',
+  clearCard: 'Stryk kortbetalningen (chef)',
+  clearCardTitle: 'Stryk den okända kortbetalningen',
+  clearCardIntro:
+    'Bara när terminalen inte kan svara och dess egen logg visar att betalningen misslyckades: kortbetalningen räknas då som inte gjord. Skriv varför.',
+  clearCardConfirm: 'Stryk betalningen',
+  approvalIntroClearCard: 'En chef måste godkänna att den okända kortbetalningen stryks.',
   swishWaiting: 'Väntar på att kunden betalar med Swish…',
   swishScan: 'Kunden skannar QR-koden i Swish-appen.',
   swishQr: 'QR-kod för Swish',
@@ -560,6 +566,12 @@ const en: Dictionary = {
   paymentLocked: 'A payment has been taken: the sale must be paid in full.',
   cardUnknown:
     'It is not known whether the last card payment went through. Press Card again: the till asks the terminal first, so the card is never charged twice.',
+  clearCard: 'Clear the card payment (manager)',
+  clearCardTitle: 'Clear the unknown card payment',
+  clearCardIntro:
+    'Only when the terminal cannot answer and its own record shows that the payment failed: the card payment then counts as not made. Say why.',
+  clearCardConfirm: 'Clear the payment',
+  approvalIntroClearCard: 'A manager must approve clearing the unknown card payment.',
   swishWaiting: 'Waiting for the customer to pay with Swish…',
   swishScan: 'The customer scans the QR code in the Swish app.',
   swishQr: 'Swish QR code',

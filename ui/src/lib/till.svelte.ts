@@ -40,7 +40,7 @@ export type Phase = 'loading' | 'failed' | 'not_setup' | 'first_manager' | 'lock
 export type View = 'till' | 'staff' | 'audit' | 'catalog' | 'settings';
 
 /** What a manager's PIN is asked for. */
-export type ApprovalKind = 'void' | 'line_discount' | 'sale_discount' | 'abandon' | 'drawer';
+export type ApprovalKind = 'void' | 'line_discount' | 'sale_discount' | 'abandon' | 'drawer' | 'clear_card';
 
 /** A step waiting for a manager's PIN; `retry` sends it again with the approval. */
 export type PendingApproval = {
@@ -459,7 +459,11 @@ export class Till {
     return this.#payment(() => this.#api.payCard(blankToNull(amount)));
   }
 
-  /** Starts a Swish payment; the panel then shows the QR code and polls until it is paid. */
+  /**
+   * Starts a Swish payment; the panel then shows the QR code and polls until it is paid. When
+   * earlier payments already settled the sale (their registration had failed), the backend
+   * registers it now and the receipt shows instead.
+   */
   startSwish(amount: string | null = null): Promise<void> {
     return this.#payment(() => this.#api.swishStart(blankToNull(amount)));
   }
@@ -470,6 +474,21 @@ export class Till {
     return this.#payment(() => this.#api.swishCancel());
   }
 
+  /**
+   * Drops a card payment whose outcome is unknown (`card_unknown`) when the terminal cannot
+   * answer and its own record shows the payment failed. Needs a reason; a cashier needs a
+   * manager's approval (the approval dialog opens, as for a void).
+   */
+  clearUnknownCard(rawReason: string, approval: Approval | null = null): Promise<Outcome> {
+    const reason = rawReason.trim();
+    if (!reason || !this.canSell || this.receipt !== null || this.submitting || !this.sale?.card_unknown) {
+      return Promise.resolve('failed');
+    }
+    return this.#withApproval({ kind: 'clear_card', subject: '' }, approval, (a) =>
+      this.#api.clearUnknownCard(reason, a),
+    );
+  }
+
   /** A gift voucher: `amount` (empty: as much of the rest as the voucher holds). */
   payVoucher(rawCode: string, amount: string | null = null): Promise<void> {
     const code = rawCode.trim();
@@ -478,7 +497,7 @@ export class Till {
   }
 
   /** One payment step; after a failure the sale is fetched again (a card may now be unknown). */
-  #payment(call: () => Promise<PayOutcome | SaleView>): Promise<void> {
+  #payment(call: () => Promise<PayOutcome>): Promise<void> {
     if (this.submitting || !this.paying || !this.canSell) return Promise.resolve();
     this.submitting = true;
     return this.#run(async () => {
@@ -497,11 +516,7 @@ export class Till {
   }
 
   /** Applies a payment's answer: the receipt when the sale is paid, else the open sale. */
-  #took(result: PayOutcome | SaleView): void {
-    if (!('status' in result)) {
-      this.#setView(result);
-      return;
-    }
+  #took(result: PayOutcome): void {
     if (result.status === 'paid') {
       // The backend closed the sale; its cart is empty now.
       this.#stopSwishPolling();

@@ -101,7 +101,7 @@ const status: StoreStatus = {
 function fakeApi(): { [K in keyof Api]: ReturnType<typeof vi.fn> } & Api {
   const names: (keyof Api)[] = [
     'storeStatus', 'login', 'logout', 'createFirstManager', 'currentCart', 'scan', 'payCash', 'payCard',
-    'swishStart', 'swishPoll', 'swishCancel', 'payVoucher', 'receipt', 'voidLine', 'searchCatalog', 'addItem',
+    'clearUnknownCard', 'swishStart', 'swishPoll', 'swishCancel', 'payVoucher', 'receipt', 'voidLine', 'searchCatalog', 'addItem',
     'readScale', 'weigh', 'setQuantity', 'setLineDiscount', 'setSaleDiscount', 'parkSale', 'parkedSales',
     'resumeSale', 'abandonSale', 'openDrawer', 'simulateCard', 'simulateSwish', 'simulateScale', 'listStaff',
     'createStaff', 'disableStaff', 'auditList', 'importCatalog', 'approvalPolicy', 'setApprovalPolicy',
@@ -307,7 +307,7 @@ describe('Till: Swish', () => {
     vi.useFakeTimers();
     await start(TWO, { swishPollMs: 1000 });
     till.openPayment();
-    api.swishStart.mockResolvedValue(waiting);
+    api.swishStart.mockResolvedValue(open(waiting));
     api.swishPoll.mockResolvedValueOnce(open(waiting)).mockResolvedValueOnce(paid);
     await till.startSwish('');
     expect(api.swishStart).toHaveBeenCalledWith(null);
@@ -332,7 +332,7 @@ describe('Till: Swish', () => {
     vi.useFakeTimers();
     await start();
     till.openPayment();
-    api.swishStart.mockResolvedValue(waiting);
+    api.swishStart.mockResolvedValue(open(waiting));
     api.swishPoll.mockResolvedValue(open(waiting));
     api.swishCancel.mockResolvedValue(open(TWO));
     await till.startSwish(null);
@@ -349,7 +349,7 @@ describe('Till: Swish', () => {
     vi.useFakeTimers();
     await start();
     till.openPayment();
-    api.swishStart.mockResolvedValue(waiting);
+    api.swishStart.mockResolvedValue(open(waiting));
     api.swishPoll.mockRejectedValue(err('swish_declined'));
     await till.startSwish(null);
     await vi.advanceTimersByTimeAsync(1000);
@@ -357,6 +357,23 @@ describe('Till: Swish', () => {
     expect(till.sale?.swish).toBeNull();
     await vi.advanceTimersByTimeAsync(5000);
     expect(api.swishPoll).toHaveBeenCalledTimes(1);
+  });
+
+  it('shows the receipt when starting Swish finds the sale already paid', async () => {
+    vi.useFakeTimers();
+    await start(PART_PAID);
+    expect(till.paying).toBe(true);
+    // Earlier payments covered the sale but could not be registered (e.g. a locked database):
+    // asking for Swish registers it now instead of creating a request.
+    api.swishStart.mockResolvedValue(paid);
+    await till.startSwish(null);
+    expect(api.swishStart).toHaveBeenCalledWith(null);
+    expect(till.receipt).toEqual(receipt);
+    expect(till.paying).toBe(false);
+    expect(till.cart).toBeNull();
+    expect(till.error).toBeNull();
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(api.swishPoll).not.toHaveBeenCalled();
   });
 
   it('stops polling on lock and starts again after login', async () => {
@@ -439,6 +456,64 @@ describe('Till: steps that need a manager', () => {
       ['Växla', { manager_id: 1, pin: '1111' }],
     ]);
     expect(till.notice).toBe('drawer_opened');
+  });
+});
+
+describe('Till: a card payment of unknown outcome', () => {
+  const UNKNOWN = { ...TWO, card_unknown: true };
+  const approval = { manager_id: 1, pin: '1111' };
+
+  it('is cleared with a reason and, for a cashier, a manager’s approval', async () => {
+    await start(UNKNOWN);
+    till.openPayment();
+    api.clearUnknownCard
+      .mockRejectedValueOnce(err('needs_approval', 'A manager must approve'))
+      .mockRejectedValueOnce(err('wrong_pin', 'Wrong PIN'))
+      .mockResolvedValueOnce(TWO);
+
+    expect(await till.clearUnknownCard('   ')).toBe('failed'); // a reason is needed
+    expect(api.clearUnknownCard).not.toHaveBeenCalled();
+
+    expect(await till.clearUnknownCard(' Terminalen visar nekad ')).toBe('approval');
+    expect(till.pendingApproval).toMatchObject({ kind: 'clear_card', subject: '' });
+    expect(till.error).toBeNull();
+    expect(till.sale?.card_unknown).toBe(true);
+
+    expect(await till.approve({ manager_id: 1, pin: '0000' })).toBe('failed');
+    expect(till.approvalError?.code).toBe('wrong_pin');
+    expect(till.pendingApproval).not.toBeNull();
+
+    expect(await till.approve(approval)).toBe('done');
+    expect(till.pendingApproval).toBeNull();
+    expect(till.approvalError).toBeNull();
+    expect(till.sale?.card_unknown).toBe(false);
+    expect(till.paying).toBe(true); // the sale goes on in the payment panel
+    expect(api.clearUnknownCard.mock.calls).toEqual([
+      ['Terminalen visar nekad', null],
+      ['Terminalen visar nekad', { manager_id: 1, pin: '0000' }],
+      ['Terminalen visar nekad', approval],
+    ]);
+  });
+
+  it('is cleared at once when no approval is needed (a manager), and never without an unknown payment', async () => {
+    await start(TWO);
+    expect(await till.clearUnknownCard('Terminalen visar nekad')).toBe('failed');
+    expect(api.clearUnknownCard).not.toHaveBeenCalled();
+
+    api = fakeApi();
+    await start(UNKNOWN);
+    api.clearUnknownCard.mockResolvedValue(TWO);
+    expect(await till.clearUnknownCard('Terminalen visar nekad')).toBe('done');
+    expect(till.pendingApproval).toBeNull();
+    expect(api.clearUnknownCard.mock.calls).toEqual([['Terminalen visar nekad', null]]);
+  });
+
+  it('shows an error the backend gives', async () => {
+    await start(UNKNOWN);
+    api.clearUnknownCard.mockRejectedValue(err('invalid_input', 'No card payment is unknown'));
+    expect(await till.clearUnknownCard('Terminalen visar nekad')).toBe('failed');
+    expect(till.error?.code).toBe('invalid_input');
+    expect(till.pendingApproval).toBeNull();
   });
 });
 
