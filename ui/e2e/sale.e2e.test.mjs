@@ -147,3 +147,30 @@ test("a cashier's void needs a manager's PIN, and the journal names both", async
   await session.waitForText('staff-view', (t) => t.includes('Bakkontoret'));
   writeFileSync(join(artifacts, 'e2e-staff.png'), await session.screenshot());
 });
+
+test('a manager imports a price file: a bad one changes nothing, a good one is sold at once', async () => {
+  await session.click('nav-catalog');
+  await session.find('catalog-view');
+  const file = join(dataDir, 'prices.csv');
+  // Row 3 has a wrong check digit: nothing may be imported.
+  writeFileSync(file, 'code;plu;name;price;sold_by;vat_category\n7312345678909;;Provmust 1,4 l;24,90;each;food\n7312345678900;;Fel;1;each;food\n');
+  await session.typeInto('catalog-file', file);
+  await session.click('catalog-import-submit');
+  await session.waitForText('catalog-import-error', (t) => /3/.test(t));
+  writeFileSync(join(artifacts, 'e2e-import-refused.png'), await session.screenshot());
+  assert.doesNotMatch(storekeep('catalog', 'find', 'provmust'), /Provmust/, 'nothing was imported');
+
+  writeFileSync(file, 'code;plu;name;price;sold_by;vat_category\n7312345678909;;Provmust 1,4 l;24,90;each;food\n');
+  await session.typeInto('catalog-file', file);
+  await session.click('catalog-import-submit');
+  await session.waitForText('catalog-import-summary', (t) => /1/.test(t));
+  writeFileSync(join(artifacts, 'e2e-import.png'), await session.screenshot());
+  assert.match(storekeep('catalog', 'find', 'provmust'), /Provmust 1,4 l/);
+
+  await session.click('nav-settings');
+  await session.find('settings-view');
+  writeFileSync(join(artifacts, 'e2e-settings.png'), await session.screenshot());
+  await session.click('nav-till');
+  await session.keys('7312345678909' + KEY.ENTER);
+  await session.waitForText('total', (t) => t.includes('44,40')); // the milk still on the sale + 24,90
+});
