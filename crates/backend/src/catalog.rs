@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::{Row, Sqlite, Transaction};
 use storekeep_domain::Money;
 use storekeep_domain::cart::{CatalogItem, SoldBy};
+pub use storekeep_domain::catalog_file::NewItem;
 use storekeep_domain::catalog_file::{self, Format, PriceRow, RowError};
 use storekeep_domain::journal::EntryKind;
 use storekeep_domain::search::SearchIndex;
@@ -34,17 +35,6 @@ pub struct Catalog<'a> {
 /// The in-memory search index and the catalog revision it was built from.
 #[derive(Debug, Default)]
 pub(crate) struct SearchCache(Mutex<Option<(i64, Arc<SearchIndex>)>>);
-
-/// A new item for the catalog (demo seed and imports).
-#[derive(Debug, Clone)]
-pub struct NewItem {
-    pub code: Option<String>,
-    pub plu: Option<String>,
-    pub name: String,
-    pub price: Money,
-    pub sold_by: SoldBy,
-    pub vat_category: VatCategory,
-}
 
 /// What an import did, or (with `applied: false`) why it changed nothing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -203,12 +193,13 @@ impl<'a> Catalog<'a> {
             existing.iter().filter_map(|i| i.plu.as_deref().map(|p| (p, i))).collect();
 
         let mut errors = Vec::new();
-        let mut inserts: Vec<&PriceRow> = Vec::new();
-        let mut updates: Vec<(i64, &PriceRow)> = Vec::new();
+        let mut inserts: Vec<&NewItem> = Vec::new();
+        let mut updates: Vec<(i64, &NewItem)> = Vec::new();
         let mut changes = Vec::new();
         let mut unchanged = 0;
         let mut matched: HashMap<i64, usize> = HashMap::new();
-        for row in &rows {
+        for PriceRow { row: line, item: row } in &rows {
+            let line = *line;
             let found = match (&row.code, &row.plu) {
                 (Some(code), _) => by_code.get(code.as_str()).copied(),
                 (None, Some(plu)) => by_plu.get(plu.as_str()).copied(),
@@ -219,7 +210,7 @@ impl<'a> Catalog<'a> {
                 && found.is_none_or(|f| f.id != owner.id)
             {
                 errors.push(RowError::new(
-                    row.row,
+                    line,
                     Some("plu"),
                     format!("The PLU {plu} already belongs to \"{}\"", owner.name),
                     format!("PLU {plu} tillhör redan \"{}\"", owner.name),
@@ -227,10 +218,10 @@ impl<'a> Catalog<'a> {
                 continue;
             }
             if let Some(item) = found
-                && let Some(first) = matched.insert(item.id, row.row)
+                && let Some(first) = matched.insert(item.id, line)
             {
                 errors.push(RowError::new(
-                    row.row,
+                    line,
                     None,
                     format!(
                         "This row and row {first} both match \"{}\" (one by code, one by PLU)",
@@ -295,17 +286,7 @@ impl<'a> Catalog<'a> {
             return Ok(rejected(rows.len(), errors));
         }
 
-        let new_items: Vec<NewItem> = inserts
-            .iter()
-            .map(|r| NewItem {
-                code: r.code.clone(),
-                plu: r.plu.clone(),
-                name: r.name.clone(),
-                price: r.price,
-                sold_by: r.sold_by,
-                vat_category: r.vat_category,
-            })
-            .collect();
+        let new_items: Vec<NewItem> = inserts.iter().map(|&i| i.clone()).collect();
         insert_batched_in(&mut tx, &new_items).await?;
         for (id, row) in &updates {
             sqlx::query(

@@ -96,6 +96,12 @@ impl Current {
     }
 }
 
+/// Where a payment step starts: ready to take a payment, or the settled sale registered.
+enum Step<'a> {
+    Ready(Actor, MutexGuard<'a, Current>),
+    Registered(PayOutcome),
+}
+
 /// A Swish request as the UI shows it: the QR code for the customer and the amount.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct SwishView {
@@ -699,12 +705,11 @@ impl Till {
     /// Takes cash. `tendered` at least the rounded rest settles the sale (with change); with
     /// `partial`, less is taken as a part payment and another method pays the remainder.
     pub async fn take_cash(&self, tendered: &str, partial: bool) -> Result<PayOutcome> {
-        let cashier = self.authorize(Action::Sell, None, "take cash").await?.actor;
         let tendered = Money::parse(tendered)?;
-        let mut cur = self.current().await?;
-        if let Some(done) = self.retry_settled(&mut cur, &cashier).await? {
-            return Ok(done);
-        }
+        let (cashier, mut cur) = match self.payment_step("take cash").await? {
+            Step::Ready(cashier, cur) => (cashier, cur),
+            Step::Registered(done) => return Ok(done),
+        };
         if cur.swish.is_some() || cur.card_unknown.is_some() {
             return Err(Error::PaymentPending);
         }
@@ -715,12 +720,11 @@ impl Till {
 
     /// Pays by card through the terminal: `amount`, or the rest of the sale.
     pub async fn pay_card(&self, amount: Option<&str>) -> Result<PayOutcome> {
-        let cashier = self.authorize(Action::Sell, None, "take a card payment").await?.actor;
         let requested = amount.map(Money::parse).transpose()?;
-        let mut cur = self.current().await?;
-        if let Some(done) = self.retry_settled(&mut cur, &cashier).await? {
-            return Ok(done);
-        }
+        let (cashier, mut cur) = match self.payment_step("take a card payment").await? {
+            Step::Ready(cashier, cur) => (cashier, cur),
+            Step::Registered(done) => return Ok(done),
+        };
         if cur.swish.is_some() {
             return Err(Error::PaymentPending);
         }
@@ -820,12 +824,11 @@ impl Till {
 
     /// Starts a Swish payment of `amount` (or the rest): the view carries the QR code.
     pub async fn swish_start(&self, amount: Option<&str>) -> Result<PayOutcome> {
-        let cashier = self.authorize(Action::Sell, None, "start a Swish payment").await?.actor;
         let requested = amount.map(Money::parse).transpose()?;
-        let mut cur = self.current().await?;
-        if let Some(done) = self.retry_settled(&mut cur, &cashier).await? {
-            return Ok(done);
-        }
+        let mut cur = match self.payment_step("start a Swish payment").await? {
+            Step::Ready(_, cur) => cur,
+            Step::Registered(done) => return Ok(done),
+        };
         if cur.swish.is_some() || cur.card_unknown.is_some() {
             return Err(Error::PaymentPending);
         }
@@ -939,13 +942,12 @@ impl Till {
 
     /// Pays with a gift voucher: `amount` (or as much of the rest as the voucher holds).
     pub async fn pay_voucher(&self, code: &str, amount: Option<&str>) -> Result<PayOutcome> {
-        let cashier = self.authorize(Action::Sell, None, "take a gift voucher").await?.actor;
         let requested = amount.map(Money::parse).transpose()?;
         let code = crate::vouchers::normalise(code);
-        let mut cur = self.current().await?;
-        if let Some(done) = self.retry_settled(&mut cur, &cashier).await? {
-            return Ok(done);
-        }
+        let (cashier, mut cur) = match self.payment_step("take a gift voucher").await? {
+            Step::Ready(cashier, cur) => (cashier, cur),
+            Step::Registered(done) => return Ok(done),
+        };
         if cur.swish.is_some() || cur.card_unknown.is_some() {
             return Err(Error::PaymentPending);
         }
@@ -1040,12 +1042,16 @@ impl Till {
         }
     }
 
-    /// A sale whose payments already settle it but whose registration failed: register it now.
-    async fn retry_settled(&self, cur: &mut Current, cashier: &Actor) -> Result<Option<PayOutcome>> {
-        if cur.cart.tenders().is_empty() || !is_settled(&self.price(&cur.cart).await?) {
-            return Ok(None);
+    /// The start of every payment step: who takes it and the sale. A sale whose payments
+    /// already settle it but whose registration failed (a locked or full disk) is registered
+    /// instead, rather than taking money again.
+    async fn payment_step(&self, what: &str) -> Result<Step<'_>> {
+        let cashier = self.authorize(Action::Sell, None, what).await?.actor;
+        let mut cur = self.current().await?;
+        if !cur.cart.tenders().is_empty() && is_settled(&self.price(&cur.cart).await?) {
+            return Ok(Step::Registered(self.register_or_keep(&mut cur, &cashier).await?));
         }
-        self.register_or_keep(cur, cashier).await.map(Some)
+        Ok(Step::Ready(cashier, cur))
     }
 
     /// Records what became of a request. Book-keeping only: the payment itself is already on

@@ -21,17 +21,23 @@ pub const COLUMNS: [&str; 6] = ["code", "plu", "name", "price", "sold_by", "vat_
 const MAX_NAME: usize = 100;
 const MAX_PRICE_ORE: i64 = 99_999_999;
 
-/// One good row, ready to store. `code` is normalised (UPC-A as EAN-13; a variable-measure
-/// code as its lookup code).
+/// An item as a price file (or the demo seed) gives it. `code` is normalised (UPC-A as
+/// EAN-13; a variable-measure code as its lookup code).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PriceRow {
-    pub row: usize,
+pub struct NewItem {
     pub code: Option<String>,
     pub plu: Option<String>,
     pub name: String,
     pub price: Money,
     pub sold_by: SoldBy,
     pub vat_category: VatCategory,
+}
+
+/// One good row of a price file, ready to store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PriceRow {
+    pub row: usize,
+    pub item: NewItem,
 }
 
 /// A problem with one row (or, with row 0, with the whole file).
@@ -95,7 +101,7 @@ pub fn parse(bytes: &[u8], format: Format) -> Result<Vec<PriceRow>, Vec<RowError
         match check(&r) {
             Ok(row) => {
                 let mut dup = false;
-                if let Some(code) = &row.code
+                if let Some(code) = &row.item.code
                     && let Some(first) = codes.insert(code.clone(), row.row)
                 {
                     errors.push(RowError::new(
@@ -106,7 +112,7 @@ pub fn parse(bytes: &[u8], format: Format) -> Result<Vec<PriceRow>, Vec<RowError
                     ));
                     dup = true;
                 }
-                if let Some(plu) = &row.plu
+                if let Some(plu) = &row.item.plu
                     && let Some(first) = plus.insert(plu.clone(), row.row)
                 {
                     errors.push(RowError::new(
@@ -400,7 +406,7 @@ fn check(r: &RawRow) -> Result<PriceRow, Vec<RowError>> {
     }
     match (name, price, sold_by, vat_category) {
         (Some(name), Some(price), Some(sold_by), Some(vat_category)) => {
-            Ok(PriceRow { row: r.row, code, plu, name, price, sold_by, vat_category })
+            Ok(PriceRow { row: r.row, item: NewItem { code, plu, name, price, sold_by, vat_category } })
         }
         _ => Err(errors),
     }
@@ -415,11 +421,11 @@ mod tests {
         let file = "code;plu;name;price;sold_by;vat_category\n7310865004703;;Mjölk 1,5 %;18,95;each;food\n;4011;Bananer;24,90;weight;food\n036000291452;;Importerad;10.00;each;standard\n";
         let rows = parse(file.as_bytes(), Format::Csv).unwrap();
         assert_eq!(rows.len(), 3);
-        assert_eq!(rows[0].price, Money::from_ore(1895));
-        assert_eq!(rows[0].name, "Mjölk 1,5 %");
-        assert_eq!(rows[1].plu.as_deref(), Some("4011"));
-        assert_eq!(rows[1].code, None);
-        assert_eq!(rows[2].code.as_deref(), Some("0036000291452"), "UPC-A is stored as EAN-13");
+        assert_eq!(rows[0].item.price, Money::from_ore(1895));
+        assert_eq!(rows[0].item.name, "Mjölk 1,5 %");
+        assert_eq!(rows[1].item.plu.as_deref(), Some("4011"));
+        assert_eq!(rows[1].item.code, None);
+        assert_eq!(rows[2].item.code.as_deref(), Some("0036000291452"), "UPC-A is stored as EAN-13");
     }
 
     #[test]
