@@ -99,7 +99,7 @@ impl Current {
 /// Where a payment step starts: ready to take a payment, or the settled sale registered.
 enum Step<'a> {
     Ready(Actor, MutexGuard<'a, Current>),
-    Registered(PayOutcome),
+    Registered(Box<PayOutcome>),
 }
 
 /// A Swish request as the UI shows it: the QR code for the customer and the amount.
@@ -708,7 +708,7 @@ impl Till {
         let tendered = Money::parse(tendered)?;
         let (cashier, mut cur) = match self.payment_step("take cash").await? {
             Step::Ready(cashier, cur) => (cashier, cur),
-            Step::Registered(done) => return Ok(done),
+            Step::Registered(done) => return Ok(*done),
         };
         if cur.swish.is_some() || cur.card_unknown.is_some() {
             return Err(Error::PaymentPending);
@@ -723,7 +723,7 @@ impl Till {
         let requested = amount.map(Money::parse).transpose()?;
         let (cashier, mut cur) = match self.payment_step("take a card payment").await? {
             Step::Ready(cashier, cur) => (cashier, cur),
-            Step::Registered(done) => return Ok(done),
+            Step::Registered(done) => return Ok(*done),
         };
         if cur.swish.is_some() {
             return Err(Error::PaymentPending);
@@ -827,7 +827,7 @@ impl Till {
         let requested = amount.map(Money::parse).transpose()?;
         let mut cur = match self.payment_step("start a Swish payment").await? {
             Step::Ready(_, cur) => cur,
-            Step::Registered(done) => return Ok(done),
+            Step::Registered(done) => return Ok(*done),
         };
         if cur.swish.is_some() || cur.card_unknown.is_some() {
             return Err(Error::PaymentPending);
@@ -946,7 +946,7 @@ impl Till {
         let code = crate::vouchers::normalise(code);
         let (cashier, mut cur) = match self.payment_step("take a gift voucher").await? {
             Step::Ready(cashier, cur) => (cashier, cur),
-            Step::Registered(done) => return Ok(done),
+            Step::Registered(done) => return Ok(*done),
         };
         if cur.swish.is_some() || cur.card_unknown.is_some() {
             return Err(Error::PaymentPending);
@@ -1049,7 +1049,7 @@ impl Till {
         let cashier = self.authorize(Action::Sell, None, what).await?.actor;
         let mut cur = self.current().await?;
         if !cur.cart.tenders().is_empty() && is_settled(&self.price(&cur.cart).await?) {
-            return Ok(Step::Registered(self.register_or_keep(&mut cur, &cashier).await?));
+            return Ok(Step::Registered(Box::new(self.register_or_keep(&mut cur, &cashier).await?)));
         }
         Ok(Step::Ready(cashier, cur))
     }
