@@ -656,7 +656,10 @@ describe('till screen', () => {
     wedgeScan('123');
     await waitFor(() => expect(query('error')).not.toBeNull());
     expect(get('error').dataset.code).toBe('internal');
-    expect(text('error-message')).toBe('database is locked');
+    // The UI's own wording is Swedish too; the technical detail is kept.
+    expect(text('error-message')).toBe('Internt fel i kassan: database is locked');
+    get('lang-en').click();
+    await waitFor(() => expect(text('error-message')).toBe('database is locked'));
   });
 
   it('scans from the manual field with Enter, leaving the window buffer alone', async () => {
@@ -776,6 +779,326 @@ describe('till screen', () => {
     get('lang-en').click();
     flushSync();
     expect(text('not-setup')).toBe('No store is set up. Start with --demo or run storekeep init.');
+  });
+});
+
+// ------------------------------------------- scanner bursts, keys and focus
+
+/** Time stamps for keys (ms): each test says how fast its keys come. */
+let keyClock = 1_000_000;
+/** A keyboard-wedge scanner, a person, and a WebDriver test typing into a field. */
+const SCANNER_MS = 3;
+const HUMAN_MS = 120;
+const DRIVER_MS = 1;
+
+/**
+ * One key as the browser delivers it: a keydown stamped `gapMs` after the key before and, unless
+ * a handler prevented it, the character typed into the text field it was sent to.
+ */
+function keyAt(key: string, target: EventTarget, gapMs: number): KeyboardEvent {
+  keyClock += gapMs;
+  const event = new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true });
+  Object.defineProperty(event, 'timeStamp', { value: keyClock });
+  target.dispatchEvent(event);
+  if (!event.defaultPrevented && key.length === 1 && target instanceof HTMLInputElement && !target.readOnly) {
+    const start = target.selectionStart ?? target.value.length;
+    target.setRangeText(key, start, target.selectionEnd ?? start, 'end');
+    target.dispatchEvent(new Event('input', { bubbles: true }));
+  }
+  flushSync();
+  return event;
+}
+
+/**
+ * Types `text` (`\n` is Enter) into `target` after a pause, `gapMs` between keys; returns the
+ * last keydown.
+ */
+function keys(target: EventTarget, text: string, gapMs: number): KeyboardEvent {
+  keyClock += 500;
+  let last: KeyboardEvent | null = null;
+  for (const char of text) last = keyAt(char === '\n' ? 'Enter' : char, target, gapMs);
+  return last!;
+}
+
+describe('scanner bursts, keys and focus', () => {
+  const REFUSED_PAYING = 'Betalning pågår – skanna nästa vara efter köpet';
+  const REFUSED_DIALOG = 'Stäng rutan först – skanningen togs inte emot';
+
+  async function scanned(count: number, ...codes: string[]): Promise<void> {
+    for (const code of codes) wedgeScan(code);
+    await waitFor(() => expect(all('cart-line')).toHaveLength(count));
+  }
+
+  it('refuses a scan while paying: nothing typed in, nothing paid, and says why', async () => {
+    await render();
+    await scanned(1, MILK);
+    press('F12');
+    flushSync();
+    const tendered = get('tendered-input') as HTMLInputElement;
+    await waitFor(() => expect(document.activeElement).toBe(tendered));
+
+    keys(tendered, '5', HUMAN_MS);
+    const enter = keys(tendered, `${BREAD}\n`, SCANNER_MS);
+    expect(enter.defaultPrevented).toBe(true);
+    expect(tendered.value).toBe('5');
+    expect(calls('pay_cash')).toEqual([]);
+    expect(calls('scan')).toHaveLength(1);
+    expect(query('payment-panel')).not.toBeNull();
+    expect(get('payment-panel').contains(get('error'))).toBe(true);
+    expect(text('error-message')).toBe(REFUSED_PAYING);
+    expect(document.activeElement).toBe(tendered);
+    get('lang-en').click();
+    await waitFor(() => expect(text('error-message')).toBe('Payment in progress – scan the next item after this sale'));
+    get('lang-sv').click();
+
+    // Typing, even as fast as a test driver types, still pays: "50" is no barcode.
+    keys(tendered, '0\n', DRIVER_MS);
+    await waitFor(() => expect(query('receipt')).not.toBeNull());
+    expect(calls('pay_cash')).toEqual([{ tendered: '50', partial: false }]);
+  });
+
+  it('takes a scanned gift voucher in the voucher field', async () => {
+    await render();
+    await scanned(1, MILK);
+    press('F12');
+    flushSync();
+    const code = get('voucher-code-input') as HTMLInputElement;
+    code.focus();
+    keys(code, '12345678\n', SCANNER_MS);
+    await waitFor(() => expect(calls('pay_voucher')).toEqual([{ code: '12345678', amount: null }]));
+    await waitFor(() => expect(text('error-message')).toBe('Okänt presentkort.'));
+  });
+
+  it('refuses a scan in any dialog: never typed in, never confirming', async () => {
+    await render();
+    await scanned(1, MILK);
+
+    // Giving up the sale: the reason typed so far stays, Enter gives up nothing.
+    press('F10');
+    flushSync();
+    const reason = get('abandon-reason') as HTMLInputElement;
+    await waitFor(() => expect(document.activeElement).toBe(reason));
+    keys(reason, 'Kund', HUMAN_MS);
+    expect(keys(reason, `${MILK}\n`, SCANNER_MS).defaultPrevented).toBe(true);
+    expect(reason.value).toBe('Kund');
+    expect(calls('abandon_sale')).toEqual([]);
+    expect(get('abandon-dialog').contains(get('error'))).toBe(true);
+    expect(text('error-message')).toBe(REFUSED_DIALOG);
+
+    // The manager's PIN: the digits typed stay, the scan approves nothing.
+    keys(reason, ' gick\n', HUMAN_MS);
+    await waitFor(() => expect(query('approval-dialog')).not.toBeNull());
+    expect(calls('abandon_sale')).toEqual([{ reason: 'Kund gick', approval: null }]);
+    const pin = get('approval-pin') as HTMLInputElement;
+    await waitFor(() => expect(document.activeElement).toBe(pin));
+    keys(pin, '11', HUMAN_MS);
+    keys(pin, '73108650\n', SCANNER_MS);
+    expect(pin.value).toBe('11');
+    expect(calls('abandon_sale')).toHaveLength(1);
+    expect(get('approval-dialog').textContent).toContain(REFUSED_DIALOG);
+    keys(pin, '11\n', HUMAN_MS);
+    await waitFor(() => expect(query('cart-empty')).not.toBeNull());
+    expect(calls('abandon_sale')).toEqual([
+      { reason: 'Kund gick', approval: null },
+      { reason: 'Kund gick', approval: { manager_id: 1, pin: '1111' } },
+    ]);
+
+    // The parked list: Enter on the focused sale would resume it.
+    await scanned(1, MILK);
+    press('F7');
+    await waitFor(() => expect(query('cart-empty')).not.toBeNull());
+    press('F8');
+    await waitFor(() => expect(all('parked-sale')).toHaveLength(1));
+    const row = all('parked-sale')[0]!;
+    await waitFor(() => expect(document.activeElement).toBe(row));
+    expect(keys(row, `${BREAD}\n`, SCANNER_MS).defaultPrevented).toBe(true);
+    flushSync();
+    expect(calls('resume_sale')).toEqual([]);
+    expect(get('parked-dialog').contains(get('error'))).toBe(true);
+    expect(text('error-message')).toBe(REFUSED_DIALOG);
+    press('Escape', row);
+    flushSync();
+    expect(query('parked-dialog')).toBeNull();
+    expect(query('error')).toBeNull(); // the message went with its dialog
+
+    // The quantity: the line's quantity stays.
+    await scanned(1, MILK);
+    press('F3');
+    flushSync();
+    const quantity = get('quantity-input') as HTMLInputElement;
+    await waitFor(() => expect(document.activeElement).toBe(quantity));
+    keys(quantity, `${MILK}\n`, SCANNER_MS);
+    expect(quantity.value).toBe('1');
+    expect(calls('set_quantity')).toEqual([]);
+    expect(text('error-message')).toBe(REFUSED_DIALOG);
+    press('Escape', quantity);
+    flushSync();
+
+    // The item search: nothing is searched for or added.
+    press('F2');
+    flushSync();
+    const search = get('search-input') as HTMLInputElement;
+    await waitFor(() => expect(document.activeElement).toBe(search));
+    keys(search, `${MILK}\n`, SCANNER_MS);
+    expect(search.value).toBe('');
+    expect(calls('add_item')).toEqual([]);
+    expect(calls('scan')).toHaveLength(3); // the three on the sale screen only
+    press('Escape', search);
+    flushSync();
+    expect(all('cart-line')).toHaveLength(1);
+  });
+
+  it('ignores Delete, F3 and F4 while scans are on their way, and voids one line at a time', async () => {
+    backend.sessionId = ANNA.id; // a manager voids without approval
+    await render();
+    await scanned(2, MILK, BREAD);
+    backend.scanDelayMs = 20;
+    wedgeScan(MILK); // still on its way when the keys come
+    for (const key of ['Delete', 'F3', 'F4']) press(key);
+    flushSync();
+    expect(query('quantity-dialog')).toBeNull();
+    expect(query('discount-dialog')).toBeNull();
+    await waitFor(() => expect(all('cart-line')).toHaveLength(3));
+    expect(calls('void_line')).toEqual([]);
+
+    // Two clicks before the first void is answered void one line.
+    const first = all('void-line')[0]!;
+    first.click();
+    first.click();
+    await waitFor(() => expect(all('cart-line')).toHaveLength(2));
+    expect(calls('void_line')).toEqual([{ index: 0, approval: null }]);
+  });
+
+  it('forgets a half-received code after 100 ms without a key, and on F12', async () => {
+    await render();
+    press('7');
+    press('3');
+    flushSync();
+    expect(text('scan-buffer')).toBe('73');
+    await sleep(150);
+    flushSync();
+    expect(query('scan-buffer')).toBeNull();
+    press('Enter');
+    flushSync();
+    expect(calls('scan')).toEqual([]);
+
+    press('7');
+    flushSync();
+    expect(text('scan-buffer')).toBe('7');
+    press('F12');
+    flushSync();
+    expect(query('scan-buffer')).toBeNull();
+  });
+
+  it('gives the keyboard back to the parked list after a failed resume; Escape closes it from anywhere', async () => {
+    await render();
+    await scanned(1, MILK);
+    press('F7');
+    await waitFor(() => expect(query('cart-empty')).not.toBeNull());
+    const backendImpl = invokeMock.getMockImplementation()!;
+    invokeMock.mockImplementation(async (command, args) => {
+      if (command === 'resume_sale') throw apiError('storage', 'Disk trouble.', 'Diskfel.');
+      return backendImpl(command, args);
+    });
+
+    press('F8');
+    await waitFor(() => expect(all('parked-sale')).toHaveLength(1));
+    expect(text('parked-keys')).toContain('↑/↓ välj köp');
+    expect(text('parked-keys')).toContain('Enter återuppta');
+    const row = all('parked-sale')[0] as HTMLButtonElement;
+    await waitFor(() => expect(document.activeElement).toBe(row));
+    row.click();
+    flushSync();
+    expect(row.disabled).toBe(true);
+    row.blur(); // what a browser does with the focus of a button that goes disabled
+    await waitFor(() => expect(text('error-message')).toBe('Diskfel.'));
+    await waitFor(() => expect(document.activeElement).toBe(all('parked-sale')[0]));
+
+    // With the focus outside the dialog, Escape still closes it.
+    row.blur();
+    press('Escape', document.body);
+    flushSync();
+    expect(query('parked-dialog')).toBeNull();
+  });
+
+  it('gives the focus back when a dialog or the payment panel closes', async () => {
+    await render();
+    await scanned(1, MILK);
+    const scan = get('scan-input') as HTMLInputElement;
+    scan.focus();
+    press('F2', scan);
+    flushSync();
+    await waitFor(() => expect(document.activeElement).toBe(get('search-input')));
+    press('Escape', get('search-input'));
+    await waitFor(() => expect(document.activeElement).toBe(scan));
+    expect(query('search-dialog')).toBeNull();
+
+    press('F12', scan);
+    flushSync();
+    await waitFor(() => expect(document.activeElement).toBe(get('tendered-input')));
+    press('Escape', get('tendered-input'));
+    await waitFor(() => expect(document.activeElement).toBe(scan));
+    expect(query('payment-panel')).toBeNull();
+  });
+
+  it('keeps the payment panel for a card payment of unknown outcome, also after a cashier switch', async () => {
+    await render();
+    await scanned(1, MILK);
+    press('F12');
+    flushSync();
+    backend.cardNext = 'timeout';
+    get('pay-card').click();
+    await waitFor(() => expect(query('card-unknown')).not.toBeNull());
+    expect(get('cancel-payment').hasAttribute('disabled')).toBe(true);
+    press('Escape', get('tendered-input'));
+    flushSync();
+    expect(query('payment-panel')).not.toBeNull();
+
+    press('F9');
+    await waitFor(() => expect(query('lock-screen')).not.toBeNull());
+    await logIn(KALLE.id, '2222');
+    await waitFor(() => expect(query('payment-panel')).not.toBeNull());
+    expect(query('card-unknown')).not.toBeNull();
+
+    // F5 asks for the reason to clear it.
+    press('F5', get('tendered-input'));
+    flushSync();
+    expect(query('clear-card-dialog')).not.toBeNull();
+  });
+
+  it('removes a discount with F6', async () => {
+    await render();
+    await scanned(1, MILK);
+    press('F5');
+    flushSync();
+    typeInto(get('discount-value') as HTMLInputElement, '10');
+    typeInto(get('discount-reason') as HTMLInputElement, 'Stamkund');
+    press('Enter', get('discount-reason'));
+    await waitFor(() => expect(query('sale-discount')).not.toBeNull());
+
+    press('F5');
+    flushSync();
+    const remove = get('discount-remove');
+    expect(squash(remove.textContent)).toBe('Ta bort rabatten F6');
+    expect(remove.getAttribute('aria-keyshortcuts')).toBe('F6');
+    press('F6', get('discount-value'));
+    await waitFor(() => expect(query('sale-discount')).toBeNull());
+    expect(calls('set_sale_discount').at(-1)).toEqual({ discount: null, approval: null });
+  });
+
+  it('leaves an earlier sale-screen error behind when the payment opens', async () => {
+    await render();
+    await scanned(1, MILK);
+    backend.scanErrors[BAD] = apiError('bad_check_digit', 'Wrong check digit.', 'Fel kontrollsiffra.');
+    wedgeScan(BAD);
+    await waitFor(() => expect(query('error')).not.toBeNull());
+    press('F12');
+    flushSync();
+    expect(query('payment-panel')).not.toBeNull();
+    expect(query('error')).toBeNull();
+    press('Escape', get('tendered-input'));
+    flushSync();
+    expect(query('error')).toBeNull();
   });
 });
 
@@ -1157,7 +1480,8 @@ describe('till steps', () => {
     await waitFor(() => expect(query('card-unknown')).not.toBeNull());
     const clear = get('clear-unknown-card');
     expect(get('card-unknown').contains(clear)).toBe(true);
-    expect(squash(clear.textContent)).toBe('Stryk kortbetalningen (chef)');
+    expect(squash(clear.textContent)).toBe('Stryk kortbetalningen (chef) F5');
+    expect(clear.getAttribute('aria-keyshortcuts')).toBe('F5');
 
     // Escape leaves the reason dialog, not the payment panel.
     clear.click();

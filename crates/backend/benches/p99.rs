@@ -107,14 +107,16 @@ async fn run() {
     till.login(2, "2222").await.expect("login");
     for round in 0..250 {
         let lines = if round % 2 == 0 { 20 } else { 10 };
+        let mut due = String::new();
         for _ in 0..lines {
             let code = &codes[(rng.next() % ITEMS) as usize];
             let t = Instant::now();
-            till.scan(code).await.expect("scan");
+            let view = till.scan(code).await.expect("scan");
             scan.samples.push(t.elapsed());
+            due = view.cart.cash_total.to_string();
         }
         let t = Instant::now();
-        till.pay_cash("100000").await.expect("pay");
+        till.pay_cash(&due).await.expect("pay");
         if lines == 10 {
             sale.samples.push(t.elapsed());
         }

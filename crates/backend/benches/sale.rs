@@ -48,7 +48,7 @@ fn bench(c: &mut Criterion) {
     c.bench_function("till/complete_cash_sale", |b| {
         b.to_async(&rt).iter(|| async {
             sale_till.scan(&code).await.expect("scan");
-            sale_till.pay_cash("10000").await.expect("pay")
+            sale_till.pay_cash("5000").await.expect("pay")
         })
     });
 }

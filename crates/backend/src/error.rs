@@ -233,6 +233,7 @@ impl Error {
             | Error::DiscountAboveLimit { .. }
             | Error::NoUnknownCardPayment
             | Error::Tender(TenderError::NothingToPay)
+            | Error::Tender(TenderError::ImplausibleChange { .. })
             | Error::Tender(TenderError::MoreThanRemaining { .. } | TenderError::AlreadyPaid) => {
                 ErrorCode::InvalidInput
             }

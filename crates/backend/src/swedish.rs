@@ -62,6 +62,9 @@ pub fn swedish(e: &Error) -> String {
                 format!("{amount} kr är mer än de {remaining} kr som återstår att betala")
             }
             TenderError::AlreadyPaid => "Köpet är redan betalt".into(),
+            TenderError::ImplausibleChange { tendered, change } => format!(
+                "{tendered} kr skulle ge {change} kr i växel: kontrollera mottaget belopp (skannades en streckkod in i fältet?)"
+            ),
             TenderError::NothingToPay => "Det finns inget kvar att betala: slutför köpet kontant med 0 kr".into(),
         },
         Error::Amount(m) => match m {

@@ -97,7 +97,15 @@ pub enum TenderError {
     AlreadyPaid,
     #[error("There is nothing left to pay: complete the sale in cash with 0 kr")]
     NothingToPay,
+    #[error(
+        "{tendered} kr would give {change} kr in change: check the amount handed over (was a barcode typed into it?)"
+    )]
+    ImplausibleChange { tendered: String, change: String },
 }
+
+/// The most change a till gives: more means the amount was mistyped (or a barcode was
+/// scanned into the cash field), never that a customer handed it over.
+pub const MAX_CHANGE_KRONOR: i64 = 10_000;
 
 /// Settles the rest of the sale in cash: what is left is rounded to whole kronor (only cash is
 /// rounded, DOMAIN.md §4). With `partial`, less than the rest is taken as a part payment in
@@ -123,11 +131,18 @@ pub fn settle_cash(cart: &PricedCart, tendered: Money, partial: bool) -> Result<
             tendered: tendered.to_swedish(),
         });
     }
+    let change = tendered - cart.cash_total;
+    if change > Money::from_kronor(MAX_CHANGE_KRONOR) {
+        return Err(TenderError::ImplausibleChange {
+            tendered: tendered.to_swedish(),
+            change: change.to_swedish(),
+        });
+    }
     Ok(Tender {
         method: TenderMethod::Cash,
         amount: cart.cash_total,
         tendered,
-        change: tendered - cart.cash_total,
+        change,
         reference: None,
         offline: false,
     })
@@ -381,6 +396,12 @@ mod tests {
             settle_cash(&priced(&Cart::new()), Money::from_kronor(10), false),
             Err(TenderError::EmptySale)
         );
+        // A barcode scanned into the cash field is not 7 310 865 004 703 kr handed over.
+        assert!(matches!(
+            settle_cash(&cart, Money::from_kronor(7_310_865_004_703), false),
+            Err(TenderError::ImplausibleChange { .. })
+        ));
+        assert!(settle_cash(&cart, Money::from_kronor(10_010), false).is_ok(), "10 000 kr change is fine");
     }
 
     #[test]

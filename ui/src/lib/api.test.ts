@@ -8,7 +8,8 @@ import { api, toApiError } from './api';
 const invokeMock = vi.mocked(invoke);
 
 describe('toApiError', () => {
-  const internal = (message: string) => ({ code: 'internal', message, message_sv: message });
+  // The UI's own errors are worded in Swedish too, around the technical detail.
+  const internal = (message: string) => ({ code: 'internal', message, message_sv: `Internt fel i kassan: ${message}` });
 
   it('passes an ApiError through in both languages', () => {
     const error = { code: 'bad_check_digit', message: 'Wrong check digit', message_sv: 'Fel kontrollsiffra' };
@@ -33,6 +34,14 @@ describe('toApiError', () => {
     expect(toApiError(new Error('boom'))).toEqual(internal('boom'));
     expect(toApiError({ code: 'something_new', message: 'Hmm' })).toEqual(internal('Hmm'));
     expect(toApiError(42)).toEqual(internal('42'));
+  });
+
+  it('says in both languages that the backend is missing outside the app', () => {
+    expect(toApiError(new TypeError('invoke is undefined'))).toEqual({
+      code: 'internal',
+      message: 'The till backend is not available (not running inside the Storekeep app): invoke is undefined',
+      message_sv: 'Kassaprogrammet går inte att nå (sidan körs inte i Storekeep-appen): invoke is undefined',
+    });
   });
 });
 
@@ -142,6 +151,10 @@ describe('api', () => {
     invokeMock.mockRejectedValueOnce(unknown);
     await expect(api.scan('1')).rejects.toEqual(unknown);
     invokeMock.mockRejectedValueOnce('plain failure');
-    await expect(api.scan('1')).rejects.toEqual({ code: 'internal', message: 'plain failure', message_sv: 'plain failure' });
+    await expect(api.scan('1')).rejects.toEqual({
+      code: 'internal',
+      message: 'plain failure',
+      message_sv: 'Internt fel i kassan: plain failure',
+    });
   });
 });

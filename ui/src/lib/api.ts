@@ -24,6 +24,7 @@ import type {
   StoreStatus,
   Weighing,
 } from './bindings';
+import { translate } from './i18n';
 
 // A Record, not a list: when Rust adds an ErrorCode, `npm run check` fails until it is here.
 const ERROR_CODES: Record<ErrorCode, true> = {
@@ -69,9 +70,12 @@ export function isApiError(value: unknown): value is ApiError {
   return isErrorCode(v.code) && typeof v.message === 'string';
 }
 
-/** An error that did not come from the backend: the same text in both languages. */
-function internal(message: string): ApiError {
-  return { code: 'internal', message, message_sv: message };
+/**
+ * An error that did not come from the backend (or came without its own words): `detail` is the
+ * technical text, framed in each language by `key`.
+ */
+function internal(detail: string, key: 'errInternal' | 'errNoBackend' = 'errInternal'): ApiError {
+  return { code: 'internal', message: translate('en', key, { detail }), message_sv: translate('sv', key, { detail }) };
 }
 
 /** True when the page runs inside the Tauri webview (IPC bridge present). */
@@ -91,11 +95,7 @@ export function toApiError(reason: unknown): ApiError {
   }
   if (typeof reason === 'string') return internal(reason);
   if (reason instanceof Error) {
-    const message =
-      reason instanceof TypeError && !inTauri()
-        ? `The till backend is not available (not running inside the Storekeep app): ${reason.message}`
-        : reason.message;
-    return internal(message);
+    return reason instanceof TypeError && !inTauri() ? internal(reason.message, 'errNoBackend') : internal(reason.message);
   }
   if (typeof reason === 'object' && reason !== null) {
     const msg = (reason as Record<string, unknown>).message;

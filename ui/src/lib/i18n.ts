@@ -298,6 +298,12 @@ const sv = {
   simScale: 'Vågen (kg)',
   simScaleStable: 'Stabil vikt',
   simScaleSet: 'Lägg på vågen',
+  scanRefusedPayment: 'Betalning pågår – skanna nästa vara efter köpet',
+  scanRefusedDialog: 'Stäng rutan först – skanningen togs inte emot',
+  parkedKeysChoose: 'välj köp',
+  parkedKeysResume: 'återuppta',
+  errInternal: 'Internt fel i kassan: {detail}',
+  errNoBackend: 'Kassaprogrammet går inte att nå (sidan körs inte i Storekeep-appen): {detail}',
 } as const;
 
 export type MessageKey = keyof typeof sv;
@@ -593,6 +599,12 @@ const en: Dictionary = {
   simScale: 'Scale (kg)',
   simScaleStable: 'Stable weight',
   simScaleSet: 'Put on the scale',
+  scanRefusedPayment: 'Payment in progress – scan the next item after this sale',
+  scanRefusedDialog: 'Close the dialog first – the scan was not taken',
+  parkedKeysChoose: 'choose a sale',
+  parkedKeysResume: 'resume',
+  errInternal: '{detail}',
+  errNoBackend: 'The till backend is not available (not running inside the Storekeep app): {detail}',
 };
 
 export const messages: Record<Lang, Dictionary> = { sv, en };

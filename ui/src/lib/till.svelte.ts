@@ -29,6 +29,7 @@ import type {
   StoreStatus,
 } from './bindings';
 import { createSerialQueue } from './queue';
+import { inputError } from './validate';
 
 /**
  * `locked`: nobody is logged in (lock screen); `first_manager`: no staff exist
@@ -52,6 +53,9 @@ export type PendingApproval = {
 
 /** How a step ended: done, waiting for a manager's approval, or failed (the error is shown). */
 export type Outcome = 'done' | 'approval' | 'failed';
+
+/** Where a scan arrived that the till would not take: the payment panel, or a dialog. */
+export type ScanRefusal = 'payment' | 'dialog';
 
 /** A short confirmation shown on the till after a step with no other visible result. */
 export type Notice = 'parked' | 'resumed' | 'drawer_opened' | 'abandoned';
@@ -104,12 +108,19 @@ export class Till {
   searchResultsFor = $state('');
   /** Sales parked on this register (loaded when the list is opened). */
   parkedList = $state.raw<ParkedSale[]>([]);
+  /**
+   * The message for the last scan refused while paying or in a dialog; shown as `error` (or
+   * `approvalError`) while it is that, and gone when its panel or dialog closes.
+   */
+  scanRefusal = $state.raw<ApiError | null>(null);
 
   readonly #api: Api;
   readonly #enqueue = createSerialQueue();
   readonly #swishPollMs: number;
   #swishTimer: ReturnType<typeof setTimeout> | null = null;
   #searchSeq = 0;
+  /** A void is on its way to the backend: a second one waits until it is answered. */
+  #voiding = false;
 
   constructor(api: Api = defaultApi, options: TillOptions = {}) {
     this.#api = api;
@@ -127,9 +138,12 @@ export class Till {
     return this.selected >= 0 && this.selected < count ? this.selected : count - 1;
   }
 
-  /** Payments taken (or one waiting) on this sale: the payment panel cannot be left. */
+  /**
+   * Payments taken, one waiting (Swish) or one of unknown outcome (card) on this sale: the
+   * payment panel cannot be left.
+   */
   get paymentStarted(): boolean {
-    return (this.cart?.tenders.length ?? 0) > 0 || (this.sale?.swish ?? null) !== null;
+    return this.sale !== null && paymentUnderway(this.sale);
   }
 
   get hasItems(): boolean {
@@ -293,14 +307,20 @@ export class Till {
     return done;
   }
 
-  /** Voids cart line `index`; a cashier's void opens the approval dialog. */
+  /**
+   * Voids cart line `index`; a cashier's void opens the approval dialog. One void at a time:
+   * another one asked for before the first is answered is ignored (its index may be stale).
+   */
   voidLine(index: number, approval: Approval | null = null): Promise<Outcome> {
-    if (!this.#canEdit()) return Promise.resolve('failed');
+    if (!this.#canEdit() || this.#voiding) return Promise.resolve('failed');
     const line = this.cart?.lines[index];
     if (!line) return Promise.resolve('failed');
+    this.#voiding = true;
     return this.#withApproval({ kind: 'void', subject: line.name }, approval, (a) =>
       this.#api.voidLine(index, a),
-    );
+    ).finally(() => {
+      this.#voiding = false;
+    });
   }
 
   /** Sends the waiting step again with the manager's approval. */
@@ -428,11 +448,12 @@ export class Till {
     });
   }
 
-  /** Opens the payment panel; false when there is nothing to pay. */
+  /** Opens the payment panel; false when there is nothing to pay. An earlier error goes. */
   openPayment(): boolean {
     if (!this.canPay || this.paying) return false;
     this.paying = true;
     this.notice = null;
+    this.error = null;
     return true;
   }
 
@@ -441,7 +462,29 @@ export class Till {
     if (this.submitting || this.paymentStarted) return false;
     this.paying = false;
     if (this.error && PAYMENT_ERRORS.includes(this.error.code)) this.error = null;
+    this.dropScanRefusal();
     return true;
+  }
+
+  /**
+   * A barcode was scanned while the payment panel or a dialog was open: it is not taken, and
+   * the cashier is told why (in the approval dialog when that is open, else in the panel or
+   * dialog in front).
+   */
+  refuseScan(where: ScanRefusal): void {
+    const error = inputError(where === 'payment' ? 'scanRefusedPayment' : 'scanRefusedDialog');
+    this.scanRefusal = error;
+    if (this.pendingApproval) this.approvalError = error;
+    else this.error = error;
+  }
+
+  /** The panel or dialog that refused a scan has closed: its message goes with it. */
+  dropScanRefusal(): void {
+    const refusal = this.scanRefusal;
+    if (refusal === null) return;
+    this.scanRefusal = null;
+    if (this.error === refusal) this.error = null;
+    if (this.approvalError === refusal) this.approvalError = null;
   }
 
   /**
@@ -532,10 +575,10 @@ export class Till {
 
   /** Checks a waiting Swish payment once (the timer calls this about once a second). */
   pollSwish(): Promise<void> {
-    if (!this.sale?.swish) return Promise.resolve();
+    if (!this.sale?.swish || !this.canSell) return Promise.resolve();
     return this.#run(async () => {
-      // Cancelled or paid while this check waited its turn.
-      if (!this.sale?.swish || this.phase !== 'ready') return;
+      // Cancelled or paid (or the seller logged out) while this check waited its turn.
+      if (!this.sale?.swish || !this.canSell) return;
       try {
         this.#took(await this.#api.swishPoll());
       } catch (reason) {
@@ -547,8 +590,9 @@ export class Till {
     });
   }
 
+  /** Only someone who may sell checks on Swish (a kiosk login may not, so it never starts). */
   #scheduleSwishPoll(): void {
-    if (!this.sale?.swish || this.#swishTimer !== null || this.phase !== 'ready') return;
+    if (!this.sale?.swish || this.#swishTimer !== null || !this.canSell) return;
     this.#swishTimer = setTimeout(() => {
       this.#swishTimer = null;
       void this.pollSwish();
@@ -583,12 +627,11 @@ export class Till {
     const count = view.cart.lines.length;
     this.sale = view;
     if (select === 'last' || count > before || this.selected >= count) this.selected = count - 1;
-    // A sale with payments taken (or one waiting) goes on in the payment panel.
+    // A sale with payments taken (or one waiting, or a card payment of unknown outcome) goes on
+    // in the payment panel; also after a cashier switch.
     const seller = this.role !== null && this.role !== 'kiosk';
-    if (seller && this.receipt === null && (view.cart.tenders.length > 0 || view.swish !== null)) {
-      this.paying = true;
-    }
-    if (view.swish) this.#scheduleSwishPoll();
+    if (seller && this.receipt === null && paymentUnderway(view)) this.paying = true;
+    if (view.swish && seller) this.#scheduleSwishPoll();
     else this.#stopSwishPolling();
   }
 
@@ -795,6 +838,11 @@ export class Till {
     if (!value) return Promise.resolve(false);
     return this.#simulate(() => this.#api.simulateScale(value, stable));
   }
+}
+
+/** Payments taken, one waiting (Swish) or one of unknown outcome (card). */
+function paymentUnderway(view: SaleView): boolean {
+  return view.cart.tenders.length > 0 || view.swish !== null || view.card_unknown;
 }
 
 /** An empty amount field means "the rest of the sale". */

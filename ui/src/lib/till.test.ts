@@ -556,3 +556,112 @@ describe('Till: simulated devices', () => {
     expect(api.simulateCard).toHaveBeenCalledTimes(1);
   });
 });
+
+describe('Till: review fixes', () => {
+  const swish = { amount: '100.00', qr_svg: '<svg xmlns="http://www.w3.org/2000/svg"/>' };
+  const UNKNOWN = { ...TWO, card_unknown: true };
+
+  it('keeps the payment panel for a card payment of unknown outcome, and reopens it after a switch', async () => {
+    await start();
+    till.openPayment();
+    api.payCard.mockRejectedValue(err('payment_unknown'));
+    api.currentCart.mockResolvedValue(UNKNOWN);
+    await till.payCard(null);
+    expect(till.paymentStarted).toBe(true);
+    expect(till.closePayment()).toBe(false);
+    expect(till.paying).toBe(true);
+
+    api.logout.mockResolvedValue(null);
+    await till.logout();
+    expect(till.paying).toBe(false);
+    api.login.mockResolvedValue(cashier);
+    await till.login(2, '2222');
+    expect(till.paying).toBe(true);
+    expect(till.paymentStarted).toBe(true);
+
+    // Cleared: the panel may be left again.
+    api.clearUnknownCard.mockResolvedValue(TWO);
+    expect(await till.clearUnknownCard('Terminalen visar nekad')).toBe('done');
+    expect(till.paymentStarted).toBe(false);
+    expect(till.closePayment()).toBe(true);
+  });
+
+  it('counts a waiting Swish payment as started', async () => {
+    await start(view(TWO.cart.lines, { swish }));
+    expect(till.paying).toBe(true);
+    expect(till.paymentStarted).toBe(true);
+    expect(till.closePayment()).toBe(false);
+  });
+
+  it('never polls Swish for a kiosk login', async () => {
+    vi.useFakeTimers();
+    const kiosk: SessionInfo = { staff: { id: 3, name: 'Kim', role: 'kiosk', active: true }, idle_logout_seconds: 300 };
+    api.storeStatus.mockResolvedValue({ ...status, session: kiosk });
+    api.currentCart.mockResolvedValue(view(TWO.cart.lines, { swish }));
+    till = new Till(api, { swishPollMs: 1000 });
+    await till.init();
+    expect(till.phase).toBe('ready');
+    expect(till.paying).toBe(false);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(api.swishPoll).not.toHaveBeenCalled();
+    await till.pollSwish();
+    expect(api.swishPoll).not.toHaveBeenCalled();
+  });
+
+  it('clears an earlier sale-screen error when the payment opens', async () => {
+    await start();
+    api.scan.mockRejectedValue(err('bad_check_digit'));
+    await till.scan('7310865004704');
+    expect(till.error?.code).toBe('bad_check_digit');
+    expect(till.openPayment()).toBe(true);
+    expect(till.error).toBeNull();
+  });
+
+  it('voids one line at a time', async () => {
+    await start();
+    let answer: (sale: SaleView) => void = () => {};
+    api.voidLine.mockReturnValue(new Promise<SaleView>((resolve) => (answer = resolve)));
+    const first = till.voidLine(1);
+    expect(await till.voidLine(0)).toBe('failed'); // asked for while the first is on its way
+    answer(view([line('Mjölk')]));
+    expect(await first).toBe('done');
+    expect(api.voidLine.mock.calls).toEqual([[1, null]]);
+
+    api.voidLine.mockResolvedValue(view([]));
+    expect(await till.voidLine(0)).toBe('done');
+    expect(api.voidLine).toHaveBeenCalledTimes(2);
+  });
+
+  it('refuses a scan while paying or in a dialog, and drops the message when the panel closes', async () => {
+    await start();
+    till.openPayment();
+    till.refuseScan('payment');
+    expect(till.error).toMatchObject({
+      code: 'invalid_input',
+      message: 'Payment in progress – scan the next item after this sale',
+      message_sv: 'Betalning pågår – skanna nästa vara efter köpet',
+    });
+    expect(till.scanRefusal).toBe(till.error);
+    expect(till.closePayment()).toBe(true);
+    expect(till.error).toBeNull();
+
+    till.refuseScan('dialog');
+    expect(till.error?.message_sv).toBe('Stäng rutan först – skanningen togs inte emot');
+    expect(till.error?.message).toBe('Close the dialog first – the scan was not taken');
+    till.dropScanRefusal();
+    expect(till.error).toBeNull();
+
+    // Another error than the refusal stays.
+    till.refuseScan('dialog');
+    api.scan.mockRejectedValue(err('bad_check_digit'));
+    await till.scan('7310865004704');
+    till.dropScanRefusal();
+    expect(till.error?.code).toBe('bad_check_digit');
+
+    // With a manager's approval open, the message goes to the approval dialog.
+    api.voidLine.mockRejectedValue(err('needs_approval'));
+    expect(await till.voidLine(0)).toBe('approval');
+    till.refuseScan('dialog');
+    expect(till.approvalError?.message_sv).toBe('Stäng rutan först – skanningen togs inte emot');
+  });
+});
