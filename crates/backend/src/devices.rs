@@ -1,5 +1,5 @@
 //! The hardware and outside services a till talks to, each behind a trait: the card terminal,
-//! Swish, the scale and the cash drawer.
+//! Swish, the scale, the cash drawer and the receipt printer (`printer.rs`).
 //!
 //! Each has a **simulator** (named so in code, UI and docs) for tests and the demo, whose next
 //! outcome can be chosen. Real adapters plug in behind the same traits; none ships yet (see
@@ -363,6 +363,7 @@ pub struct Simulators {
     pub swish: Arc<SimulatedSwish>,
     pub scale: Arc<SimulatedScale>,
     pub drawer: Arc<SimulatedDrawer>,
+    pub printer: Arc<crate::printer::SimulatedPrinter>,
 }
 
 /// Everything the till talks to.
@@ -372,6 +373,7 @@ pub struct Devices {
     pub swish: Arc<dyn SwishGateway>,
     pub scale: Arc<dyn Scale>,
     pub drawer: Arc<dyn CashDrawer>,
+    pub printer: Arc<dyn crate::printer::ReceiptPrinter>,
     /// The simulators in use, if any (all devices are simulated until real adapters ship).
     pub simulators: Option<Simulators>,
     /// How long the till waits for the terminal or Swish before calling it a timeout.
@@ -386,6 +388,7 @@ impl Devices {
             swish: s.swish.clone(),
             scale: s.scale.clone(),
             drawer: s.drawer.clone(),
+            printer: s.printer.clone(),
             simulators: Some(s),
             timeout: Duration::from_secs(60),
         }

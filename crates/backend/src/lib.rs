@@ -13,6 +13,7 @@ pub mod devices;
 pub mod error;
 pub mod journal;
 pub mod paths;
+pub mod printer;
 pub mod sales;
 pub mod settings;
 pub mod staff;

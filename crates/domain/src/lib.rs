@@ -7,6 +7,7 @@
 pub mod barcode;
 pub mod cart;
 pub mod catalog_file;
+pub mod escpos;
 pub mod journal;
 pub mod money;
 pub mod receipt;
