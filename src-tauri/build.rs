@@ -23,7 +23,6 @@ const COMMANDS: &[&str] = &[
     "pay_voucher",
     "search_catalog",
     "add_item",
-    "read_scale",
     "weigh",
     "set_quantity",
     "set_line_discount",

@@ -5,7 +5,7 @@
 use storekeep_backend::audit::{Actor, AuditEntry, AuditFilter, AuditRecord, Outcome};
 use storekeep_backend::catalog::ImportReport;
 use storekeep_backend::demo::{DemoItem, DemoStaff};
-use storekeep_backend::devices::{SimCard, SimSwish, Weighing};
+use storekeep_backend::devices::{SimCard, SimSwish};
 use storekeep_backend::staff::{Approval, StaffMember};
 use storekeep_backend::till::{ParkedSale, PayOutcome, SaleView, SessionInfo, SwishView};
 use storekeep_backend::{ApiError, ErrorCode, StoreStatus};
@@ -48,7 +48,6 @@ pub fn render() -> String {
         ReceiptPayment::decl(&cfg),
         Receipt::decl(&cfg),
         PayOutcome::decl(&cfg),
-        Weighing::decl(&cfg),
         SimCard::decl(&cfg),
         SimSwish::decl(&cfg),
         RowError::decl(&cfg),

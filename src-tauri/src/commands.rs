@@ -5,7 +5,7 @@
 
 use storekeep_backend::audit::{AuditEntry, AuditFilter};
 use storekeep_backend::catalog::ImportReport;
-use storekeep_backend::devices::{SimCard, SimSwish, Weighing};
+use storekeep_backend::devices::{SimCard, SimSwish};
 use storekeep_backend::staff::{Approval, StaffMember};
 use storekeep_backend::till::{ParkedSale, PayOutcome, SaleView, SessionInfo};
 use storekeep_backend::{ApiError, StoreStatus};
@@ -122,11 +122,6 @@ pub async fn add_item(
     weight: Option<String>,
 ) -> CmdResult<SaleView> {
     api(state.till()?.add_item(product_id, quantity.as_deref(), weight.as_deref()).await)
-}
-
-#[tauri::command]
-pub async fn read_scale(state: State<'_, AppState>) -> CmdResult<Weighing> {
-    api(state.till()?.read_scale().await)
 }
 
 #[tauri::command]

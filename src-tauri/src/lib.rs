@@ -72,7 +72,6 @@ pub fn build_app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
         commands::pay_voucher,
         commands::search_catalog,
         commands::add_item,
-        commands::read_scale,
         commands::weigh,
         commands::set_quantity,
         commands::set_line_discount,

@@ -5,32 +5,23 @@
 
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KEY, Session, startDriver, stopDriver } from './webdriver.mjs';
+import { KEY, openDemo } from './webdriver.mjs';
 
-const app = process.env.STOREKEEP_APP;
-const cli = process.env.STOREKEEP_CLI;
-const artifacts = process.env.STOREKEEP_ARTIFACTS ?? tmpdir();
-const port = 4444 + (process.pid % 1000);
-
-let driver;
+let demo;
 let session;
 let dataDir;
+let artifacts;
+let storekeep;
 
 before(async () => {
-  assert.ok(app && cli, 'STOREKEEP_APP and STOREKEEP_CLI must name the built binaries (run through `make e2e`)');
-  dataDir = mkdtempSync(join(tmpdir(), 'storekeep-e2e-'));
-  driver = await startDriver(port, { STOREKEEP_DATA_DIR: dataDir }, join(artifacts, 'tauri-driver.log'));
-  session = await Session.create(port, app, ['--demo']);
+  demo = await openDemo('sale');
+  ({ session, dataDir, artifacts, storekeep } = demo);
 });
 
 after(async () => {
-  await session?.close();
-  if (driver) await stopDriver(driver);
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await demo?.close();
 });
 
 // `--demo` keeps the demo store in the `demo` folder inside the data folder.
@@ -44,9 +35,6 @@ async function login(staffId, pin) {
   await session.waitForText('session-name', (t) => t.length > 0);
 }
 
-function storekeep(...args) {
-  return execFileSync(cli, ['--data-dir', join(dataDir, 'demo'), ...args], { encoding: 'utf8' });
-}
 
 test('a cashier sells two items for cash and gets a complete receipt', async () => {
   // The demo store is seeded on first start and opens on the lock screen.

@@ -7,26 +7,18 @@
 
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KEY, Session, startDriver, stopDriver } from './webdriver.mjs';
+import { KEY, openDemo } from './webdriver.mjs';
 
-const app = process.env.STOREKEEP_APP;
-const cli = process.env.STOREKEEP_CLI;
-const artifacts = process.env.STOREKEEP_ARTIFACTS ?? tmpdir();
-const port = 4444 + (process.pid % 1000);
-
-let driver;
+let demo;
 let session;
-let dataDir;
+let artifacts;
+let storekeep;
 
 before(async () => {
-  assert.ok(app && cli, 'STOREKEEP_APP and STOREKEEP_CLI must name the built binaries (run through `make e2e`)');
-  dataDir = mkdtempSync(join(tmpdir(), 'storekeep-e2e-till-'));
-  driver = await startDriver(port, { STOREKEEP_DATA_DIR: dataDir }, join(artifacts, 'tauri-driver-till.log'));
-  session = await Session.create(port, app, ['--demo']);
+  demo = await openDemo('till');
+  ({ session, artifacts, storekeep } = demo);
   await session.find('lock-screen', 30_000);
   await session.click('login-staff', '[data-staff-id="2"]'); // Erik Berg, cashier
   await session.typeInto('pin-input', '2222' + KEY.ENTER);
@@ -34,14 +26,8 @@ before(async () => {
 });
 
 after(async () => {
-  await session?.close();
-  if (driver) await stopDriver(driver);
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await demo?.close();
 });
-
-function storekeep(...args) {
-  return execFileSync(cli, ['--data-dir', join(dataDir, 'demo'), ...args], { encoding: 'utf8' });
-}
 
 /** The element's text shows this amount (not just ends with it: 28,80 is not 8,80). */
 const shows = (amount) => (text) => new RegExp(`(^|[^0-9])${amount}`).test(text);

@@ -2,8 +2,10 @@
 // end-to-end tests. No browser download: tauri-driver drives the real app binary through
 // WebKitWebDriver (Debian's webkit2gtk-driver).
 
-import { spawn } from 'node:child_process';
-import { openSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, openSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export const KEY = {
@@ -151,4 +153,32 @@ async function call(base, method, path, body) {
   const json = await r.json().catch(() => ({}));
   if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(json)}`);
   return json.value;
+}
+
+/**
+ * The real app on a fresh demo store in a temporary data folder, driven through
+ * tauri-driver, with the `storekeep` CLI pointed at the same store. `name` tells the
+ * driver's log apart. Binaries come from STOREKEEP_APP / STOREKEEP_CLI (set by `make e2e`).
+ */
+export async function openDemo(name) {
+  const app = process.env.STOREKEEP_APP;
+  const cli = process.env.STOREKEEP_CLI;
+  if (!app || !cli) throw new Error('STOREKEEP_APP and STOREKEEP_CLI must name the built binaries (run through `make e2e`)');
+  const artifacts = process.env.STOREKEEP_ARTIFACTS ?? tmpdir();
+  const port = 4444 + (process.pid % 1000);
+  const dataDir = mkdtempSync(join(tmpdir(), `storekeep-e2e-${name}-`));
+  const driver = await startDriver(port, { STOREKEEP_DATA_DIR: dataDir }, join(artifacts, `tauri-driver-${name}.log`));
+  const session = await Session.create(port, app, ['--demo']);
+  return {
+    session,
+    dataDir,
+    artifacts,
+    /** The CLI on the demo store (`--demo` keeps it in the `demo` folder of the data folder). */
+    storekeep: (...args) => execFileSync(cli, ['--data-dir', join(dataDir, 'demo'), ...args], { encoding: 'utf8' }),
+    async close() {
+      await session.close();
+      await stopDriver(driver);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }

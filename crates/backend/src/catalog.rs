@@ -286,8 +286,7 @@ impl<'a> Catalog<'a> {
             return Ok(rejected(rows.len(), errors));
         }
 
-        let new_items: Vec<NewItem> = inserts.iter().map(|&i| i.clone()).collect();
-        insert_batched_in(&mut tx, &new_items).await?;
+        insert_batched_in(&mut tx, &inserts).await?;
         for (id, row) in &updates {
             sqlx::query(
                 "UPDATE product SET plu = COALESCE(?, plu), name = ?, price = ?, sold_by = ?, vat_category = ? WHERE id = ?",
@@ -361,13 +360,13 @@ pub(crate) async fn bump_revision_in(tx: &mut Transaction<'static, Sqlite>) -> R
 
 /// Inserts items inside the caller's transaction; a duplicate code fails the whole batch.
 pub async fn insert_items_in(tx: &mut Transaction<'static, Sqlite>, items: &[NewItem]) -> Result<()> {
-    insert_batched_in(tx, items).await?;
+    insert_batched_in(tx, &items.iter().collect::<Vec<_>>()).await?;
     bump_revision_in(tx).await
 }
 
 /// Many rows per INSERT statement: a 100,000-item price file is 200 statements, not 100,000
 /// round trips to the database thread.
-async fn insert_batched_in(tx: &mut Transaction<'static, Sqlite>, items: &[NewItem]) -> Result<()> {
+async fn insert_batched_in(tx: &mut Transaction<'static, Sqlite>, items: &[&NewItem]) -> Result<()> {
     const ROWS: usize = 500; // 6 parameters each: well under SQLite's 32,766
     for chunk in items.chunks(ROWS) {
         let mut sql =

@@ -196,6 +196,7 @@ pub enum SimSwish {
 
 #[derive(Debug)]
 struct SimRequest {
+    amount: Money,
     outcome: SimSwish,
     polls_left: u32,
     cancelled: bool,
@@ -208,7 +209,6 @@ pub struct SimulatedSwish {
     requests: Mutex<HashMap<String, SimRequest>>,
     polls: Mutex<u32>,
     paid: Mutex<Vec<(String, Money)>>,
-    amounts: Mutex<HashMap<String, Money>>,
 }
 
 impl SimulatedSwish {
@@ -244,8 +244,8 @@ impl SwishGateway for SimulatedSwish {
             }
             let id = format!("SIMSWISH-{reference}");
             let polls_left = *lock(&self.polls);
-            lock(&self.requests).insert(id.clone(), SimRequest { outcome, polls_left, cancelled: false });
-            lock(&self.amounts).insert(id.clone(), amount);
+            lock(&self.requests)
+                .insert(id.clone(), SimRequest { amount, outcome, polls_left, cancelled: false });
             let qr_payload = format!("swish-simulator://pay?id={id}&amount={amount}");
             Ok(SwishRequest { id, qr_payload })
         })
@@ -266,10 +266,9 @@ impl SwishGateway for SimulatedSwish {
             }
             Ok(match r.outcome {
                 SimSwish::Pay => {
-                    let amount = lock(&self.amounts).get(id).copied().unwrap_or_default();
                     let mut paid = lock(&self.paid);
                     if !paid.iter().any(|(p, _)| p == id) {
-                        paid.push((id.to_string(), amount));
+                        paid.push((id.to_string(), r.amount));
                     }
                     SwishStatus::Paid { payment_reference: format!("SIMPAY{}", id.len() * 7919) }
                 }

@@ -84,11 +84,17 @@ struct Current {
 }
 
 impl Current {
-    /// Lines, discounts and quantities may change only with no payment under way or taken.
-    fn editable(&self) -> Result<()> {
+    /// No card or Swish request is waiting for its answer.
+    fn no_request_pending(&self) -> Result<()> {
         if self.card_unknown.is_some() || self.swish.is_some() {
             return Err(Error::PaymentPending);
         }
+        Ok(())
+    }
+
+    /// Lines, discounts and quantities may change only with no payment under way or taken.
+    fn editable(&self) -> Result<()> {
+        self.no_request_pending()?;
         if !self.cart.tenders().is_empty() {
             return Err(Error::Cart(CartError::PaymentStarted));
         }
@@ -649,9 +655,7 @@ impl Till {
         if cur.cart.is_empty() {
             return Err(Error::NothingToPark);
         }
-        if cur.card_unknown.is_some() || cur.swish.is_some() {
-            return Err(Error::PaymentPending);
-        }
+        cur.no_request_pending()?;
         if !cur.cart.tenders().is_empty() {
             return Err(Error::PaymentTaken);
         }
@@ -710,9 +714,7 @@ impl Till {
             Step::Ready(cashier, cur) => (cashier, cur),
             Step::Registered(done) => return Ok(*done),
         };
-        if cur.swish.is_some() || cur.card_unknown.is_some() {
-            return Err(Error::PaymentPending);
-        }
+        cur.no_request_pending()?;
         let priced = self.price(&cur.cart).await?;
         let tender = settle_cash(&priced, tendered, partial)?;
         self.take(&mut cur, tender, &cashier).await
@@ -829,9 +831,7 @@ impl Till {
             Step::Ready(_, cur) => cur,
             Step::Registered(done) => return Ok(*done),
         };
-        if cur.swish.is_some() || cur.card_unknown.is_some() {
-            return Err(Error::PaymentPending);
-        }
+        cur.no_request_pending()?;
         let priced = self.price(&cur.cart).await?;
         let amount = exact_amount(&priced, requested)?;
         let reference = self.new_attempt("swish", amount).await?;
@@ -948,9 +948,7 @@ impl Till {
             Step::Ready(cashier, cur) => (cashier, cur),
             Step::Registered(done) => return Ok(*done),
         };
-        if cur.swish.is_some() || cur.card_unknown.is_some() {
-            return Err(Error::PaymentPending);
-        }
+        cur.no_request_pending()?;
         let now = self.sk.clock().now();
         let today = now.to_zoned_datetime(self.sk.time_zone().clone()).date();
         let mut left = crate::vouchers::usable_balance(&self.sk, &code, today).await?;

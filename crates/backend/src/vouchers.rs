@@ -2,7 +2,7 @@
 //! redemption. Redemptions are written with the sale they paid (see `sales.rs`).
 
 use jiff::civil::Date;
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::{Row, SqliteExecutor};
 use storekeep_domain::Money;
 
 use crate::Storekeep;
@@ -13,43 +13,44 @@ pub fn normalise(code: &str) -> String {
     code.trim().to_uppercase()
 }
 
-/// What is left on `code` as of `today`, or why it cannot pay.
-pub async fn usable_balance(sk: &Storekeep, code: &str, today: Date) -> Result<Money> {
+/// A voucher as stored: what is left on it and its last valid day.
+struct Voucher {
+    left: Money,
+    valid_to: Option<Date>,
+}
+
+/// Reads a voucher through `db`: the reader pool, or the sale's write transaction (so two
+/// sales cannot spend the same balance).
+async fn read<'e>(db: impl SqliteExecutor<'e>, code: &str) -> Result<Voucher> {
     let row = sqlx::query(
         "SELECT v.value, v.valid_to, (SELECT group_concat(amount, ' ') FROM voucher_redemption r WHERE r.code = v.code)
          FROM voucher v WHERE v.code = ?",
     )
     .bind(code)
-    .fetch_optional(sk.db().reader())
+    .fetch_optional(db)
     .await?
     .ok_or_else(|| Error::VoucherNotFound(code.to_string()))?;
-    if let Some(valid_to) = row.get::<Option<&str>, _>(1)
-        && valid_to.parse::<Date>().is_ok_and(|d| d < today)
-    {
+    let bad = |what: &str| Error::Inconsistent(format!("gift voucher {code} has {what}"));
+    let mut left = Money::parse(row.get(0)).map_err(|_| bad("a value that is not an amount"))?;
+    for amount in row.get::<Option<&str>, _>(2).unwrap_or_default().split_whitespace() {
+        left = left - Money::parse(amount).map_err(|_| bad("a redemption that is not an amount"))?;
+    }
+    let valid_to = row
+        .get::<Option<&str>, _>(1)
+        .map(|d| d.parse::<Date>().map_err(|_| bad("a date that is not a date")));
+    Ok(Voucher { left, valid_to: valid_to.transpose()? })
+}
+
+/// What is left on `code` as of `today`, or why it cannot pay.
+pub async fn usable_balance(sk: &Storekeep, code: &str, today: Date) -> Result<Money> {
+    let voucher = read(sk.db().reader(), code).await?;
+    if voucher.valid_to.is_some_and(|d| d < today) {
         return Err(Error::VoucherExpired(code.to_string()));
     }
-    balance(code, row.get(0), row.get(2))
+    Ok(voucher.left)
 }
 
-/// The balance inside a write transaction (the sale's), so two sales cannot spend it twice.
-pub(crate) async fn balance_in(tx: &mut Transaction<'static, Sqlite>, code: &str) -> Result<Money> {
-    let row = sqlx::query(
-        "SELECT v.value, (SELECT group_concat(amount, ' ') FROM voucher_redemption r WHERE r.code = v.code)
-         FROM voucher v WHERE v.code = ?",
-    )
-    .bind(code)
-    .fetch_optional(&mut **tx)
-    .await?
-    .ok_or_else(|| Error::VoucherNotFound(code.to_string()))?;
-    balance(code, row.get(0), row.get(1))
-}
-
-fn balance(code: &str, value: &str, redeemed: Option<&str>) -> Result<Money> {
-    let bad = || Error::Inconsistent(format!("gift voucher {code} has an amount that is not an amount"));
-    let value = Money::parse(value).map_err(|_| bad())?;
-    let mut left = value;
-    for amount in redeemed.unwrap_or_default().split_whitespace() {
-        left = left - Money::parse(amount).map_err(|_| bad())?;
-    }
-    Ok(left)
+/// The balance inside the sale's write transaction.
+pub(crate) async fn balance_in(tx: &mut sqlx::SqliteConnection, code: &str) -> Result<Money> {
+    Ok(read(tx, code).await?.left)
 }

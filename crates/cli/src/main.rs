@@ -460,9 +460,7 @@ async fn pay_with(till: &Till, pay: Payments) -> Result<Receipt, Error> {
     if steps.is_empty() {
         return Err(Error::Tender(storekeep_domain::sale::TenderError::EmptySale));
     }
-    let mut left = steps.len();
-    for (_, step) in steps.iter() {
-        left -= 1;
+    for (i, (_, step)) in steps.iter().enumerate() {
         let outcome = match step {
             Step::Voucher(v) => {
                 let (code, value) = v.split_once(':').map_or((v.as_str(), None), |(c, a)| (c, Some(a)));
@@ -472,14 +470,11 @@ async fn pay_with(till: &Till, pay: Payments) -> Result<Receipt, Error> {
             Step::Swish(a) => swish(till, a.as_deref()).await?,
             Step::Cash(c) => till.take_cash(c, false).await?,
         };
-        match outcome {
-            PayOutcome::Paid { receipt } => {
-                for (arg, _) in &steps[steps.len() - left..] {
-                    eprintln!("storekeep: the sale was paid in full; {arg} was not used");
-                }
-                return Ok(receipt);
+        if let PayOutcome::Paid { receipt } = outcome {
+            for (arg, _) in &steps[i + 1..] {
+                eprintln!("storekeep: the sale was paid in full; {arg} was not used");
             }
-            PayOutcome::Open { .. } => {}
+            return Ok(receipt);
         }
     }
     let open = till.cart().await?;

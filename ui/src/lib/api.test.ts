@@ -99,7 +99,6 @@ describe('api', () => {
     await api.payVoucher('GIFT-1', '100');
     await api.searchCatalog('ban');
     await api.addItem(4, null, '0,452');
-    await api.readScale();
     await api.weigh(4);
     await api.setQuantity(1, '3');
     await api.setLineDiscount(0, discount, null);
@@ -123,7 +122,6 @@ describe('api', () => {
       ['pay_voucher', { code: 'GIFT-1', amount: '100' }],
       ['search_catalog', { query: 'ban' }],
       ['add_item', { productId: 4, quantity: null, weight: '0,452' }],
-      ['read_scale', undefined],
       ['weigh', { productId: 4 }],
       ['set_quantity', { index: 1, value: '3' }],
       ['set_line_discount', { index: 0, discount, approval: null }],

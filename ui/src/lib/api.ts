@@ -22,7 +22,6 @@ import type {
   SimSwish,
   StaffMember,
   StoreStatus,
-  Weighing,
 } from './bindings';
 import { translate } from './i18n';
 
@@ -153,7 +152,6 @@ export type Api = {
   searchCatalog(query: string): Promise<CatalogItem[]>;
   /** Piece items: `quantity` (default 1); weight items: `weight` in kg as typed, e.g. "0,452". */
   addItem(productId: number, quantity: string | null, weight: string | null): Promise<SaleView>;
-  readScale(): Promise<Weighing>;
   /** Reads the scale and adds the weighed item. */
   weigh(productId: number): Promise<SaleView>;
   /** Pieces for piece lines, kg for hand-weighed lines. */
@@ -198,7 +196,6 @@ export const api: Api = {
   voidLine: (index, approval) => call<SaleView>('void_line', { index, approval }),
   searchCatalog: (query) => call<CatalogItem[]>('search_catalog', { query }),
   addItem: (productId, quantity, weight) => call<SaleView>('add_item', { productId, quantity, weight }),
-  readScale: () => call<Weighing>('read_scale'),
   weigh: (productId) => call<SaleView>('weigh', { productId }),
   setQuantity: (index, value) => call<SaleView>('set_quantity', { index, value }),
   setLineDiscount: (index, discount, approval) => call<SaleView>('set_line_discount', { index, discount, approval }),

@@ -148,12 +148,6 @@ cashier: string, };
 
 export type PayOutcome = { "status": "paid", receipt: Receipt, } | { "status": "open", sale: SaleView, };
 
-export type Weighing = { kg: string, 
-/**
- * The scale has settled; an unstable weight is never sold.
- */
-stable: boolean, };
-
 export type SimCard = "approve" | "decline" | "timeout" | "timeout_after_charge" | "approve_offline" | "unreachable";
 
 export type SimSwish = "pay" | "decline" | "error" | "unreachable";

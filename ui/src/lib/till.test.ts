@@ -102,7 +102,7 @@ function fakeApi(): { [K in keyof Api]: ReturnType<typeof vi.fn> } & Api {
   const names: (keyof Api)[] = [
     'storeStatus', 'login', 'logout', 'createFirstManager', 'currentCart', 'scan', 'payCash', 'payCard',
     'clearUnknownCard', 'swishStart', 'swishPoll', 'swishCancel', 'payVoucher', 'receipt', 'voidLine', 'searchCatalog', 'addItem',
-    'readScale', 'weigh', 'setQuantity', 'setLineDiscount', 'setSaleDiscount', 'parkSale', 'parkedSales',
+    'weigh', 'setQuantity', 'setLineDiscount', 'setSaleDiscount', 'parkSale', 'parkedSales',
     'resumeSale', 'abandonSale', 'openDrawer', 'simulateCard', 'simulateSwish', 'simulateScale', 'listStaff',
     'createStaff', 'disableStaff', 'auditList', 'importCatalog', 'approvalPolicy', 'setApprovalPolicy',
   ];
