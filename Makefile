@@ -8,7 +8,7 @@ SHELL := /bin/bash
 
 # What Tauri/WebKitGTK needs to build, and what the end-to-end test needs to drive the window.
 APT_PACKAGES := build-essential pkg-config file libssl-dev libwebkit2gtk-4.1-dev libxdo-dev \
-	libayatana-appindicator3-dev librsvg2-dev webkit2gtk-driver xvfb xauth fonts-dejavu-core
+	libayatana-appindicator3-dev librsvg2-dev webkit2gtk-driver xvfb xauth fonts-dejavu-core poppler-utils
 TAURI_DRIVER_VERSION := 2.1.0
 CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(PATH)

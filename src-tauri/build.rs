@@ -38,6 +38,23 @@ const COMMANDS: &[&str] = &[
     "simulate_card",
     "simulate_swish",
     "simulate_scale",
+    "till_state",
+    "set_training",
+    "set_electronic_receipt",
+    "copy_receipt",
+    "pro_forma",
+    "return_plan",
+    "return_items",
+    "take_report",
+    "z_reports",
+    "reprint_z",
+    "open_shift",
+    "cash_movement",
+    "close_shift",
+    "set_control_unit_policy",
+    "control_outages",
+    "simulate_control_unit",
+    "verify_journal",
 ];
 
 fn main() {

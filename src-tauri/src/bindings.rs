@@ -4,18 +4,28 @@
 
 use storekeep_backend::audit::{Actor, AuditEntry, AuditFilter, AuditRecord, Outcome};
 use storekeep_backend::catalog::ImportReport;
+use storekeep_backend::control::{ControlUnitSetting, Outage};
 use storekeep_backend::demo::{DemoItem, DemoStaff};
 use storekeep_backend::devices::{SimCard, SimSwish};
+use storekeep_backend::reports::ZSummary;
 use storekeep_backend::staff::{Approval, StaffMember};
-use storekeep_backend::till::{ParkedSale, PayOutcome, SaleView, SessionInfo, SwishView};
+use storekeep_backend::till::{
+    CopyOutput, Delivery, JournalCheck, ParkedSale, PayOutcome, ReportView, ReturnOutcome, ReturnPlan,
+    SaleView, SessionInfo, SwishView, TillState,
+};
 use storekeep_backend::{ApiError, ErrorCode, StoreStatus};
 use storekeep_domain::Money;
 use storekeep_domain::cart::{CartLine, CatalogItem, Discount, DiscountKind, PricedCart, PricedLine, SoldBy};
+use storekeep_domain::cash::{MovementKind, ShiftClosed, ShiftState};
 use storekeep_domain::catalog_file::RowError;
-use storekeep_domain::receipt::{Receipt, ReceiptLine, ReceiptPayment};
+use storekeep_domain::control::{Control, ControlUnitPolicy};
+use storekeep_domain::receipt::{Receipt, ReceiptKind, ReceiptLine, ReceiptPayment};
+use storekeep_domain::report::{DayReport, GrandTotals, ReportKind};
+use storekeep_domain::returns::{ReturnRequest, Returnable};
 use storekeep_domain::sale::{Tender, TenderMethod};
 use storekeep_domain::staff::{Action, ApprovalPolicy, Role, StaffRef};
 use storekeep_domain::store::{OrgNumber, StoreIdentity};
+use storekeep_domain::tally::{Tally, VatSum};
 use storekeep_domain::vat::{VatCategory, VatLine};
 use ts_rs::{Config, TS};
 
@@ -48,6 +58,29 @@ pub fn render() -> String {
         ReceiptPayment::decl(&cfg),
         Receipt::decl(&cfg),
         PayOutcome::decl(&cfg),
+        Delivery::decl(&cfg),
+        ReceiptKind::decl(&cfg),
+        Control::decl(&cfg),
+        ControlUnitPolicy::decl(&cfg),
+        ControlUnitSetting::decl(&cfg),
+        Outage::decl(&cfg),
+        ShiftState::decl(&cfg),
+        ShiftClosed::decl(&cfg),
+        MovementKind::decl(&cfg),
+        TillState::decl(&cfg),
+        Returnable::decl(&cfg),
+        ReturnRequest::decl(&cfg),
+        ReturnPlan::decl(&cfg),
+        ReturnOutcome::decl(&cfg),
+        CopyOutput::decl(&cfg),
+        VatSum::decl(&cfg),
+        Tally::decl(&cfg),
+        GrandTotals::decl(&cfg),
+        ReportKind::decl(&cfg),
+        DayReport::decl(&cfg),
+        ReportView::decl(&cfg),
+        ZSummary::decl(&cfg),
+        JournalCheck::decl(&cfg),
         SimCard::decl(&cfg),
         SimSwish::decl(&cfg),
         RowError::decl(&cfg),

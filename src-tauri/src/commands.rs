@@ -5,12 +5,21 @@
 
 use storekeep_backend::audit::{AuditEntry, AuditFilter};
 use storekeep_backend::catalog::ImportReport;
+use storekeep_backend::control::{ControlUnitSetting, Outage};
 use storekeep_backend::devices::{SimCard, SimSwish};
+use storekeep_backend::reports::ZSummary;
 use storekeep_backend::staff::{Approval, StaffMember};
-use storekeep_backend::till::{ParkedSale, PayOutcome, SaleView, SessionInfo};
+use storekeep_backend::till::{
+    CopyOutput, Delivery, JournalCheck, ParkedSale, PayOutcome, ReportView, ReturnOutcome, ReturnPlan,
+    SaleView, SessionInfo, TillState,
+};
 use storekeep_backend::{ApiError, StoreStatus};
 use storekeep_domain::cart::{CatalogItem, Discount};
+use storekeep_domain::cash::{MovementKind, ShiftClosed, ShiftState};
+use storekeep_domain::control::ControlUnitPolicy;
 use storekeep_domain::receipt::Receipt;
+use storekeep_domain::report::ReportKind;
+use storekeep_domain::returns::ReturnRequest;
 use storekeep_domain::staff::{ApprovalPolicy, Role};
 use tauri::State;
 
@@ -258,4 +267,110 @@ pub async fn disable_staff(
 #[tauri::command]
 pub async fn audit_list(state: State<'_, AppState>, filter: AuditFilter) -> CmdResult<Vec<AuditEntry>> {
     api(state.till()?.audit(&filter).await)
+}
+
+#[tauri::command]
+pub async fn till_state(state: State<'_, AppState>) -> CmdResult<TillState> {
+    api(state.till()?.state().await)
+}
+
+#[tauri::command]
+pub async fn set_training(state: State<'_, AppState>, on: bool) -> CmdResult<TillState> {
+    api(state.till()?.set_training(on).await)
+}
+
+#[tauri::command]
+pub async fn set_electronic_receipt(state: State<'_, AppState>, on: bool) -> CmdResult<TillState> {
+    api(state.till()?.set_electronic_receipt(on).await)
+}
+
+#[tauri::command]
+pub async fn copy_receipt(
+    state: State<'_, AppState>,
+    receipt_no: i64,
+    output: CopyOutput,
+) -> CmdResult<(Receipt, Delivery)> {
+    api(state.till()?.copy_receipt(receipt_no, output).await)
+}
+
+#[tauri::command]
+pub async fn pro_forma(state: State<'_, AppState>) -> CmdResult<(Receipt, Delivery)> {
+    api(state.till()?.pro_forma().await)
+}
+
+#[tauri::command]
+pub async fn return_plan(state: State<'_, AppState>, receipt_no: i64) -> CmdResult<ReturnPlan> {
+    api(state.till()?.return_plan(receipt_no).await)
+}
+
+#[tauri::command]
+pub async fn return_items(
+    state: State<'_, AppState>,
+    receipt_no: i64,
+    lines: Vec<ReturnRequest>,
+    reason: String,
+    approval: Option<Approval>,
+) -> CmdResult<ReturnOutcome> {
+    api(state.till()?.return_items(receipt_no, &lines, &reason, approval.as_ref()).await)
+}
+
+#[tauri::command]
+pub async fn take_report(state: State<'_, AppState>, kind: ReportKind) -> CmdResult<ReportView> {
+    api(state.till()?.take_report(kind).await)
+}
+
+#[tauri::command]
+pub async fn z_reports(state: State<'_, AppState>) -> CmdResult<Vec<ZSummary>> {
+    api(state.till()?.z_reports().await)
+}
+
+#[tauri::command]
+pub async fn reprint_z(state: State<'_, AppState>, number: i64) -> CmdResult<ReportView> {
+    api(state.till()?.reprint_z(number).await)
+}
+
+#[tauri::command]
+pub async fn open_shift(state: State<'_, AppState>, float: String) -> CmdResult<ShiftState> {
+    api(state.till()?.open_shift(&float).await)
+}
+
+#[tauri::command]
+pub async fn cash_movement(
+    state: State<'_, AppState>,
+    kind: MovementKind,
+    amount: String,
+    reason: String,
+    approval: Option<Approval>,
+) -> CmdResult<ShiftState> {
+    api(state.till()?.cash_movement(kind, &amount, &reason, approval.as_ref()).await)
+}
+
+#[tauri::command]
+pub async fn close_shift(state: State<'_, AppState>, counted: String) -> CmdResult<ShiftClosed> {
+    api(state.till()?.close_shift(&counted).await)
+}
+
+#[tauri::command]
+pub async fn set_control_unit_policy(
+    state: State<'_, AppState>,
+    policy: ControlUnitPolicy,
+    reason: String,
+) -> CmdResult<ControlUnitSetting> {
+    api(state.till()?.set_control_unit_policy(policy, &reason).await)
+}
+
+#[tauri::command]
+pub async fn control_outages(state: State<'_, AppState>) -> CmdResult<Vec<Outage>> {
+    api(state.till()?.control_outages().await)
+}
+
+#[tauri::command]
+pub async fn simulate_control_unit(state: State<'_, AppState>, failing: bool) -> CmdResult<TillState> {
+    api(state.till()?.simulate_control_unit(failing).await)
+}
+
+/// Checks the journal's chain, receipt series, day figures and grand totals (managers).
+#[tauri::command]
+pub async fn verify_journal(state: State<'_, AppState>) -> CmdResult<JournalCheck> {
+    api(state.till()?.verify_journal().await)
 }

@@ -87,6 +87,23 @@ pub fn build_app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
         commands::simulate_card,
         commands::simulate_swish,
         commands::simulate_scale,
+        commands::till_state,
+        commands::set_training,
+        commands::set_electronic_receipt,
+        commands::copy_receipt,
+        commands::pro_forma,
+        commands::return_plan,
+        commands::return_items,
+        commands::take_report,
+        commands::z_reports,
+        commands::reprint_z,
+        commands::open_shift,
+        commands::cash_movement,
+        commands::close_shift,
+        commands::set_control_unit_policy,
+        commands::control_outages,
+        commands::simulate_control_unit,
+        commands::verify_journal,
     ])
 }
 
@@ -114,6 +131,7 @@ pub async fn open_store(options: &Options) -> Result<Till, ApiError> {
     }
     Ok(Till::new(sk)
         .with_devices(devices)
+        .with_receipts_dir(dir.join("receipts"))
         .with_idle_logout(jiff::SignedDuration::from_secs(i64::from(options.idle_logout_seconds))))
 }
 

@@ -1,5 +1,6 @@
 //! The hardware and outside services a till talks to, each behind a trait: the card terminal,
-//! Swish, the scale, the cash drawer and the receipt printer (`printer.rs`).
+//! Swish, the scale, the cash drawer, the receipt printer (`printer.rs`) and the control unit
+//! (`control.rs`).
 //!
 //! Each has a **simulator** (named so in code, UI and docs) for tests and the demo, whose next
 //! outcome can be chosen. Real adapters plug in behind the same traits; none ships yet (see
@@ -53,6 +54,14 @@ pub trait PaymentTerminal: Send + Sync + Debug {
     /// What became of an earlier request: `None` if the terminal never saw it. The till asks
     /// this before retrying a request that timed out, so a card is never charged twice.
     fn outcome_of<'a>(&'a self, reference: &'a str) -> BoxFut<'a, Result<Option<CardOutcome>, DeviceError>>;
+    /// Gives `amount` back to the card of an earlier purchase (`authorization`), under the till's
+    /// own `reference`.
+    fn refund<'a>(
+        &'a self,
+        reference: &'a str,
+        authorization: &'a str,
+        amount: Money,
+    ) -> BoxFut<'a, Result<CardOutcome, DeviceError>>;
 }
 
 /// What the simulated terminal does with the next request.
@@ -78,6 +87,7 @@ pub struct SimulatedTerminal {
     seen: Mutex<HashMap<String, (Money, CardOutcome)>>,
     delay: Mutex<Duration>,
     counter: Mutex<u64>,
+    refunds: Mutex<Vec<(String, Money)>>,
 }
 
 impl SimulatedTerminal {
@@ -104,6 +114,11 @@ impl SimulatedTerminal {
             .collect();
         v.sort();
         v
+    }
+
+    /// Approved refunds: (authorization of the purchase, amount).
+    pub fn refunds(&self) -> Vec<(String, Money)> {
+        lock(&self.refunds).clone()
     }
 
     fn authorization(&self) -> String {
@@ -152,6 +167,34 @@ impl PaymentTerminal for SimulatedTerminal {
     fn outcome_of<'a>(&'a self, reference: &'a str) -> BoxFut<'a, Result<Option<CardOutcome>, DeviceError>> {
         Box::pin(async move { Ok(lock(&self.seen).get(reference).map(|(_, o)| o.clone())) })
     }
+
+    fn refund<'a>(
+        &'a self,
+        reference: &'a str,
+        authorization: &'a str,
+        amount: Money,
+    ) -> BoxFut<'a, Result<CardOutcome, DeviceError>> {
+        Box::pin(async move {
+            let next = lock(&self.next).pop_front().unwrap_or(SimCard::Approve);
+            let outcome = match next {
+                SimCard::Approve | SimCard::ApproveOffline | SimCard::TimeoutAfterCharge => {
+                    CardOutcome::Approved { authorization: self.authorization(), offline: false }
+                }
+                SimCard::Decline => {
+                    CardOutcome::Declined { reason: "Återbetalning nekad (simulator)".into() }
+                }
+                SimCard::Timeout => return Err(DeviceError::Timeout),
+                SimCard::Unreachable => {
+                    return Err(DeviceError::Unreachable("the simulated terminal is switched off".into()));
+                }
+            };
+            if matches!(outcome, CardOutcome::Approved { .. }) {
+                lock(&self.refunds).push((authorization.to_string(), amount));
+            }
+            lock(&self.seen).insert(reference.to_string(), (-amount, outcome.clone()));
+            Ok(outcome)
+        })
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -181,6 +224,14 @@ pub trait SwishGateway: Send + Sync + Debug {
     ) -> BoxFut<'a, Result<SwishRequest, DeviceError>>;
     fn status<'a>(&'a self, id: &'a str) -> BoxFut<'a, Result<SwishStatus, DeviceError>>;
     fn cancel<'a>(&'a self, id: &'a str) -> BoxFut<'a, Result<(), DeviceError>>;
+    /// Gives `amount` back for an earlier payment (its `payment_reference`); `Ok(false)` when
+    /// Swish refuses.
+    fn refund<'a>(
+        &'a self,
+        reference: &'a str,
+        payment_reference: &'a str,
+        amount: Money,
+    ) -> BoxFut<'a, Result<bool, DeviceError>>;
 }
 
 /// What the simulated customer does with the next Swish request.
@@ -209,6 +260,7 @@ pub struct SimulatedSwish {
     requests: Mutex<HashMap<String, SimRequest>>,
     polls: Mutex<u32>,
     paid: Mutex<Vec<(String, Money)>>,
+    refunds: Mutex<Vec<(String, Money)>>,
 }
 
 impl SimulatedSwish {
@@ -228,6 +280,11 @@ impl SimulatedSwish {
     /// Paid requests: (id, amount).
     pub fn paid(&self) -> Vec<(String, Money)> {
         lock(&self.paid).clone()
+    }
+
+    /// Refunds made: (payment reference, amount).
+    pub fn refunds(&self) -> Vec<(String, Money)> {
+        lock(&self.refunds).clone()
     }
 }
 
@@ -284,6 +341,26 @@ impl SwishGateway for SimulatedSwish {
                 r.cancelled = true;
             }
             Ok(())
+        })
+    }
+
+    fn refund<'a>(
+        &'a self,
+        _reference: &'a str,
+        payment_reference: &'a str,
+        amount: Money,
+    ) -> BoxFut<'a, Result<bool, DeviceError>> {
+        Box::pin(async move {
+            match lock(&self.next).pop_front().unwrap_or(SimSwish::Pay) {
+                SimSwish::Pay => {
+                    lock(&self.refunds).push((payment_reference.to_string(), amount));
+                    Ok(true)
+                }
+                SimSwish::Decline => Ok(false),
+                SimSwish::Error | SimSwish::Unreachable => {
+                    Err(DeviceError::Unreachable("the simulated Swish is offline".into()))
+                }
+            }
         })
     }
 }
@@ -363,6 +440,7 @@ pub struct Simulators {
     pub scale: Arc<SimulatedScale>,
     pub drawer: Arc<SimulatedDrawer>,
     pub printer: Arc<crate::printer::SimulatedPrinter>,
+    pub control_unit: Arc<crate::control::SimulatedControlUnit>,
 }
 
 /// Everything the till talks to.
@@ -373,6 +451,7 @@ pub struct Devices {
     pub scale: Arc<dyn Scale>,
     pub drawer: Arc<dyn CashDrawer>,
     pub printer: Arc<dyn crate::printer::ReceiptPrinter>,
+    pub control_unit: Arc<dyn crate::control::ControlUnit>,
     /// The simulators in use, if any (all devices are simulated until real adapters ship).
     pub simulators: Option<Simulators>,
     /// How long the till waits for the terminal or Swish before calling it a timeout.
@@ -388,6 +467,7 @@ impl Devices {
             scale: s.scale.clone(),
             drawer: s.drawer.clone(),
             printer: s.printer.clone(),
+            control_unit: s.control_unit.clone(),
             simulators: Some(s),
             timeout: Duration::from_secs(60),
         }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use storekeep_domain::barcode::BarcodeError;
 use storekeep_domain::cart::CartError;
 use storekeep_domain::money::MoneyError;
+use storekeep_domain::returns::ReturnError;
 use storekeep_domain::sale::{BalanceError, TenderError};
 use storekeep_domain::staff::{Action, PinError, Role};
 use storekeep_domain::store::IdentityError;
@@ -137,6 +138,30 @@ pub enum Error {
         "The cash drawer did not open ({0}). The opening is recorded; open it by hand with the key and tell a manager"
     )]
     DrawerUnavailable(String),
+    #[error(transparent)]
+    Return(#[from] ReturnError),
+    #[error("Receipt {0} is a return: returns are made against the original sale's receipt")]
+    NotASale(i64),
+    #[error("Receipt {0} was returned against by someone else just now: look at it again")]
+    ReturnChanged(i64),
+    #[error("The copy of receipt {0} has already been printed: a receipt may have only one copy")]
+    CopyAlreadyMade(i64),
+    #[error(
+        "The control unit does not answer ({0}), and the store's rule is to stop selling until it does. The sale is kept with its payments: try again, or a manager can decide to sell on"
+    )]
+    ControlUnitDown(String),
+    #[error(
+        "Today's Z report (number {0}) has already been taken: the day is closed. Take an X report to see figures"
+    )]
+    ZAlreadyTaken(i64),
+    #[error("Shift {number} is open for {cashier}: close it before opening a new one")]
+    ShiftAlreadyOpen { number: i64, cashier: String },
+    #[error("No shift is open on this till: open one with a float first")]
+    NoOpenShift,
+    #[error("In training mode only cash is taken: card, Swish and vouchers would move real money")]
+    TrainingCashOnly,
+    #[error("There is no Z report number {0}")]
+    ReportNotFound(i64),
 }
 
 /// What the UI can switch on. Closed: adding one is a deliberate change on both sides.
@@ -172,6 +197,8 @@ pub enum ErrorCode {
     PaymentPending,
     VoucherInvalid,
     ScaleNotReady,
+    ControlUnitDown,
+    AlreadyDone,
     Internal,
 }
 
@@ -232,6 +259,12 @@ impl Error {
             | Error::NotSimulated
             | Error::DiscountAboveLimit { .. }
             | Error::NoUnknownCardPayment
+            | Error::Return(_)
+            | Error::NotASale(_)
+            | Error::ReturnChanged(_)
+            | Error::NoOpenShift
+            | Error::TrainingCashOnly
+            | Error::ReportNotFound(_)
             | Error::Tender(TenderError::NothingToPay)
             | Error::Tender(TenderError::ImplausibleChange { .. })
             | Error::Tender(TenderError::MoreThanRemaining { .. } | TenderError::AlreadyPaid) => {
@@ -249,6 +282,10 @@ impl Error {
                 ErrorCode::VoucherInvalid
             }
             Error::ScaleUnstable | Error::ScaleEmpty => ErrorCode::ScaleNotReady,
+            Error::ControlUnitDown(_) => ErrorCode::ControlUnitDown,
+            Error::CopyAlreadyMade(_) | Error::ZAlreadyTaken(_) | Error::ShiftAlreadyOpen { .. } => {
+                ErrorCode::AlreadyDone
+            }
             Error::Vat(_) | Error::Unbalanced(_) | Error::AlreadyInitialized => ErrorCode::Internal,
         }
     }

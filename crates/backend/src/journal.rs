@@ -1,9 +1,13 @@
-//! The journal as stored: appending an entry inside a registration's transaction, and
-//! verifying a register's whole chain and the sales projection against it.
+//! The journal as stored: appending an entry (and its tally) inside a registration's
+//! transaction, verifying a register's whole chain, its receipt series, its tallies and grand
+//! totals and the sales projection against it, and exporting it for an auditor
+//! (docs/journal-format.md).
 
+use futures_util::TryStreamExt;
 use sqlx::{Row, Sqlite, Transaction};
 use storekeep_domain::journal::{ChainVerifier, EntryKind, GENESIS, Hash, JournalEntry, entry_hash};
-use storekeep_domain::sale::Sale;
+use storekeep_domain::report::{DayReport, GrandTotals};
+use storekeep_domain::tally::Tally;
 
 use crate::Storekeep;
 use crate::error::{Error, Result};
@@ -17,7 +21,12 @@ pub struct Journal<'a> {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Verification {
     pub entries: i64,
+    /// Receipts in the series (sales and returns).
     pub sales: i64,
+    /// X and Z reports whose figures and grand totals were checked against the registrations.
+    pub reports: i64,
+    /// The grand totals the journal adds up to.
+    pub grand: GrandTotals,
     /// The first problem found, if any, naming the entry.
     pub problem: Option<Problem>,
 }
@@ -29,8 +38,9 @@ pub struct Problem {
     pub what: String,
 }
 
-/// Appends an entry after the register's last one. Must run inside the registration's
-/// write transaction so that the sequence and the previous hash cannot change underneath.
+/// Appends an entry after the register's last one, with its tally. Must run inside the
+/// registration's write transaction so that the sequence and the previous hash cannot change
+/// underneath.
 pub async fn append_in(
     tx: &mut Transaction<'static, Sqlite>,
     register_id: &str,
@@ -59,6 +69,17 @@ pub async fn append_in(
     .bind(hash.as_slice())
     .execute(&mut **tx)
     .await?;
+    let tally = Tally::of(kind.as_str(), payload).map_err(|e| {
+        Error::Inconsistent(format!("a {} registration cannot be read back: {e}", kind.as_str()))
+    })?;
+    if !tally.is_empty() {
+        sqlx::query("INSERT INTO tally (register_id, journal_seq, body) VALUES (?, ?, ?)")
+            .bind(register_id)
+            .bind(seq)
+            .bind(serde_json::to_string(&tally).map_err(|e| Error::Storage(e.to_string()))?)
+            .execute(&mut **tx)
+            .await?;
+    }
     Ok(seq)
 }
 
@@ -66,101 +87,233 @@ fn to_hash(bytes: Vec<u8>) -> Result<Hash> {
     bytes.try_into().map_err(|_| Error::Inconsistent("a journal hash is not 32 bytes".into()))
 }
 
+/// What one register's walk has found so far.
+#[derive(Debug, Default)]
+struct Walk {
+    entries: i64,
+    receipts: i64,
+    reports: i64,
+    tallies: i64,
+    grand: GrandTotals,
+    period: Tally,
+}
+
 impl<'a> Journal<'a> {
     pub(crate) fn new(sk: &'a Storekeep) -> Self {
         Journal { sk }
     }
 
-    /// Recomputes every register's chain from the first entry, then checks that the sales
-    /// tables say what the journal says and that receipt numbers run 1, 2, 3… without a gap.
+    /// Recomputes every register's chain from the first entry, and checks against it: the
+    /// receipt series (1, 2, 3… over sales and returns, no gap, no repeat), the sales
+    /// projection, each registration's tally, and each X and Z report's figures and grand
+    /// totals (the sum of the registrations before it). Reads the journal as a stream.
     pub async fn verify(&self) -> Result<Verification> {
         let pool = self.sk.db().reader();
-        let mut entries = 0;
         let registers: Vec<String> =
             sqlx::query_scalar("SELECT DISTINCT register_id FROM journal ORDER BY register_id")
                 .fetch_all(pool)
                 .await?;
+        let mut total = Walk::default();
         for register_id in &registers {
-            let mut verifier = ChainVerifier::default();
-            let mut expected_receipt = 1;
-            let rows = sqlx::query(
-                "SELECT j.seq, j.kind, j.recorded_at, j.payload, j.prev_hash, j.hash, s.receipt_no, s.total, s.rounding
-                 FROM journal j LEFT JOIN sale s ON s.register_id = j.register_id AND s.journal_seq = j.seq
-                 WHERE j.register_id = ? ORDER BY j.seq",
-            )
-            .bind(register_id)
-            .fetch_all(pool)
-            .await?;
-            for row in rows {
-                let e = JournalEntry {
-                    register_id: register_id.clone(),
-                    seq: row.get(0),
-                    kind: row.get(1),
-                    recorded_at: row.get(2),
-                    payload: row.get(3),
-                    prev_hash: to_hash(row.get(4))?,
-                    hash: to_hash(row.get(5))?,
-                };
-                let problem = |what: String| Problem { register_id: register_id.clone(), seq: e.seq, what };
-                if let Err(b) = verifier.check(&e) {
-                    let at = Problem { register_id: register_id.clone(), seq: b.seq(), what: b.to_string() };
-                    return self.found(entries, at).await;
+            let walk = match self.walk(register_id).await? {
+                Ok(w) => w,
+                Err((w, problem)) => return Ok(self.outcome(&total, Some(&w), Some(problem))),
+            };
+            total.entries += walk.entries;
+            total.receipts += walk.receipts;
+            total.reports += walk.reports;
+            total.tallies += walk.tallies;
+            total.grand = GrandTotals {
+                sales: total.grand.sales + walk.grand.sales,
+                returns: total.grand.returns + walk.grand.returns,
+                net: total.grand.net + walk.grand.net,
+            };
+        }
+        let sales: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sale").fetch_one(pool).await?;
+        if sales != total.receipts {
+            let what = format!(
+                "there are {sales} receipts in the sales table but {} in the journal",
+                total.receipts
+            );
+            return Ok(self.outcome(
+                &total,
+                None,
+                Some(Problem { register_id: String::new(), seq: 0, what }),
+            ));
+        }
+        let tallies: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tally").fetch_one(pool).await?;
+        if tallies != total.tallies {
+            let what = format!(
+                "there are {tallies} day-figure rows but the journal accounts for {}: one was added or removed",
+                total.tallies
+            );
+            return Ok(self.outcome(
+                &total,
+                None,
+                Some(Problem { register_id: String::new(), seq: 0, what }),
+            ));
+        }
+        Ok(self.outcome(&total, None, None))
+    }
+
+    fn outcome(&self, total: &Walk, partial: Option<&Walk>, problem: Option<Problem>) -> Verification {
+        let p = partial.map_or((0, 0, 0), |w| (w.entries, w.receipts, w.reports));
+        Verification {
+            entries: total.entries + p.0,
+            sales: total.receipts + p.1,
+            reports: total.reports + p.2,
+            grand: partial.map_or(total.grand, |w| w.grand),
+            problem,
+        }
+    }
+
+    async fn walk(&self, register_id: &str) -> Result<std::result::Result<Walk, (Walk, Problem)>> {
+        let mut w = Walk::default();
+        let mut verifier = ChainVerifier::default();
+        let mut rows = sqlx::query(
+            "SELECT j.seq, j.kind, j.recorded_at, j.payload, j.prev_hash, j.hash,
+                    s.receipt_no, s.total, s.rounding, s.kind, t.body
+             FROM journal j
+             LEFT JOIN sale s ON s.register_id = j.register_id AND s.journal_seq = j.seq
+             LEFT JOIN tally t ON t.register_id = j.register_id AND t.journal_seq = j.seq
+             WHERE j.register_id = ? ORDER BY j.seq",
+        )
+        .bind(register_id)
+        .fetch(self.sk.db().reader());
+        while let Some(row) = rows.try_next().await? {
+            let e = JournalEntry {
+                register_id: register_id.to_string(),
+                seq: row.get(0),
+                kind: row.get(1),
+                recorded_at: row.get(2),
+                payload: row.get(3),
+                prev_hash: to_hash(row.get(4))?,
+                hash: to_hash(row.get(5))?,
+            };
+            let problem =
+                |seq: i64, what: String| Problem { register_id: register_id.to_string(), seq, what };
+            if let Err(b) = verifier.check(&e) {
+                return Ok(Err((w, problem(b.seq(), b.to_string()))));
+            }
+            w.entries += 1;
+            let tally = match Tally::of(&e.kind, &e.payload) {
+                Ok(t) => t,
+                Err(err) => {
+                    return Ok(Err((w, problem(e.seq, format!("its {} cannot be read: {err}", e.kind)))));
                 }
-                entries += 1;
-                if e.kind == EntryKind::Sale.as_str() {
-                    let sale: Sale = match serde_json::from_str(&e.payload) {
-                        Ok(s) => s,
-                        Err(err) => {
-                            return self
-                                .found(entries, problem(format!("its sale cannot be read: {err}")))
-                                .await;
-                        }
-                    };
-                    let stored: (Option<i64>, Option<String>, Option<String>) =
-                        (row.get(6), row.get(7), row.get(8));
-                    let wanted = (
-                        Some(sale.receipt_no),
-                        Some(sale.total.to_string()),
-                        Some(sale.rounding.to_string()),
+            };
+            // The stored day figures must be exactly what the entry adds.
+            let stored: Option<String> = row.get(10);
+            let stored = match stored.as_deref().map(serde_json::from_str::<Tally>) {
+                None => None,
+                Some(Ok(t)) => Some(t),
+                Some(Err(_)) => return Ok(Err((w, problem(e.seq, "its day figures cannot be read".into())))),
+            };
+            let wanted = (!tally.is_empty()).then_some(&tally);
+            if stored.as_ref() != wanted {
+                return Ok(Err((
+                    w,
+                    problem(e.seq, "its day figures (tally) do not match the journal".into()),
+                )));
+            }
+            if wanted.is_some() {
+                w.tallies += 1;
+            }
+            let is_sale = e.kind == EntryKind::Sale.as_str();
+            let is_return = e.kind == EntryKind::Return.as_str();
+            let stored_sale: (Option<i64>, Option<String>, Option<String>, Option<String>) =
+                (row.get(6), row.get(7), row.get(8), row.get(9));
+            if is_sale || is_return {
+                let receipt_no = tally.first_receipt.unwrap_or(0);
+                let (amount, rounding) = if is_sale {
+                    (tally.sales, tally.rounding)
+                } else {
+                    (tally.returns_amount, -tally.rounding)
+                };
+                let wanted = (
+                    Some(receipt_no),
+                    Some(amount.to_string()),
+                    Some(rounding.to_string()),
+                    Some(e.kind.clone()),
+                );
+                if stored_sale != wanted {
+                    let what = format!("the sales table does not match the journal for receipt {receipt_no}");
+                    return Ok(Err((w, problem(e.seq, what))));
+                }
+                if receipt_no != w.receipts + 1 {
+                    let what = format!(
+                        "receipt number {receipt_no} follows {}: the series has a gap or a repeat",
+                        w.receipts
                     );
-                    if stored != wanted {
-                        let what = format!(
-                            "the sales table does not match the journal for receipt {}",
-                            sale.receipt_no
-                        );
-                        return self.found(entries, problem(what)).await;
+                    return Ok(Err((w, problem(e.seq, what))));
+                }
+                w.receipts += 1;
+            } else if stored_sale.0.is_some() {
+                let what = format!("the sales table names entry {}, which is not a sale or return", e.seq);
+                return Ok(Err((w, problem(e.seq, what))));
+            }
+            let is_x = e.kind == EntryKind::XReport.as_str();
+            if is_x || e.kind == EntryKind::ZReport.as_str() {
+                let report: DayReport = match serde_json::from_str(&e.payload) {
+                    Ok(r) => r,
+                    Err(err) => {
+                        return Ok(Err((w, problem(e.seq, format!("its report cannot be read: {err}")))));
                     }
-                    if sale.receipt_no != expected_receipt {
-                        let what = format!(
-                            "receipt number {} follows {}: the series has a gap or a repeat",
-                            sale.receipt_no,
-                            expected_receipt - 1
-                        );
-                        return self.found(entries, problem(what)).await;
-                    }
-                    expected_receipt += 1;
+                };
+                if report.grand != w.grand {
+                    let what = format!(
+                        "the {} says grand total sales {} and returns {}, but the registrations add up to {} and {}",
+                        report.kind.label(),
+                        report.grand.sales,
+                        report.grand.returns,
+                        w.grand.sales,
+                        w.grand.returns
+                    );
+                    return Ok(Err((w, problem(e.seq, what))));
+                }
+                if report.tally != w.period {
+                    let what = format!(
+                        "the {}'s figures are not the sum of the registrations it covers",
+                        report.kind.label()
+                    );
+                    return Ok(Err((w, problem(e.seq, what))));
+                }
+                w.reports += 1;
+                if !is_x {
+                    w.period = Tally::default();
                 }
             }
+            w.grand = w.grand.after(&tally);
+            w.period.add(&tally);
         }
-        let sales = self.sale_count().await?;
-        let journaled_sales: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM journal WHERE kind = 'sale'").fetch_one(pool).await?;
-        if sales != journaled_sales {
-            let what = format!("there are {sales} sales but {journaled_sales} sale entries in the journal");
-            return Ok(Verification {
-                entries,
-                sales,
-                problem: Some(Problem { register_id: String::new(), seq: 0, what }),
+        Ok(Ok(w))
+    }
+
+    /// Writes the journal as JSON Lines for an auditor (docs/journal-format.md): one object per
+    /// entry, in register and sequence order, with the payload exactly as hashed. Returns the
+    /// number of entries written.
+    pub async fn export(&self, out: &mut (dyn std::io::Write + Send)) -> Result<i64> {
+        let mut rows = sqlx::query(
+            "SELECT register_id, seq, kind, recorded_at, payload, prev_hash, hash FROM journal ORDER BY register_id, seq",
+        )
+        .fetch(self.sk.db().reader());
+        let mut n = 0;
+        let io = |e: std::io::Error| Error::Storage(e.to_string());
+        while let Some(row) = rows.try_next().await? {
+            let line = serde_json::json!({
+                "register_id": row.get::<String, _>(0),
+                "seq": row.get::<i64, _>(1),
+                "kind": row.get::<String, _>(2),
+                "recorded_at": row.get::<String, _>(3),
+                "payload": row.get::<String, _>(4),
+                "prev_hash": hex::encode(row.get::<Vec<u8>, _>(5)),
+                "hash": hex::encode(row.get::<Vec<u8>, _>(6)),
             });
+            serde_json::to_writer(&mut *out, &line).map_err(|e| Error::Storage(e.to_string()))?;
+            out.write_all(b"\n").map_err(io)?;
+            n += 1;
         }
-        Ok(Verification { entries, sales, problem: None })
-    }
-
-    async fn found(&self, entries: i64, problem: Problem) -> Result<Verification> {
-        Ok(Verification { entries, sales: self.sale_count().await?, problem: Some(problem) })
-    }
-
-    async fn sale_count(&self) -> Result<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM sale").fetch_one(self.sk.db().reader()).await?)
+        out.flush().map_err(io)?;
+        Ok(n)
     }
 }

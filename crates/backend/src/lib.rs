@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod catalog;
 pub mod clock;
+pub mod control;
 pub mod db;
 pub mod demo;
 pub mod devices;
@@ -14,8 +15,10 @@ pub mod error;
 pub mod journal;
 pub mod paths;
 pub mod printer;
+pub mod reports;
 pub mod sales;
 pub mod settings;
+pub mod shifts;
 pub mod staff;
 pub mod swedish;
 pub mod till;
@@ -136,6 +139,14 @@ impl Storekeep {
 
     pub fn journal(&self) -> journal::Journal<'_> {
         journal::Journal::new(self)
+    }
+
+    pub fn reports(&self) -> reports::Reports<'_> {
+        reports::Reports::new(self)
+    }
+
+    pub fn shifts(&self) -> shifts::Shifts<'_> {
+        shifts::Shifts::new(self)
     }
 
     /// The store's identity and whether it is the demo store; `None` before `init`.

@@ -70,4 +70,53 @@ impl<'a> Settings<'a> {
         tx.commit().await?;
         Ok(())
     }
+
+    /// What the till does when the control unit fails, and who decided it.
+    pub async fn control_unit_policy(&self) -> Result<crate::control::ControlUnitSetting> {
+        let mut tx = self.sk.db().reader().begin().await?;
+        crate::control::setting_in(&mut tx).await
+    }
+
+    /// Changes the control-unit policy (managers, with a reason; audited with old and new). The
+    /// decision is also carried into the journal by any outage that happens under it.
+    pub async fn set_control_unit_policy(
+        &self,
+        by: &Actor,
+        policy: storekeep_domain::control::ControlUnitPolicy,
+        reason: &str,
+    ) -> Result<crate::control::ControlUnitSetting> {
+        self.sk.staff().authorize(by, Action::ChangeControls, None, "control unit policy").await?;
+        if reason.trim().is_empty() {
+            return Err(Error::ReasonMissing);
+        }
+        let old = self.control_unit_policy().await?;
+        let new = crate::control::ControlUnitSetting {
+            policy,
+            decided_by: Some(storekeep_domain::staff::StaffRef { id: by.id, name: by.name.clone() }),
+            decided_at: Some(self.sk.clock().now()),
+            reason: Some(reason.trim().to_string()),
+        };
+        let json = |p: &crate::control::ControlUnitSetting| {
+            serde_json::to_string(p).map_err(|e| Error::Storage(e.to_string()))
+        };
+        let mut tx = self.sk.db().begin_write().await?;
+        sqlx::query("INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+            .bind(crate::control::SETTING_KEY)
+            .bind(json(&new)?)
+            .execute(&mut *tx)
+            .await?;
+        let mut record = AuditRecord::new(
+            self.sk.clock().now(),
+            Some(by.clone()),
+            "setting.control_unit_policy",
+            crate::control::SETTING_KEY.into(),
+            Outcome::Done,
+        );
+        record.old_value = Some(old.policy.as_str().to_string());
+        record.new_value = Some(policy.as_str().to_string());
+        record.reason = Some(reason.trim().to_string());
+        crate::audit::append_in(&mut tx, &record).await?;
+        tx.commit().await?;
+        Ok(new)
+    }
 }

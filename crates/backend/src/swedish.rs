@@ -3,6 +3,7 @@
 
 use storekeep_domain::cart::CartError;
 use storekeep_domain::money::MoneyError;
+use storekeep_domain::returns::ReturnError;
 use storekeep_domain::sale::TenderError;
 use storekeep_domain::staff::{PinError, Role};
 use storekeep_domain::store::IdentityError;
@@ -170,6 +171,38 @@ pub fn swedish(e: &Error) -> String {
         ),
         Error::NotSimulated => "Kassan använder riktiga enheter, så det finns ingen simulator att ställa in".into(),
         Error::NotApprovable(a) => format!("{} kan inte ställas in att kräva godkännande", a.as_str()),
+        Error::Return(r) => match r {
+            ReturnError::NothingChosen => "Välj minst en rad att returnera".into(),
+            ReturnError::NoSuchLine { receipt, line } => format!("Kvitto {receipt} har ingen rad {line}"),
+            ReturnError::TooMuch { line, name, wanted, left } => {
+                format!("Rad {line} ({name}): {wanted} är mer än de {left} som finns kvar att returnera")
+            }
+            ReturnError::NotPositive { line, name } => format!("Rad {line} ({name}): antalet måste vara mer än noll"),
+            ReturnError::NotWhole { line, name } => {
+                format!("Rad {line} ({name}) säljs styckvis: returnera hela styck")
+            }
+            ReturnError::Repeated { line } => format!("Rad {line} är vald två gånger"),
+            ReturnError::NoReason => "Ange en anledning till returen".into(),
+        },
+        Error::NotASale(n) => format!("Kvitto {n} är en retur: returer görs mot originalköpets kvitto"),
+        Error::ReturnChanged(n) => format!("Någon annan gjorde just en retur mot kvitto {n}: titta på det igen"),
+        Error::CopyAlreadyMade(n) => {
+            format!("Kopian av kvitto {n} är redan utskriven: ett kvitto får bara ha en kopia")
+        }
+        Error::ControlUnitDown(d) => format!(
+            "Kontrollenheten svarar inte ({d}) och butikens regel är att inte sälja förrän den gör det. Köpet är sparat med sina betalningar: försök igen, eller så kan en chef besluta att sälja vidare"
+        ),
+        Error::ZAlreadyTaken(n) => format!(
+            "Dagens Z-rapport (nummer {n}) är redan tagen: dagen är stängd. Ta en X-rapport för att se siffrorna"
+        ),
+        Error::ShiftAlreadyOpen { number, cashier } => {
+            format!("Skift {number} är öppet för {cashier}: stäng det innan ett nytt öppnas")
+        }
+        Error::NoOpenShift => "Inget skift är öppet i kassan: öppna ett med växelkassa först".into(),
+        Error::TrainingCashOnly => {
+            "I övningsläge tas bara kontanter: kort, Swish och presentkort skulle flytta riktiga pengar".into()
+        }
+        Error::ReportNotFound(n) => format!("Det finns ingen Z-rapport nummer {n}"),
     }
 }
 

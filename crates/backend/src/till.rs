@@ -35,6 +35,9 @@ use storekeep_domain::staff::{Action, ApprovalPolicy, Role, StaffRef};
 use tokio::sync::{Mutex, MutexGuard};
 use ts_rs::TS;
 
+mod fiscal;
+pub use fiscal::{CopyOutput, JournalCheck, ReportView, ReturnOutcome, ReturnPlan, TillState};
+
 use crate::audit::{Actor, AuditEntry, AuditFilter, AuditRecord, Outcome};
 use crate::devices::{CardOutcome, DeviceError, Devices, SwishStatus, Weighing, qr_svg};
 use crate::error::{Error, Result};
@@ -81,6 +84,8 @@ struct Current {
     /// A card request that timed out: its outcome must be asked for before another is sent.
     card_unknown: Option<String>,
     swish: Option<SwishPending>,
+    /// The customer wants the receipt as a file (elektroniskt kassakvitto), not on paper.
+    electronic: bool,
 }
 
 impl Current {
@@ -133,8 +138,28 @@ pub struct SaleView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum PayOutcome {
-    Paid { receipt: Receipt },
-    Open { sale: SaleView },
+    Paid {
+        receipt: Receipt,
+        /// How the receipt reached the customer (absent when nothing was tried).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        delivery: Option<Delivery>,
+    },
+    Open {
+        sale: SaleView,
+    },
+}
+
+/// How a receipt was handed over: printed, or written as a file, or why neither worked (the
+/// receipt is registered all the same and stays on screen).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+pub struct Delivery {
+    pub printed: bool,
+    /// The electronic receipt's PDF, for an e-receipt.
+    pub file: Option<String>,
+    /// What went wrong, in English and Swedish.
+    pub problem: Option<String>,
+    pub problem_sv: Option<String>,
 }
 
 /// A parked sale in the list to resume from.
@@ -158,6 +183,10 @@ pub struct Till {
     idle_logout: SignedDuration,
     devices: Devices,
     references: AtomicU64,
+    /// Training mode: sales are övningskvitton, outside the sales figures.
+    training: AtomicBool,
+    /// Where electronic receipts are written.
+    receipts_dir: Option<std::path::PathBuf>,
 }
 
 fn to_json(v: &impl Serialize) -> Result<String> {
@@ -188,7 +217,14 @@ impl Till {
             idle_logout: DEFAULT_IDLE_LOGOUT,
             devices: Devices::simulated(),
             references: AtomicU64::new(0),
+            training: AtomicBool::new(false),
+            receipts_dir: None,
         }
+    }
+
+    /// Where electronic receipts (PDF and HTML) are written.
+    pub fn with_receipts_dir(self, dir: std::path::PathBuf) -> Till {
+        Till { receipts_dir: Some(dir), ..self }
     }
 
     /// The card terminal, Swish, scale and drawer this till talks to (simulators by default).
@@ -699,7 +735,7 @@ impl Till {
     /// Settles the rest of the sale in cash (with change) and returns the receipt.
     pub async fn pay_cash(&self, tendered: &str) -> Result<Receipt> {
         match self.take_cash(tendered, false).await? {
-            PayOutcome::Paid { receipt } => Ok(receipt),
+            PayOutcome::Paid { receipt, .. } => Ok(receipt),
             PayOutcome::Open { .. } => {
                 Err(Error::Inconsistent("cash that covers the rest did not settle the sale".into()))
             }
@@ -722,6 +758,7 @@ impl Till {
 
     /// Pays by card through the terminal: `amount`, or the rest of the sale.
     pub async fn pay_card(&self, amount: Option<&str>) -> Result<PayOutcome> {
+        self.real_money_allowed()?;
         let requested = amount.map(Money::parse).transpose()?;
         let (cashier, mut cur) = match self.payment_step("take a card payment").await? {
             Step::Ready(cashier, cur) => (cashier, cur),
@@ -826,6 +863,7 @@ impl Till {
 
     /// Starts a Swish payment of `amount` (or the rest): the view carries the QR code.
     pub async fn swish_start(&self, amount: Option<&str>) -> Result<PayOutcome> {
+        self.real_money_allowed()?;
         let requested = amount.map(Money::parse).transpose()?;
         let mut cur = match self.payment_step("start a Swish payment").await? {
             Step::Ready(_, cur) => cur,
@@ -942,6 +980,7 @@ impl Till {
 
     /// Pays with a gift voucher: `amount` (or as much of the rest as the voucher holds).
     pub async fn pay_voucher(&self, code: &str, amount: Option<&str>) -> Result<PayOutcome> {
+        self.real_money_allowed()?;
         let requested = amount.map(Money::parse).transpose()?;
         let code = crate::vouchers::normalise(code);
         let (cashier, mut cur) = match self.payment_step("take a gift voucher").await? {
@@ -986,10 +1025,14 @@ impl Till {
         if cur.cart.tenders().iter().any(|t| matches!(t.method, TenderMethod::Card | TenderMethod::Swish)) {
             self.persist(cur).await?;
         }
-        match self.sk.sales().complete(priced, staff_ref(cashier), now).await {
+        let training = self.training.load(Ordering::SeqCst);
+        let cu = &*self.devices.control_unit;
+        match self.sk.sales().complete(priced, staff_ref(cashier), now, cu, training).await {
             Ok((_, receipt)) => {
+                let electronic = cur.electronic;
                 *cur = Current::default();
-                Ok(PayOutcome::Paid { receipt })
+                let delivery = self.deliver(&receipt, electronic).await;
+                Ok(PayOutcome::Paid { receipt, delivery: Some(delivery) })
             }
             // A voucher spent meanwhile (by another program): it cannot pay; take it off.
             Err(e @ (Error::VoucherUsed(_) | Error::VoucherNotFound(_))) => {

@@ -24,13 +24,15 @@ fn sims(till: &Till) -> &Simulators {
 fn open(outcome: PayOutcome) -> SaleView {
     match outcome {
         PayOutcome::Open { sale } => sale,
-        PayOutcome::Paid { receipt } => panic!("expected an open sale, got receipt {}", receipt.receipt_no),
+        PayOutcome::Paid { receipt, .. } => {
+            panic!("expected an open sale, got receipt {}", receipt.receipt_no)
+        }
     }
 }
 
 fn paid(outcome: PayOutcome) -> storekeep_domain::receipt::Receipt {
     match outcome {
-        PayOutcome::Paid { receipt } => receipt,
+        PayOutcome::Paid { receipt, .. } => receipt,
         PayOutcome::Open { sale } => panic!("expected a paid sale, {} left", sale.cart.remaining),
     }
 }

@@ -470,7 +470,7 @@ async fn pay_with(till: &Till, pay: Payments) -> Result<Receipt, Error> {
             Step::Swish(a) => swish(till, a.as_deref()).await?,
             Step::Cash(c) => till.take_cash(c, false).await?,
         };
-        if let PayOutcome::Paid { receipt } = outcome {
+        if let PayOutcome::Paid { receipt, .. } = outcome {
             for (arg, _) in &steps[i + 1..] {
                 eprintln!("storekeep: the sale was paid in full; {arg} was not used");
             }
@@ -495,8 +495,8 @@ enum Step {
 
 /// A Swish request, checked until the (simulated) customer answers; given up after 20 s.
 async fn swish(till: &Till, amount: Option<&str>) -> Result<PayOutcome, Error> {
-    if let PayOutcome::Paid { receipt } = till.swish_start(amount).await? {
-        return Ok(PayOutcome::Paid { receipt });
+    if let PayOutcome::Paid { receipt, .. } = till.swish_start(amount).await? {
+        return Ok(PayOutcome::Paid { receipt, delivery: None });
     }
     for _ in 0..100 {
         match till.swish_poll().await? {

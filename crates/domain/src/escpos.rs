@@ -142,13 +142,26 @@ impl Document {
     }
 }
 
-/// The receipt as ESC/POS: the text of [`Receipt::render_text`] (42 columns), the total in
-/// double size, then feed and cut.
+/// The receipt as ESC/POS: the text of [`Receipt::render_text`] (42 columns), then feed and
+/// cut. A plain receipt prints its total in double size. A receipt with a mark (KOPIA,
+/// ÖVNINGSKVITTO, EJ KVITTO, RETUR) prints every amount in normal size and the marks in double
+/// width and height, so a mark is always at least twice the size of the amounts.
 pub fn receipt(receipt: &Receipt) -> Vec<u8> {
     let mut doc = Document::new();
+    let marks = receipt.marks();
     for line in receipt.render_text().lines() {
-        if line.starts_with("TOTALT") {
+        if marks.contains(&line.trim()) {
+            doc.align(Align::Center)
+                .bold(true)
+                .size(2)
+                .line(line.trim())
+                .size(1)
+                .bold(false)
+                .align(Align::Left);
+        } else if line.starts_with("TOTALT") && marks.is_empty() {
             doc.bold(true).size(2).line(&compact_total(line)).size(1).bold(false);
+        } else if line.starts_with("TOTALT") {
+            doc.bold(true).line(line).bold(false);
         } else {
             doc.line(line);
         }

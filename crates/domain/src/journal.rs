@@ -26,6 +26,28 @@ pub enum EntryKind {
     DrawerOpen,
     /// Catalog prices or texts changed (an import or an edit), with old and new values.
     CatalogChange,
+    /// Goods taken back against a receipt (RETUR); numbered in the receipt series.
+    Return,
+    /// The one copy of a receipt (KOPIA).
+    Copy,
+    /// A sale in training mode (ÖVNINGSKVITTO), numbered in its own series.
+    Training,
+    /// A pro forma receipt (EJ KVITTO).
+    ProForma,
+    PaidIn,
+    PaidOut,
+    ShiftOpen,
+    ShiftClose,
+    /// An X-dagrapport, taken at any time.
+    XReport,
+    /// A Z-dagrapport: closes the day.
+    ZReport,
+    /// A Z-dagrapport printed or shown again.
+    ReportCopy,
+    /// The control unit stopped answering and the store sold on under its policy.
+    ControlOutageStart,
+    /// The control unit answers again; lists the receipts issued without it.
+    ControlOutageEnd,
 }
 
 impl EntryKind {
@@ -36,6 +58,19 @@ impl EntryKind {
             EntryKind::Abandoned => "abandoned",
             EntryKind::DrawerOpen => "drawer_open",
             EntryKind::CatalogChange => "catalog_change",
+            EntryKind::Return => "return",
+            EntryKind::Copy => "copy",
+            EntryKind::Training => "training",
+            EntryKind::ProForma => "pro_forma",
+            EntryKind::PaidIn => "paid_in",
+            EntryKind::PaidOut => "paid_out",
+            EntryKind::ShiftOpen => "shift_open",
+            EntryKind::ShiftClose => "shift_close",
+            EntryKind::XReport => "x_report",
+            EntryKind::ZReport => "z_report",
+            EntryKind::ReportCopy => "report_copy",
+            EntryKind::ControlOutageStart => "control_outage_start",
+            EntryKind::ControlOutageEnd => "control_outage_end",
         }
     }
 }

@@ -6,16 +6,22 @@
 
 pub mod barcode;
 pub mod cart;
+pub mod cash;
 pub mod catalog_file;
+pub mod control;
 pub mod escpos;
 pub mod journal;
 pub mod money;
 pub mod receipt;
+pub mod receipt_doc;
+pub mod report;
+pub mod returns;
 pub mod rounding;
 pub mod sale;
 pub mod search;
 pub mod staff;
 pub mod store;
+pub mod tally;
 pub mod vat;
 
 pub use money::Money;

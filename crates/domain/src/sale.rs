@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::cart::{Discount, PricedCart, PricedLine};
+use crate::control::Control;
 use crate::money::Money;
 use crate::rounding::cash_rounding;
 use crate::staff::StaffRef;
@@ -216,6 +217,12 @@ pub struct Sale {
     /// The discount on the whole sale, if any (its amount is spread over the lines).
     #[serde(default)]
     pub sale_discount: Option<Discount>,
+    /// How the receipt stands with the control unit (absent on sales from before there was one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub control: Option<Control>,
+    /// A training sale (övningskvitto): its own number series, outside the sales figures.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub training: bool,
 }
 
 /// A line taken off a sale in progress: a registration of its own (kind `void`), naming the
@@ -249,6 +256,39 @@ pub struct DrawerOpening {
     pub reason: String,
     pub cashier: StaffRef,
     pub approved_by: Option<StaffRef>,
+}
+
+/// The one copy of a receipt (kind `copy`): which receipt, who asked, and its total (negative
+/// for a return), registered with the control unit as a copy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ReceiptCopy {
+    pub register_id: String,
+    #[ts(type = "number")]
+    pub receipt_no: i64,
+    #[ts(type = "string")]
+    pub at: Timestamp,
+    pub by: StaffRef,
+    pub total: Money,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub control: Option<Control>,
+}
+
+/// A pro forma receipt (kind `pro_forma`, "EJ KVITTO"): what the sale in progress would cost,
+/// for a customer who wants it in writing before paying. Not a sale.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ProForma {
+    pub register_id: String,
+    #[ts(type = "number")]
+    pub pro_forma_no: i64,
+    #[ts(type = "string")]
+    pub at: Timestamp,
+    pub lines: Vec<PricedLine>,
+    pub total: Money,
+    pub vat: Vec<VatLine>,
+    pub discounts: Money,
+    pub cashier: StaffRef,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub control: Option<Control>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -290,6 +330,8 @@ impl Sale {
             cashier,
             discounts: cart.line_discounts + cart.sale_discount_amount,
             sale_discount: cart.sale_discount,
+            control: None,
+            training: false,
         };
         sale.check_balanced()?;
         Ok(sale)

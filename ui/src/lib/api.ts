@@ -4,6 +4,22 @@
 import { invoke } from '@tauri-apps/api/core';
 import type {
   ApiError,
+  ControlUnitPolicy,
+  ControlUnitSetting,
+  CopyOutput,
+  ReportView,
+  Delivery,
+  JournalCheck,
+  MovementKind,
+  Outage,
+  ReportKind,
+  ReturnOutcome,
+  ReturnPlan,
+  ReturnRequest,
+  ShiftClosed,
+  ShiftState,
+  TillState,
+  ZSummary,
   Approval,
   ApprovalPolicy,
   AuditEntry,
@@ -57,6 +73,8 @@ const ERROR_CODES: Record<ErrorCode, true> = {
   payment_pending: true,
   voucher_invalid: true,
   scale_not_ready: true,
+  control_unit_down: true,
+  already_done: true,
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {
@@ -176,6 +194,30 @@ export type Api = {
   importCatalog(fileName: string, contents: string): Promise<ImportReport>;
   approvalPolicy(): Promise<ApprovalPolicy>;
   setApprovalPolicy(policy: ApprovalPolicy, reason: string): Promise<ApprovalPolicy>;
+  /** Training mode, e-receipt choice, the open shift and the control unit's state. */
+  tillState(): Promise<TillState>;
+  /** Managers; only with no sale in progress. */
+  setTraining(on: boolean): Promise<TillState>;
+  /** The current sale's receipt as a file (PDF + HTML) instead of paper. */
+  setElectronicReceipt(on: boolean): Promise<TillState>;
+  /** The one copy (KOPIA) of a receipt; a second is refused with code already_done. */
+  copyReceipt(receiptNo: number, output: CopyOutput): Promise<[Receipt, Delivery]>;
+  /** A pro forma receipt (EJ KVITTO) of the sale in progress; the sale goes on. */
+  proForma(): Promise<[Receipt, Delivery]>;
+  returnPlan(receiptNo: number): Promise<ReturnPlan>;
+  returnItems(receiptNo: number, lines: ReturnRequest[], reason: string, approval: Approval | null): Promise<ReturnOutcome>;
+  /** X: any cashier; Z: managers, once a day. */
+  takeReport(kind: ReportKind): Promise<ReportView>;
+  zReports(): Promise<ZSummary[]>;
+  reprintZ(number: number): Promise<ReportView>;
+  openShift(float: string): Promise<ShiftState>;
+  cashMovement(kind: MovementKind, amount: string, reason: string, approval: Approval | null): Promise<ShiftState>;
+  closeShift(counted: string): Promise<ShiftClosed>;
+  setControlUnitPolicy(policy: ControlUnitPolicy, reason: string): Promise<ControlUnitSetting>;
+  controlOutages(): Promise<Outage[]>;
+  /** Simulated devices only. */
+  simulateControlUnit(failing: boolean): Promise<TillState>;
+  verifyJournal(): Promise<JournalCheck>;
 };
 
 export const api: Api = {
@@ -215,4 +257,23 @@ export const api: Api = {
   importCatalog: (fileName, contents) => call<ImportReport>('import_catalog', { fileName, contents }),
   approvalPolicy: () => call<ApprovalPolicy>('approval_policy'),
   setApprovalPolicy: (policy, reason) => call<ApprovalPolicy>('set_approval_policy', { policy, reason }),
+  tillState: () => call<TillState>('till_state'),
+  setTraining: (on) => call<TillState>('set_training', { on }),
+  setElectronicReceipt: (on) => call<TillState>('set_electronic_receipt', { on }),
+  copyReceipt: (receiptNo, output) => call<[Receipt, Delivery]>('copy_receipt', { receiptNo, output }),
+  proForma: () => call<[Receipt, Delivery]>('pro_forma'),
+  returnPlan: (receiptNo) => call<ReturnPlan>('return_plan', { receiptNo }),
+  returnItems: (receiptNo, lines, reason, approval) =>
+    call<ReturnOutcome>('return_items', { receiptNo, lines, reason, approval }),
+  takeReport: (kind) => call<ReportView>('take_report', { kind }),
+  zReports: () => call<ZSummary[]>('z_reports'),
+  reprintZ: (number) => call<ReportView>('reprint_z', { number }),
+  openShift: (float) => call<ShiftState>('open_shift', { float }),
+  cashMovement: (kind, amount, reason, approval) =>
+    call<ShiftState>('cash_movement', { kind, amount, reason, approval }),
+  closeShift: (counted) => call<ShiftClosed>('close_shift', { counted }),
+  setControlUnitPolicy: (policy, reason) => call<ControlUnitSetting>('set_control_unit_policy', { policy, reason }),
+  controlOutages: () => call<Outage[]>('control_outages'),
+  simulateControlUnit: (failing) => call<TillState>('simulate_control_unit', { failing }),
+  verifyJournal: () => call<JournalCheck>('verify_journal'),
 };

@@ -138,15 +138,193 @@ export type Receipt = { company_name: string, org_number: string, address: strin
  */
 date_time: string, lines: Array<ReceiptLine>, total: Money, rounding: Money, vat: Array<VatLine>, vat_total: Money, payments: Array<ReceiptPayment>, 
 /**
- * The control unit's manufacturing number, once one is connected.
+ * How the receipt stands with the control unit: its number and code, or not registered.
  */
-control_unit: string | null, 
+control: Control | null, 
 /**
  * Who served the customer.
  */
-cashier: string, };
+cashier: string, kind: ReceiptKind, 
+/**
+ * The one copy ("KOPIA").
+ */
+copy: boolean, 
+/**
+ * Handed over as a file, not on paper (field 13).
+ */
+electronic: boolean, 
+/**
+ * For a return: the receipt it returns against.
+ */
+original_receipt_no: number | null, };
 
-export type PayOutcome = { "status": "paid", receipt: Receipt, } | { "status": "open", sale: SaleView, };
+export type PayOutcome = { "status": "paid", receipt: Receipt, 
+/**
+ * How the receipt reached the customer (absent when nothing was tried).
+ */
+delivery?: Delivery, } | { "status": "open", sale: SaleView, };
+
+export type Delivery = { printed: boolean, 
+/**
+ * The electronic receipt's PDF, for an e-receipt.
+ */
+file: string | null, 
+/**
+ * What went wrong, in English and Swedish.
+ */
+problem: string | null, problem_sv: string | null, };
+
+export type ReceiptKind = "sale" | "return" | "training" | "pro_forma";
+
+export type Control = { "status": "registered", unit: string, code: string, } | { "status": "not_registered", outage: number, };
+
+export type ControlUnitPolicy = "stop" | "continue";
+
+export type ControlUnitSetting = { policy: ControlUnitPolicy, decided_by: StaffRef | null, decided_at: string | null, reason: string | null, };
+
+export type Outage = { start_seq: number, end_seq: number | null, started_at: string, ended_at: string | null, receipts: number[], decided_by: string | null, reason: string | null, };
+
+export type ShiftState = { shift_no: number, cashier: StaffRef, opened_at: string, float: Money, cash_sales: Money, paid_in: Money, paid_out: Money, expected: Money, drawer_openings: number, receipts: number, };
+
+export type ShiftClosed = { register_id: string, shift_no: number, at: string, 
+/**
+ * Who counted.
+ */
+cashier: StaffRef, float: Money, 
+/**
+ * Cash taken in sales less cash given back in returns.
+ */
+cash_sales: Money, paid_in: Money, paid_out: Money, 
+/**
+ * float + cash sales + paid in − paid out.
+ */
+expected: Money, counted: Money, 
+/**
+ * counted − expected: negative is a shortage.
+ */
+difference: Money, drawer_openings: number, receipts: number, };
+
+export type MovementKind = "paid_in" | "paid_out";
+
+export type TillState = { training: boolean, 
+/**
+ * The next receipt goes out as a file.
+ */
+electronic: boolean, shift: ShiftState | null, control_unit: ControlUnitSetting, 
+/**
+ * The control unit's manufacturing number.
+ */
+control_unit_number: string, 
+/**
+ * The control unit is down and the store sells on (an outage is open).
+ */
+control_unit_outage: boolean, 
+/**
+ * The simulated control unit is set to fail (demo only).
+ */
+control_unit_simulated_failing: boolean | null, };
+
+export type Returnable = { line: number, name: string, sold_by: SoldBy, sold: string, returned: string, left: string, 
+/**
+ * What the line cost after its discounts.
+ */
+net: Money, 
+/**
+ * What returning all that is left refunds.
+ */
+refund_left: Money, };
+
+export type ReturnRequest = { line: number, quantity: string, };
+
+export type ReturnPlan = { receipt: Receipt, lines: Array<Returnable>, 
+/**
+ * Receipts of earlier returns against it.
+ */
+earlier: number[], };
+
+export type ReturnOutcome = { receipt: Receipt, delivery: Delivery, to_cash_instead: Array<string>, };
+
+export type CopyOutput = "paper" | "file";
+
+export type VatSum = { gross: Money, vat: Money, };
+
+export type Tally = { 
+/**
+ * Sales receipts.
+ */
+receipts: number, 
+/**
+ * Sales, VAT included, after discounts, before cash rounding.
+ */
+sales: Money, 
+/**
+ * Sales per main group (the VAT category of the goods).
+ */
+groups: { [key in string]: Money }, 
+/**
+ * Sales less returns per VAT rate (key: the rate in percent).
+ */
+vat: { [key in string]: VatSum }, goods: number, services: number, 
+/**
+ * What each payment method took in sales.
+ */
+methods: { [key in string]: Money }, returns: number, returns_amount: Money, 
+/**
+ * What each method gave back in returns.
+ */
+refunds: { [key in string]: Money }, discounts: Money, 
+/**
+ * Cash rounding (öresavrundning) of sales and returns: the "other reductions".
+ */
+rounding: Money, copies: number, copies_amount: Money, training: number, training_amount: Money, pro_forma: number, pro_forma_amount: Money, 
+/**
+ * Every time the drawer opened: cash sales and returns, paid in and out, and no-sale.
+ */
+drawer_openings: number, 
+/**
+ * Of which without a sale.
+ */
+no_sale_openings: number, 
+/**
+ * Sales given up before payment.
+ */
+unfinished: number, unfinished_amount: Money, 
+/**
+ * Lines taken off sales in progress.
+ */
+voids: number, voids_amount: Money, 
+/**
+ * Opening floats of the shifts.
+ */
+floats: Money, paid_in: Money, paid_out: Money, 
+/**
+ * Cash into the drawer from sales less cash out in returns.
+ */
+cash: Money, first_receipt: number | null, last_receipt: number | null, };
+
+export type GrandTotals = { sales: Money, returns: Money, net: Money, };
+
+export type ReportKind = "x" | "z";
+
+export type DayReport = { kind: ReportKind, 
+/**
+ * The Z number (1, 2, 3… per register); for an X, the number the next Z will get.
+ */
+number: number, company_name: string, org_number: string, register_id: string, 
+/**
+ * When it was taken, local time `YYYY-MM-DD HH:MM:SS`.
+ */
+printed_at: string, 
+/**
+ * The journal entries it covers: after the last Z, up to and including `to_seq`.
+ */
+from_seq: number, to_seq: number, tally: Tally, grand: GrandTotals, by: StaffRef, };
+
+export type ReportView = { report: DayReport, text: string, };
+
+export type ZSummary = { number: number, business_date: string, grand: GrandTotals, };
+
+export type JournalCheck = { entries: number, receipts: number, reports: number, grand: GrandTotals, problem: string | null, };
 
 export type SimCard = "approve" | "decline" | "timeout" | "timeout_after_charge" | "approve_offline" | "unreachable";
 
@@ -275,7 +453,7 @@ export type AuditFilter = { action_prefix: string | null, actor_id: number | nul
  */
 limit: number | null, };
 
-export type ErrorCode = "invalid_barcode" | "bad_check_digit" | "unknown_product" | "measure_mismatch" | "empty_sale" | "insufficient_cash" | "invalid_amount" | "receipt_not_found" | "store_not_initialized" | "invalid_store_identity" | "database_locked" | "database_corrupt" | "database_too_new" | "storage" | "journal_broken" | "not_logged_in" | "wrong_pin" | "locked_out" | "staff_disabled" | "not_allowed" | "needs_approval" | "invalid_input" | "card_declined" | "payment_unknown" | "device_unavailable" | "swish_declined" | "payment_pending" | "voucher_invalid" | "scale_not_ready" | "internal";
+export type ErrorCode = "invalid_barcode" | "bad_check_digit" | "unknown_product" | "measure_mismatch" | "empty_sale" | "insufficient_cash" | "invalid_amount" | "receipt_not_found" | "store_not_initialized" | "invalid_store_identity" | "database_locked" | "database_corrupt" | "database_too_new" | "storage" | "journal_broken" | "not_logged_in" | "wrong_pin" | "locked_out" | "staff_disabled" | "not_allowed" | "needs_approval" | "invalid_input" | "card_declined" | "payment_unknown" | "device_unavailable" | "swish_declined" | "payment_pending" | "voucher_invalid" | "scale_not_ready" | "control_unit_down" | "already_done" | "internal";
 
 export type ApiError = { code: ErrorCode, 
 /**
