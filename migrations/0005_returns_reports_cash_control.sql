@@ -101,3 +101,14 @@ CREATE TRIGGER control_outage_end_once BEFORE UPDATE ON control_outage
     WHEN OLD.end_seq IS NOT NULL OR NEW.start_seq != OLD.start_seq OR NEW.register_id != OLD.register_id
     BEGIN SELECT RAISE(ABORT, 'registrations are append-only'); END;
 CREATE TRIGGER control_outage_no_delete BEFORE DELETE ON control_outage BEGIN SELECT RAISE(ABORT, 'registrations are append-only'); END;
+
+-- The last entry of each register's journal: deleting the newest entry (which nothing else
+-- points at) shows as a head that names an entry that is not there. Updated by every append.
+CREATE TABLE journal_head (
+    register_id TEXT PRIMARY KEY,
+    seq         INTEGER NOT NULL,
+    hash        BLOB NOT NULL CHECK (length(hash) = 32)
+) STRICT;
+INSERT INTO journal_head (register_id, seq, hash)
+    SELECT j.register_id, j.seq, j.hash FROM journal j
+    WHERE j.seq = (SELECT MAX(seq) FROM journal k WHERE k.register_id = j.register_id);

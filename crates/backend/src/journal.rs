@@ -5,6 +5,7 @@
 
 use futures_util::TryStreamExt;
 use sqlx::{Row, Sqlite, Transaction};
+use storekeep_domain::Money;
 use storekeep_domain::journal::{ChainVerifier, EntryKind, GENESIS, Hash, JournalEntry, entry_hash};
 use storekeep_domain::report::{DayReport, GrandTotals};
 use storekeep_domain::tally::Tally;
@@ -66,6 +67,15 @@ pub async fn append_in(
     .bind(recorded_at)
     .bind(payload)
     .bind(prev.as_slice())
+    .bind(hash.as_slice())
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO journal_head (register_id, seq, hash) VALUES (?, ?, ?)
+         ON CONFLICT (register_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+    )
+    .bind(register_id)
+    .bind(seq)
     .bind(hash.as_slice())
     .execute(&mut **tx)
     .await?;
@@ -135,6 +145,15 @@ impl<'a> Journal<'a> {
                 "there are {sales} receipts in the sales table but {} in the journal",
                 total.receipts
             );
+            return Ok(self.outcome(
+                &total,
+                None,
+                Some(Problem { register_id: String::new(), seq: 0, what }),
+            ));
+        }
+        let reports: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM day_report").fetch_one(pool).await?;
+        if reports != total.reports {
+            let what = format!("there are {reports} day reports listed but {} in the journal", total.reports);
             return Ok(self.outcome(
                 &total,
                 None,
@@ -228,7 +247,7 @@ impl<'a> Journal<'a> {
                 let (amount, rounding) = if is_sale {
                     (tally.sales, tally.rounding)
                 } else {
-                    (tally.returns_amount, -tally.rounding)
+                    (tally.returns_amount, Money::ZERO - tally.rounding)
                 };
                 let wanted = (
                     Some(receipt_no),
@@ -285,6 +304,22 @@ impl<'a> Journal<'a> {
             }
             w.grand = w.grand.after(&tally);
             w.period.add(&tally);
+        }
+        // The newest entry is the one the head names: a deleted or added tail shows here.
+        let head = sqlx::query("SELECT seq, hash FROM journal_head WHERE register_id = ?")
+            .bind(register_id)
+            .fetch_optional(self.sk.db().reader())
+            .await?;
+        let head = match head {
+            Some(r) => Some((r.get::<i64, _>(0), r.get::<Vec<u8>, _>(1))),
+            None => None,
+        };
+        if head != Some((verifier.verified(), verifier.last_hash().to_vec())) {
+            let what = "the journal's last entry is not the one recorded as its head: an entry was removed or added at the end".to_string();
+            return Ok(Err((
+                w,
+                Problem { register_id: register_id.to_string(), seq: verifier.verified(), what },
+            )));
         }
         Ok(Ok(w))
     }

@@ -312,9 +312,11 @@ async fn park_resume_abandon_and_the_drawer() {
     assert_eq!(v["lines"].as_array().unwrap().len(), 2, "what was on the sale is kept");
     assert_eq!(v["approved_by"]["name"], "Anna Lind");
 
+    let before = sims(&till).drawer.openings();
     assert_eq!(till.open_drawer("Växel", None).await.unwrap_err().code(), ErrorCode::NeedsApproval);
+    assert_eq!(sims(&till).drawer.openings(), before, "refused: the drawer stays shut");
     till.open_drawer("Växel", Some(&anna())).await.unwrap();
-    assert_eq!(sims(&till).drawer.openings(), 1);
+    assert_eq!(sims(&till).drawer.openings(), before + 1);
     assert_eq!(count(&t.sk, "journal WHERE kind = 'drawer_open'").await, 1);
     assert!(t.sk.journal().verify().await.unwrap().problem.is_none());
 }

@@ -93,6 +93,26 @@ enum Command {
         #[command(subcommand)]
         command: JournalCommand,
     },
+    /// X-dagrapport (any time) or Z-dagrapport (once a day; closes the day). Printed to the
+    /// terminal and registered in the journal.
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
+    /// Take goods back against receipt N: `return 12 1 3:2` returns all of line 1 and 2 of
+    /// line 3 (no lines: the whole receipt). Refunds go to the card, Swish payment or voucher
+    /// paid with where possible, cash otherwise.
+    Return {
+        #[command(flatten)]
+        login: Login,
+        number: i64,
+        /// LINE or LINE:QUANTITY (kg with a decimal comma or point for weighed lines).
+        lines: Vec<String>,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Staff: managers add and disable people; nobody is ever deleted.
     Staff {
         #[command(subcommand)]
@@ -215,6 +235,34 @@ enum ReceiptCommand {
         #[arg(long)]
         json: bool,
     },
+    /// The one copy (KOPIA) of receipt N: printed to the terminal, or written as PDF/HTML.
+    Copy {
+        #[command(flatten)]
+        login: Login,
+        number: i64,
+        /// Write the copy as an electronic receipt (PDF) to this file instead.
+        #[arg(long, value_name = "FILE")]
+        pdf: Option<PathBuf>,
+        /// Write the copy as HTML to this file instead.
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ReportCommand {
+    X {
+        #[command(flatten)]
+        login: Login,
+        #[arg(long)]
+        json: bool,
+    },
+    Z {
+        #[command(flatten)]
+        login: Login,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -224,6 +272,8 @@ enum JournalCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Write the journal as JSON Lines for an auditor (docs/journal-format.md); `-` for stdout.
+    Export { file: PathBuf },
 }
 
 fn main() -> ExitCode {
@@ -337,6 +387,77 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
                 print!("{}", receipt.render_text());
             }
         }
+        Command::Journal { command: JournalCommand::Export { file } } => {
+            let n = if file.as_os_str() == "-" {
+                sk.journal().export(&mut std::io::stdout()).await?
+            } else {
+                let mut f = std::io::BufWriter::new(
+                    std::fs::File::create(&file)
+                        .map_err(|e| Error::Storage(format!("{}: {e}", file.display())))?,
+                );
+                let n = sk.journal().export(&mut f).await?;
+                eprintln!("{n} entries written to {}", file.display());
+                n
+            };
+            let _ = n;
+        }
+        Command::Report { command } => {
+            let (kind, login, json) = match command {
+                ReportCommand::X { login, json } => (storekeep_domain::report::ReportKind::X, login, json),
+                ReportCommand::Z { login, json } => (storekeep_domain::report::ReportKind::Z, login, json),
+            };
+            let till = Till::new(sk.clone());
+            till.login(login.staff_id, &login.pin).await?;
+            let view = till.take_report(kind).await?;
+            if json {
+                println!("{}", to_json(&view.report)?);
+            } else {
+                print!("{}", view.text);
+            }
+        }
+        Command::Receipt { command: ReceiptCommand::Copy { login, number, pdf, html } } => {
+            let till = Till::new(sk.clone());
+            till.login(login.staff_id, &login.pin).await?;
+            let output = if pdf.is_some() || html.is_some() {
+                storekeep_backend::till::CopyOutput::File
+            } else {
+                storekeep_backend::till::CopyOutput::Paper
+            };
+            let (copy, _) = till.copy_receipt(number, output).await?;
+            let write = |path: &PathBuf, bytes: &[u8]| {
+                std::fs::write(path, bytes).map_err(|e| Error::Storage(format!("{}: {e}", path.display())))
+            };
+            if let Some(p) = &pdf {
+                write(p, &storekeep_domain::receipt_doc::pdf(&copy))?;
+                eprintln!("Copy of receipt {number} written to {}", p.display());
+            }
+            if let Some(p) = &html {
+                write(p, storekeep_domain::receipt_doc::html(&copy).as_bytes())?;
+                eprintln!("Copy of receipt {number} written to {}", p.display());
+            }
+            if pdf.is_none() && html.is_none() {
+                print!("{}", copy.render_text());
+            }
+        }
+        Command::Return { login, number, lines, reason, json } => {
+            let till = Till::new(sk.clone());
+            till.login(login.staff_id, &login.pin).await?;
+            let plan = till.return_plan(number).await?;
+            let wanted: Vec<storekeep_domain::returns::ReturnRequest> = if lines.is_empty() {
+                plan.lines
+                    .iter()
+                    .filter(|l| l.left > rust_decimal::Decimal::ZERO)
+                    .map(|l| storekeep_domain::returns::ReturnRequest { line: l.line, quantity: l.left })
+                    .collect()
+            } else {
+                lines.iter().map(|l| parse_return_line(l, &plan)).collect::<Result<_, Error>>()?
+            };
+            let out = till.return_items(number, &wanted, &reason, None).await?;
+            for w in &out.to_cash_instead {
+                eprintln!("storekeep: refunded in cash instead: {w}");
+            }
+            print_receipt(&out.receipt, json)?;
+        }
         Command::Journal { command: JournalCommand::Verify { json } } => {
             let v = sk.journal().verify().await?;
             if json {
@@ -345,7 +466,15 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             return Ok(match v.problem {
                 None => {
                     if !json {
-                        println!("Journal verified: {} entries, {} sales, chain intact.", v.entries, v.sales);
+                        println!(
+                            "Journal verified: {} entries, {} receipts in an unbroken series, {} reports; chain intact. Grand totals: sales {} kr, returns {} kr, net {} kr.",
+                            v.entries,
+                            v.sales,
+                            v.reports,
+                            v.grand.sales.to_swedish(),
+                            v.grand.returns.to_swedish(),
+                            v.grand.net.to_swedish()
+                        );
                     }
                     ExitCode::SUCCESS
                 }
@@ -552,4 +681,24 @@ fn parse_discount(text: &str) -> Result<Discount, Error> {
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Error> {
     serde_json::to_string_pretty(value).map_err(|e| Error::Storage(e.to_string()))
+}
+
+/// `3` (all that is left of line 3) or `3:2` / `3:0,452`.
+fn parse_return_line(
+    text: &str,
+    plan: &storekeep_backend::till::ReturnPlan,
+) -> Result<storekeep_domain::returns::ReturnRequest, Error> {
+    let bad = || Error::Return(storekeep_domain::returns::ReturnError::NothingChosen);
+    let (line, qty) = match text.split_once(':') {
+        Some((l, q)) => (l, Some(q)),
+        None => (text, None),
+    };
+    let line: usize = line.trim().parse().map_err(|_| bad())?;
+    let quantity = match qty {
+        Some(q) => q.trim().replace(',', ".").parse().map_err(|_| bad())?,
+        None => plan.lines.iter().find(|l| l.line == line).map(|l| l.left).ok_or(Error::Return(
+            storekeep_domain::returns::ReturnError::NoSuchLine { receipt: plan.receipt.receipt_no, line },
+        ))?,
+    };
+    Ok(storekeep_domain::returns::ReturnRequest { line, quantity })
 }

@@ -166,6 +166,11 @@ impl ChainVerifier {
     pub fn verified(&self) -> i64 {
         self.prev_seq
     }
+
+    /// The hash of the last entry verified (the genesis hash before any).
+    pub fn last_hash(&self) -> &Hash {
+        &self.prev_hash
+    }
 }
 
 #[cfg(test)]

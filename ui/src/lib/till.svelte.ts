@@ -28,6 +28,19 @@ import type {
   StaffMember,
   StoreStatus,
 } from './bindings';
+import type {
+  ControlUnitPolicy,
+  ControlUnitSetting,
+  JournalCheck,
+  MovementKind,
+  Outage,
+  ReportKind,
+  ReportView,
+  ShiftClosed,
+  ShiftState,
+  TillState,
+  ZSummary,
+} from './bindings';
 import { createSerialQueue } from './queue';
 import { inputError } from './validate';
 
@@ -38,7 +51,10 @@ import { inputError } from './validate';
 export type Phase = 'loading' | 'failed' | 'not_setup' | 'first_manager' | 'locked' | 'ready';
 
 /** What a manager looks at; everyone else only ever sees the till. */
-export type View = 'till' | 'staff' | 'audit' | 'catalog' | 'settings';
+export type View = 'till' | 'staff' | 'audit' | 'catalog' | 'settings' | ManagerFiscalView;
+
+/** The manager's register pages: day reports, the cash shift, the control unit, training mode. */
+export type ManagerFiscalView = 'reports' | 'cash' | 'control_unit' | 'training';
 
 /** What a manager's PIN is asked for. */
 export type ApprovalKind = 'void' | 'line_discount' | 'sale_discount' | 'abandon' | 'drawer' | 'clear_card';
@@ -420,6 +436,57 @@ export class Till {
 
   setApprovalPolicy(policy: ApprovalPolicy, reason: string): Promise<ApprovalPolicy> {
     return this.#managerCall(() => this.#api.setApprovalPolicy(policy, reason));
+  }
+
+  // ---------------------------- manager: reports, cash shift, control unit, training, journal
+
+  /** X (changes nothing) or Z (closes the day, once a day: `already_done` after that). */
+  takeReport(kind: ReportKind): Promise<ReportView> {
+    return this.#managerCall(() => this.#api.takeReport(kind));
+  }
+
+  zReports(): Promise<ZSummary[]> {
+    return this.#managerCall(() => this.#api.zReports());
+  }
+
+  /** Z report `number` shown again (the backend registers the copy). */
+  reprintZ(number: number): Promise<ReportView> {
+    return this.#managerCall(() => this.#api.reprintZ(number));
+  }
+
+  /** Training mode, the open shift and the control unit, as the backend has them now. */
+  readTillState(): Promise<TillState> {
+    return this.#managerCall(() => this.#api.tillState());
+  }
+
+  openShift(float: string): Promise<ShiftState> {
+    return this.#managerCall(() => this.#api.openShift(float));
+  }
+
+  /** Paid in / paid out; `needs_approval` comes back as an error for the view to ask for a PIN. */
+  cashMovement(kind: MovementKind, amount: string, reason: string, approval: Approval | null = null): Promise<ShiftState> {
+    return this.#managerCall(() => this.#api.cashMovement(kind, amount, reason, approval));
+  }
+
+  closeShift(counted: string): Promise<ShiftClosed> {
+    return this.#managerCall(() => this.#api.closeShift(counted));
+  }
+
+  /** Only with no sale in progress. */
+  setTraining(on: boolean): Promise<TillState> {
+    return this.#managerCall(() => this.#api.setTraining(on));
+  }
+
+  setControlUnitPolicy(policy: ControlUnitPolicy, reason: string): Promise<ControlUnitSetting> {
+    return this.#managerCall(() => this.#api.setControlUnitPolicy(policy, reason));
+  }
+
+  controlOutages(): Promise<Outage[]> {
+    return this.#managerCall(() => this.#api.controlOutages());
+  }
+
+  verifyJournal(): Promise<JournalCheck> {
+    return this.#managerCall(() => this.#api.verifyJournal());
   }
 
   /** Keeps the lock screen's and approval dialog's staff list current. */

@@ -1,0 +1,32 @@
+// The navigation a manager's page shows between the register pages (reports, cash shift,
+// control unit, training mode). App.svelte provides it; a page mounted on its own (a unit
+// test) has none and shows no navigation.
+
+import { getContext, setContext } from 'svelte';
+import type { MessageKey } from './i18n';
+import type { ManagerFiscalView, View } from './till.svelte';
+
+export type ManagerNav = {
+  /** The page in front. */
+  readonly view: View;
+  go(view: View): void;
+};
+
+export const REGISTER_VIEWS: readonly { view: ManagerFiscalView; label: MessageKey; testid: string }[] = [
+  { view: 'reports', label: 'navReports', testid: 'register-nav-reports' },
+  { view: 'cash', label: 'navCash', testid: 'register-nav-cash' },
+  { view: 'control_unit', label: 'navControlUnit', testid: 'register-nav-control-unit' },
+  { view: 'training', label: 'navTraining', testid: 'register-nav-training' },
+];
+
+const KEY = Symbol('manager-nav');
+
+/** Called once by the component that owns `till.view` (App.svelte), while it initialises. */
+export function provideManagerNav(nav: ManagerNav): void {
+  setContext(KEY, nav);
+}
+
+/** The navigation, if a parent provided one. Call while a component initialises. */
+export function managerNav(): ManagerNav | undefined {
+  return getContext<ManagerNav | undefined>(KEY);
+}
