@@ -84,7 +84,7 @@ test('a cashier sells two items for cash and gets a complete receipt', async () 
   assert.equal(stored.rounding, '-0.40');
   assert.equal(stored.payments[0].change, '11.00');
   assert.equal(stored.lines.length, 2);
-  assert.match(storekeep('journal', 'verify'), /1 entries, 1 sales, chain intact/);
+  assert.match(storekeep('journal', 'verify'), /1 entries, 1 receipts in an unbroken series, 0 reports; chain intact/);
 
   // Enter starts the next sale on an empty till.
   await session.keys(KEY.ENTER);
@@ -118,7 +118,7 @@ test("a cashier's void needs a manager's PIN, and the journal names both", async
   const log = JSON.parse(storekeep('audit', 'list', '--action', 'approval.', '--json'));
   assert.equal(log[0].actor.name, 'Erik Berg');
   assert.equal(log[0].approved_by.name, 'Anna Lind');
-  assert.match(storekeep('journal', 'verify'), /2 entries, 1 sales, chain intact/);
+  assert.match(storekeep('journal', 'verify'), /2 entries, 1 receipts in an unbroken series, 0 reports; chain intact/);
 
   // Switching cashier keeps the sale: the manager logs in and finds it.
   await session.keys('\uE039'); // F9

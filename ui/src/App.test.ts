@@ -9,14 +9,17 @@ import type {
   Approval,
   AuditEntry,
   CatalogItem,
+  Delivery,
   Discount,
   PricedCart,
   PricedLine,
   Receipt,
+  ReturnPlan,
   SaleView,
   StaffMember,
   StoreStatus,
   Tender,
+  TillState,
 } from './lib/bindings';
 import { locale } from './lib/locale.svelte';
 
@@ -154,8 +157,54 @@ const receipt: Receipt = {
   vat: [{ rate_percent: '12', gross: '80.00', vat: '8.57', net: '71.43' }],
   vat_total: '8.57',
   payments: [{ label: 'Kontant', amount: '80.00', tendered: '100.00', change: '20.00', reference: null }],
-  control_unit: null,
+  control: null,
   cashier: 'Kalle Karlsson',
+  kind: 'sale',
+  copy: false,
+  electronic: false,
+  original_receipt_no: null,
+};
+
+/** Training off, paper receipts, the control unit working. */
+const TILL_STATE: TillState = {
+  training: false,
+  electronic: false,
+  shift: null,
+  control_unit: { policy: 'continue', decided_by: null, decided_at: null, reason: null },
+  control_unit_number: 'CU-SIM-0001',
+  control_unit_outage: false,
+  control_unit_simulated_failing: false,
+};
+
+const PRINTED: Delivery = { printed: true, file: null, problem: null, problem_sv: null };
+const fileDelivery = (path: string): Delivery => ({ printed: false, file: path, problem: null, problem_sv: null });
+
+/** Receipt 42 as the return dialog sees it: one line partly returned, one weighed, one all back. */
+const RETURN_PLAN: ReturnPlan = {
+  receipt,
+  lines: [
+    { line: 1, name: 'Mjölk 1,5 %', sold_by: 'each', sold: '3', returned: '1', left: '2', net: '44.70', refund_left: '29.80' },
+    { line: 2, name: 'Bananer', sold_by: 'weight', sold: '0.752', returned: '0', left: '0.752', net: '18.72', refund_left: '18.72' },
+    { line: 3, name: 'Rågbröd', sold_by: 'each', sold: '1', returned: '1', left: '0', net: '32.50', refund_left: '0.00' },
+  ],
+  earlier: [40],
+};
+
+const RETURN_RECEIPT: Receipt = {
+  ...receipt,
+  receipt_no: 43,
+  lines: [
+    { name: 'Mjölk 1,5 %', detail: '', amount: '-14.90' },
+    { name: 'Bananer', detail: '0,452 kg à 24,90/kg', amount: '-11.25' },
+  ],
+  total: '-26.15',
+  rounding: '0.00',
+  vat: [{ rate_percent: '12', gross: '-26.15', vat: '-2.80', net: '-23.35' }],
+  vat_total: '-2.80',
+  payments: [{ label: 'Kontant', amount: '-26.15', tendered: '-26.15', change: '0.00', reference: null }],
+  control: { status: 'registered', unit: 'CU-SIM-0001', code: 'RET-CODE-43' },
+  kind: 'return',
+  original_receipt_no: 42,
 };
 
 // ------------------------------------------------------------- the backend
@@ -189,6 +238,14 @@ type Backend = {
   scaleKg: string;
   parked: { id: number; lines: PricedLine[] }[];
   simulated: unknown[];
+  /** Training mode, e-receipt and the control unit. */
+  till: TillState;
+  /** Receipts that have had their one copy. */
+  copies: number[];
+  /** return_items refuses with this. */
+  returnError: unknown;
+  /** Refunds the terminal refused, paid in cash instead. */
+  toCash: string[];
 };
 
 const CATALOG: CatalogItem[] = [
@@ -228,6 +285,10 @@ function installBackend(): void {
     scaleKg: '0.750',
     parked: [],
     simulated: [],
+    till: TILL_STATE,
+    copies: [],
+    returnError: null,
+    toCash: [],
   };
   invokeMock.mockReset();
   invokeMock.mockImplementation(async (command: string, args?: unknown) => {
@@ -434,12 +495,45 @@ function installBackend(): void {
           backend.running -= 1;
         }
       }
-      case 'pay_cash':
+      case 'pay_cash': {
         if (backend.payError) throw backend.payError;
         if (a.partial) return take({ ...tender('cash', kr(ore(String(a.tendered).replace(',', '.'))), null) });
         backend.lines = [];
         backend.tenders = [];
-        return { status: 'paid', receipt };
+        // The e-receipt choice is the sale's: the next one starts on paper.
+        const electronic = backend.till.electronic;
+        backend.till = { ...backend.till, electronic: false };
+        return electronic
+          ? { status: 'paid', receipt: { ...receipt, electronic: true }, delivery: fileDelivery('/tmp/kvitton/kvitto-KASSA-1-000042.pdf') }
+          : { status: 'paid', receipt, delivery: PRINTED };
+      }
+      case 'till_state':
+        return backend.till;
+      case 'set_electronic_receipt':
+        backend.till = { ...backend.till, electronic: Boolean(a.on) };
+        return backend.till;
+      case 'simulate_control_unit':
+        backend.till = { ...backend.till, control_unit_simulated_failing: Boolean(a.failing) };
+        return backend.till;
+      case 'copy_receipt': {
+        const no = Number(a.receiptNo);
+        if (backend.copies.includes(no)) {
+          throw apiError('already_done', `Receipt ${no} already has its copy`, `Kvitto ${no} har redan fått sin kopia`);
+        }
+        backend.copies.push(no);
+        const copy: Receipt = { ...receipt, receipt_no: no, copy: true, control: { status: 'registered', unit: 'CU-SIM-0001', code: 'COPY-CODE' } };
+        return [copy, a.output === 'file' ? fileDelivery(`/tmp/kvitton/kopia-KASSA-1-0000${no}.pdf`) : PRINTED];
+      }
+      case 'pro_forma':
+        if (backend.lines.length === 0) throw apiError('empty_sale', 'The sale is empty.', 'Köpet är tomt.');
+        return [{ ...receipt, receipt_no: 7, kind: 'pro_forma', payments: [], rounding: '0.00' }, PRINTED];
+      case 'return_plan':
+        if (a.receiptNo !== 42) throw apiError('receipt_not_found', `No receipt ${String(a.receiptNo)}`, `Kvitto ${String(a.receiptNo)} finns inte`);
+        return RETURN_PLAN;
+      case 'return_items':
+        needsManager(a.approval);
+        if (backend.returnError) throw backend.returnError;
+        return { receipt: RETURN_RECEIPT, delivery: PRINTED, to_cash_instead: backend.toCash };
       default:
         throw `unknown command ${command}`;
     }
@@ -1953,5 +2047,403 @@ describe('manager views', () => {
     await waitFor(() =>
       expect(cells(all('staff-row').find((row) => row.dataset.staffId === '2')!)[2]).toBe('Avstängd'),
     );
+  });
+});
+
+describe('Swedish register rules on the till', () => {
+  function change(element: HTMLElement, value: string): void {
+    (element as HTMLInputElement | HTMLSelectElement).value = value;
+    element.dispatchEvent(new Event(element instanceof HTMLSelectElement ? 'change' : 'input', { bubbles: true }));
+    flushSync();
+  }
+
+  async function scanned(...codes: string[]): Promise<void> {
+    for (const code of codes) wedgeScan(code);
+    await waitFor(() => expect(all('cart-line')).toHaveLength(codes.length));
+  }
+
+  /** Pays the sale in cash (exact amount) and waits for the receipt. */
+  async function payCash(): Promise<void> {
+    press('F12');
+    flushSync();
+    const tendered = get('tendered-input') as HTMLInputElement;
+    typeInto(tendered, '100');
+    press('Enter', tendered);
+    await waitFor(() => expect(query('receipt')).not.toBeNull());
+  }
+
+  const marks = (testId: string) =>
+    [...get(testId).querySelectorAll<HTMLElement>('[data-testid="receipt-mark"]')].map((m) => m.textContent?.trim());
+
+  it('makes the one copy of a receipt with K, and says so when it is asked for again', async () => {
+    await render();
+    await scanned(MILK);
+    await payCash();
+    expect(text('delivery')).toBe('Kvittot är utskrivet.');
+    expect(text('receipt-no-label')).toBe('Kvitto nr');
+    expect(marks('receipt')).toEqual([]);
+    expect(query('receipt-copy')).toBeNull();
+    expect(text('copy-paper')).toContain('Kopia på papper');
+
+    press('k', document.activeElement ?? document.body);
+    await waitFor(() => expect(query('receipt-copy')).not.toBeNull());
+    expect(calls('copy_receipt')).toEqual([{ receiptNo: 42, output: 'paper' }]);
+    expect(marks('receipt-copy')).toEqual(['KOPIA', 'KOPIA']); // top and bottom
+    expect(text('copy-delivery')).toBe('Kvittot är utskrivet.');
+    expect(get('receipt-copy').querySelector('[data-testid="control-code"]')?.textContent).toContain('COPY-CODE');
+    // The original is still the receipt in front.
+    expect(marks('receipt')).toEqual([]);
+
+    // Only one copy: the backend refuses the second, the receipt stays.
+    get('copy-file').click();
+    await waitFor(() => expect(query('error')).not.toBeNull());
+    expect(calls('copy_receipt')).toEqual([
+      { receiptNo: 42, output: 'paper' },
+      { receiptNo: 42, output: 'file' },
+    ]);
+    expect(get('error').dataset.code).toBe('already_done');
+    expect(text('error-message')).toBe('Kvitto 42 har redan fått sin kopia');
+    expect(query('receipt')).not.toBeNull();
+
+    // Enter still starts the next sale.
+    press('Enter', document.body);
+    await waitFor(() => expect(query('cart-empty')).not.toBeNull());
+  });
+
+  it('gives a copy as a file and shows where it was saved', async () => {
+    await render();
+    await scanned(MILK);
+    await payCash();
+    get('copy-file').click();
+    await waitFor(() => expect(query('copy-delivery')).not.toBeNull());
+    expect(calls('copy_receipt')).toEqual([{ receiptNo: 42, output: 'file' }]);
+    expect(text('copy-delivery')).toBe('Kvittot sparades som fil: /tmp/kvitton/kopia-KASSA-1-000042.pdf');
+  });
+
+  it('switches the e-receipt on with F6 in the payment panel and shows the file after paying', async () => {
+    await render();
+    await scanned(MILK);
+    await waitFor(() => expect(calls('till_state').length).toBeGreaterThan(0));
+    press('F12');
+    flushSync();
+    const tendered = get('tendered-input') as HTMLInputElement;
+    await waitFor(() => expect(document.activeElement).toBe(tendered));
+    expect(get('e-receipt-toggle').getAttribute('aria-pressed')).toBe('false');
+    expect(text('e-receipt-state')).toBe('Kvittot skrivs ut på papper.');
+
+    // F6 is the drawer on the sale screen; in the payment panel it is the e-receipt.
+    const event = press('F6', tendered);
+    expect(event.defaultPrevented).toBe(true);
+    await waitFor(() => expect(get('e-receipt-toggle').getAttribute('aria-pressed')).toBe('true'));
+    expect(calls('set_electronic_receipt')).toEqual([{ on: true }]);
+    expect(text('e-receipt-state')).toBe('Kvittot sparas som fil (PDF) i stället för papper.');
+    expect(query('drawer-dialog')).toBeNull();
+    expect(query('payment-panel')).not.toBeNull();
+
+    typeInto(tendered, '20');
+    press('Enter', tendered);
+    await waitFor(() => expect(query('receipt')).not.toBeNull());
+    expect(text('delivery')).toBe('Kvittot sparades som fil: /tmp/kvitton/kvitto-KASSA-1-000042.pdf');
+    expect(text('receipt')).toContain('Elektroniskt kassakvitto');
+
+    // The button does the same, and back off again.
+    press('Enter', document.body);
+    await scanned(MILK);
+    press('F12');
+    flushSync();
+    await waitFor(() => expect(get('e-receipt-toggle').getAttribute('aria-pressed')).toBe('false'));
+    get('e-receipt-toggle').click();
+    await waitFor(() => expect(get('e-receipt-toggle').getAttribute('aria-pressed')).toBe('true'));
+    get('e-receipt-toggle').click();
+    await waitFor(() => expect(get('e-receipt-toggle').getAttribute('aria-pressed')).toBe('false'));
+    expect(calls('set_electronic_receipt')).toEqual([{ on: true }, { on: true }, { on: false }]);
+  });
+
+  it('shows a printer problem under the receipt in the screen language', async () => {
+    await render();
+    await scanned(MILK);
+    const problem: Delivery = {
+      printed: false,
+      file: null,
+      problem: 'The printer did not answer (timeout).',
+      problem_sv: 'Skrivaren svarade inte (timeout).',
+    };
+    const fallback = invokeMock.getMockImplementation()!;
+    invokeMock.mockImplementation(async (command: string, args?: Parameters<typeof invoke>[1]) =>
+      command === 'pay_cash' ? { status: 'paid', receipt, delivery: problem } : fallback(command, args),
+    );
+    await payCash();
+    expect(text('delivery-problem')).toBe('Skrivaren svarade inte (timeout).');
+    get('lang-en').click();
+    await waitFor(() => expect(text('delivery-problem')).toBe('The printer did not answer (timeout).'));
+  });
+
+  it('takes a return with F1: receipt number, quantities, reason, and a manager’s PIN', async () => {
+    await render();
+    expect(text('return-button')).toContain('F1');
+    const event = press('F1');
+    expect(event.defaultPrevented).toBe(true);
+    flushSync();
+    const number = get('return-receipt-input') as HTMLInputElement;
+    await waitFor(() => expect(document.activeElement).toBe(number));
+
+    // A receipt that is not there: the backend says so, the number stays.
+    typeInto(number, '41');
+    press('Enter', number);
+    await waitFor(() => expect(text('error-message')).toBe('Kvitto 41 finns inte'));
+    expect(number.value).toBe('41');
+    typeInto(number, '42');
+    press('Enter', number);
+    await waitFor(() => expect(all('return-line')).toHaveLength(3));
+    expect(calls('return_plan')).toEqual([{ receiptNo: 41 }, { receiptNo: 42 }]);
+    expect(query('error')).toBeNull();
+    expect(text('return-dialog')).toContain('Retur mot kvitto nr 42');
+    expect(text('return-earlier')).toBe('Tidigare returer: kvitto nr 40');
+    const row = (index: number) => [squash(all('return-line')[index]!.querySelector('th')?.textContent), ...cells(all('return-line')[index]!).slice(0, 4)];
+    expect(row(0)).toEqual(['Mjölk 1,5 %', '3', '1', '2', nb('29,80 kr')]);
+    expect(row(1)).toEqual(['Bananer', '0,752', '0,000', '0,752', nb('18,72 kr')]);
+    // A line with nothing left takes no quantity.
+    expect(all('return-qty').map((i) => i.dataset.line)).toEqual(['1', '2']);
+    const [milk, bananas] = all('return-qty') as HTMLInputElement[];
+    await waitFor(() => expect(document.activeElement).toBe(milk));
+    expect(bananas!.getAttribute('inputmode')).toBe('decimal');
+
+    // Nothing chosen, then no reason: told in the dialog, nothing sent.
+    press('Enter', milk!);
+    flushSync();
+    expect(text('error-message')).toBe('Skriv hur mycket som ska returneras på minst en rad.');
+    typeInto(milk!, '1');
+    typeInto(bananas!, '0,452');
+    press('Enter', bananas!);
+    flushSync();
+    expect(text('error-message')).toBe('Skriv en anledning.');
+    const reason = get('return-reason') as HTMLInputElement;
+    expect(document.activeElement).toBe(reason);
+    expect(calls('return_items')).toEqual([]);
+
+    // A cashier needs a manager: the approval opens over the return, which keeps what was typed.
+    typeInto(reason, 'Trasig förpackning');
+    press('Enter', reason);
+    await waitFor(() => expect(query('approval-dialog')).not.toBeNull());
+    const wanted = [
+      { line: 1, quantity: '1' },
+      { line: 2, quantity: '0.452' },
+    ];
+    expect(calls('return_items')).toEqual([{ receiptNo: 42, lines: wanted, reason: 'Trasig förpackning', approval: null }]);
+    expect(text('approval-dialog')).toContain('En chef måste godkänna returen.');
+    expect(query('return-dialog')).not.toBeNull();
+    expect(get('return-dialog').parentElement!.inert).toBe(true);
+
+    // Cancelled: back in the return with everything kept.
+    press('Escape', get('approval-pin'));
+    await waitFor(() => expect(query('approval-dialog')).toBeNull());
+    expect(get('return-dialog').parentElement!.inert).toBe(false);
+    expect((all('return-qty')[1] as HTMLInputElement).value).toBe('0,452');
+    expect((get('return-reason') as HTMLInputElement).value).toBe('Trasig förpackning');
+    await waitFor(() => expect(document.activeElement).toBe(get('return-reason')));
+
+    // Again, with the manager's PIN: the RETUR receipt replaces the till.
+    backend.toCash = ['Kort 14,90 kr: declined'];
+    const tillStates = calls('till_state').length;
+    get('return-confirm').click();
+    await waitFor(() => expect(query('approval-dialog')).not.toBeNull());
+    typeInto(get('approval-pin') as HTMLInputElement, '1111');
+    press('Enter', get('approval-pin'));
+    await waitFor(() => expect(query('receipt')).not.toBeNull());
+    expect(calls('return_items')).toEqual([
+      { receiptNo: 42, lines: wanted, reason: 'Trasig förpackning', approval: null },
+      { receiptNo: 42, lines: wanted, reason: 'Trasig förpackning', approval: null },
+      { receiptNo: 42, lines: wanted, reason: 'Trasig förpackning', approval: { manager_id: 1, pin: '1111' } },
+    ]);
+    expect(query('return-dialog')).toBeNull();
+    expect(query('approval-dialog')).toBeNull();
+    expect(squash(container.querySelector('#sale-complete-title')?.textContent)).toBe('Returen är klar');
+    expect(marks('receipt')).toEqual(['RETUR', 'RETUR']);
+    expect(text('receipt-no')).toBe('43');
+    expect(text('receipt-original')).toBe('Retur av kvitto nr 42');
+    expect(text('receipt-total')).toBe(nb('-26,15 kr'));
+    expect(text('refund-total')).toBe(nb('26,15 kr'));
+    expect(text('control-code')).toBe('Kontrollkod RET-CODE-43');
+    expect(text('to-cash-instead')).toBe('Återbetalas kontant i stället: Kort 14,90 kr: declined');
+    expect(text('delivery')).toBe('Kvittot är utskrivet.');
+    await waitFor(() => expect(calls('till_state').length).toBe(tillStates + 1));
+
+    // The return's receipt has its one copy too.
+    press('K', document.body);
+    await waitFor(() => expect(calls('copy_receipt')).toEqual([{ receiptNo: 43, output: 'paper' }]));
+  });
+
+  it('fills every line with what is left (All), and keeps the dialog with a refused return', async () => {
+    backend.sessionId = ANNA.id; // a manager returns without approval
+    await render();
+    get('return-button').click();
+    flushSync();
+    typeInto(get('return-receipt-input') as HTMLInputElement, '42');
+    get('return-find').click();
+    await waitFor(() => expect(all('return-qty')).toHaveLength(2));
+
+    get('return-all').click();
+    flushSync();
+    expect((all('return-qty') as HTMLInputElement[]).map((i) => i.value)).toEqual(['2', '0,752']);
+
+    // A piece line takes whole numbers only (checked here; the backend checks again).
+    typeInto(all('return-qty')[0] as HTMLInputElement, '1,5');
+    typeInto(get('return-reason') as HTMLInputElement, 'Ångrat köp');
+    get('return-confirm').click();
+    flushSync();
+    expect(text('error-message')).toBe('Mjölk 1,5 %: skriv ett helt antal.');
+    expect(calls('return_items')).toEqual([]);
+
+    typeInto(all('return-qty')[0] as HTMLInputElement, '2');
+    backend.returnError = apiError('invalid_input', 'Line 2 (Bananer): 0,752 is more than the 0,5 left to return', 'Rad 2 (Bananer): 0,752 är mer än de 0,5 som är kvar att returnera');
+    get('return-confirm').click();
+    await waitFor(() => expect(query('error')).not.toBeNull());
+    expect(calls('return_items')).toEqual([
+      {
+        receiptNo: 42,
+        lines: [
+          { line: 1, quantity: '2' },
+          { line: 2, quantity: '0.752' },
+        ],
+        reason: 'Ångrat köp',
+        approval: null,
+      },
+    ]);
+    expect(text('error-message')).toBe('Rad 2 (Bananer): 0,752 är mer än de 0,5 som är kvar att returnera');
+    expect(get('return-dialog').contains(get('error'))).toBe(true);
+    expect((all('return-qty')[1] as HTMLInputElement).value).toBe('0,752');
+
+    // Another receipt, then Escape closes the dialog: the till is as it was.
+    get('return-back').click();
+    flushSync();
+    expect(query('return-receipt-input')).not.toBeNull();
+    press('Escape', get('return-receipt-input'));
+    flushSync();
+    expect(query('return-dialog')).toBeNull();
+    expect(query('cart-empty')).not.toBeNull();
+  });
+
+  it('refuses a scan in the return dialog and opens no return during a sale', async () => {
+    await render();
+    press('F1');
+    flushSync();
+    const number = get('return-receipt-input') as HTMLInputElement;
+    await waitFor(() => expect(document.activeElement).toBe(number));
+    keys(number, '4', HUMAN_MS);
+    expect(keys(number, `${MILK}\n`, SCANNER_MS).defaultPrevented).toBe(true);
+    expect(number.value).toBe('4');
+    expect(calls('return_plan')).toEqual([]);
+    expect(text('error-message')).toBe('Stäng rutan först – skanningen togs inte emot');
+    press('Escape', number);
+    flushSync();
+
+    await scanned(MILK);
+    expect(get('return-button').hasAttribute('disabled')).toBe(true);
+    press('F1');
+    flushSync();
+    expect(query('return-dialog')).toBeNull();
+  });
+
+  it('shows a pro forma receipt with F11 over the sale, which goes on after Escape', async () => {
+    await render();
+    expect(get('pro-forma-button').hasAttribute('disabled')).toBe(true);
+    await scanned(MILK);
+    const event = press('F11');
+    expect(event.defaultPrevented).toBe(true);
+    await waitFor(() => expect(query('pro-forma-receipt')).not.toBeNull());
+    expect(calls('pro_forma')).toEqual([undefined]);
+    expect(marks('pro-forma-receipt')).toEqual(['EJ KVITTO', 'EJ KVITTO']);
+    expect(text('pro-forma-receipt')).toContain('Proforma nr');
+    expect(text('pro-forma-delivery')).toBe('Kvittot är utskrivet.');
+    expect(query('receipt')).toBeNull();
+    await waitFor(() => expect(document.activeElement).toBe(get('pro-forma-close')));
+
+    press('Escape', get('pro-forma-close'));
+    flushSync();
+    expect(query('pro-forma-dialog')).toBeNull();
+    expect(all('cart-line')).toHaveLength(1);
+    expect(backend.lines).toHaveLength(1);
+    // The sale goes on: pay it.
+    await payCash();
+  });
+
+  it('shows the training and control unit banners, and asks again when a manager page closes', async () => {
+    backend.till = { ...TILL_STATE, training: true };
+    backend.sessionId = ANNA.id;
+    await render();
+    await waitFor(() => expect(query('training-banner')).not.toBeNull());
+    expect(text('training-banner')).toBe('ÖVNINGSLÄGE – kvitton är övningskvitton och räknas inte som försäljning');
+    expect(query('control-unit-banner')).toBeNull();
+    get('lang-en').click();
+    await waitFor(() => expect(text('training-banner')).toBe('TRAINING MODE – receipts are training receipts, not sales'));
+    get('lang-sv').click();
+
+    // Training off and the control unit down, changed elsewhere: seen when the till is back.
+    get('nav-staff').click();
+    await waitFor(() => expect(query('staff-view')).not.toBeNull());
+    backend.till = { ...TILL_STATE, control_unit_outage: true };
+    get('nav-till').click();
+    await waitFor(() => expect(query('control-unit-banner')).not.toBeNull());
+    expect(query('training-banner')).toBeNull();
+    expect(text('control-unit-banner')).toBe('Kontrollenheten svarar inte – kvitton registreras inte i kontrollenheten');
+  });
+
+  it('shows a training receipt with its mark and number label', async () => {
+    await render();
+    await scanned(MILK);
+    const fallback = invokeMock.getMockImplementation()!;
+    invokeMock.mockImplementation(async (command: string, args?: Parameters<typeof invoke>[1]) =>
+      command === 'pay_cash'
+        ? { status: 'paid', receipt: { ...receipt, kind: 'training', control: null }, delivery: PRINTED }
+        : fallback(command, args),
+    );
+    await payCash();
+    expect(marks('receipt')).toEqual(['ÖVNINGSKVITTO', 'ÖVNINGSKVITTO']);
+    expect(text('receipt-no-label')).toBe('Övningskvitto nr');
+    // No copy of a training receipt.
+    expect(query('copy-paper')).toBeNull();
+    press('k', document.body);
+    flushSync();
+    expect(calls('copy_receipt')).toEqual([]);
+  });
+
+  it('keeps the sale and its payments when the control unit stops the payment', async () => {
+    await render();
+    await scanned(MILK);
+    backend.payError = apiError(
+      'control_unit_down',
+      'The control unit does not answer; the store stops selling until it does',
+      'Kontrollenheten svarar inte; butiken säljer inte förrän den gör det',
+    );
+    press('F12');
+    flushSync();
+    const tendered = get('tendered-input') as HTMLInputElement;
+    const before = calls('till_state').length;
+    typeInto(tendered, '20');
+    press('Enter', tendered);
+    await waitFor(() => expect(query('error')).not.toBeNull());
+    expect(get('payment-panel').contains(get('error'))).toBe(true);
+    expect(text('error-message')).toBe('Kontrollenheten svarar inte; butiken säljer inte förrän den gör det');
+    expect(query('receipt')).toBeNull();
+    expect(backend.lines).toHaveLength(1);
+    await waitFor(() => expect(calls('till_state').length).toBe(before + 1));
+  });
+
+  it('sets the simulated control unit from the simulator panel', async () => {
+    backend.status = { ...demoStatus, simulated_devices: true };
+    await render();
+    const select = get('sim-control-unit-select') as HTMLSelectElement;
+    await waitFor(() => expect(calls('till_state').length).toBeGreaterThan(0));
+    expect(select.value).toBe('ok');
+    expect([...select.options].map((o) => o.textContent?.trim())).toEqual(['Fungerar', 'Ur funktion (simulator)']);
+    select.focus();
+    change(select, 'failing');
+    await waitFor(() => expect(calls('simulate_control_unit')).toEqual([{ failing: true }]));
+    expect(select.value).toBe('failing');
+    expect(document.activeElement).not.toBe(select);
+    change(select, 'ok');
+    await waitFor(() => expect(calls('simulate_control_unit')).toEqual([{ failing: true }, { failing: false }]));
+    // The scanner still works.
+    await scanned(MILK);
   });
 });

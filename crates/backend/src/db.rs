@@ -64,7 +64,8 @@ impl Db {
 
         let reader = SqlitePoolOptions::new()
             .max_connections(4)
-            .connect_with(base.read_only(true))
+            // 32 MiB of page cache per reader: `journal verify` and reports walk large tables.
+            .connect_with(base.read_only(true).pragma("cache_size", "-32768"))
             .await
             .map_err(|e| with_path(e.into(), &display))?;
         Ok(Db { writer, reader, path: path.to_path_buf() })

@@ -97,6 +97,118 @@ fn to_hash(bytes: Vec<u8>) -> Result<Hash> {
     bytes.try_into().map_err(|_| Error::Inconsistent("a journal hash is not 32 bytes".into()))
 }
 
+/// One journal row and the projection rows beside it.
+#[derive(Debug)]
+struct Fetched {
+    e: JournalEntry,
+    sale: (Option<i64>, Option<String>, Option<String>, Option<String>),
+    tally: Option<String>,
+}
+
+/// Checks one register's entries in order (on a blocking thread).
+#[derive(Debug)]
+struct Checker {
+    register: String,
+    w: Walk,
+    verifier: ChainVerifier,
+}
+
+impl Checker {
+    fn step(&mut self, f: Fetched) -> std::result::Result<(), Problem> {
+        let e = &f.e;
+        let w = &mut self.w;
+        let problem = |seq: i64, what: String| Problem { register_id: self.register.clone(), seq, what };
+        if let Err(b) = self.verifier.check(e) {
+            return Err(problem(b.seq(), b.to_string()));
+        }
+        w.entries += 1;
+        let tally = Tally::of(&e.kind, &e.payload)
+            .map_err(|err| problem(e.seq, format!("its {} cannot be read: {err}", e.kind)))?;
+        // The stored day figures must be exactly what the entry adds: the same JSON, or (for
+        // figures written before a field was added) the same values.
+        let wanted = (!tally.is_empty()).then_some(&tally);
+        let same = match (&f.tally, wanted) {
+            (None, None) => true,
+            (Some(body), Some(t)) => {
+                serde_json::to_string(t).is_ok_and(|j| j == *body)
+                    || serde_json::from_str::<Tally>(body).is_ok_and(|stored| stored == *t)
+            }
+            _ => false,
+        };
+        if !same {
+            return Err(problem(e.seq, "its day figures (tally) do not match the journal".into()));
+        }
+        if wanted.is_some() {
+            w.tallies += 1;
+        }
+        let is_sale = e.kind == EntryKind::Sale.as_str();
+        let is_return = e.kind == EntryKind::Return.as_str();
+        if is_sale || is_return {
+            let receipt_no = tally.first_receipt.unwrap_or(0);
+            let (amount, rounding) = if is_sale {
+                (tally.sales, tally.rounding)
+            } else {
+                (tally.returns_amount, Money::ZERO - tally.rounding)
+            };
+            let wanted = (
+                Some(receipt_no),
+                Some(amount.to_string()),
+                Some(rounding.to_string()),
+                Some(e.kind.clone()),
+            );
+            if f.sale != wanted {
+                return Err(problem(
+                    e.seq,
+                    format!("the sales table does not match the journal for receipt {receipt_no}"),
+                ));
+            }
+            if receipt_no != w.receipts + 1 {
+                let what = format!(
+                    "receipt number {receipt_no} follows {}: the series has a gap or a repeat",
+                    w.receipts
+                );
+                return Err(problem(e.seq, what));
+            }
+            w.receipts += 1;
+        } else if f.sale.0.is_some() {
+            return Err(problem(
+                e.seq,
+                format!("the sales table names entry {}, which is not a sale or return", e.seq),
+            ));
+        }
+        let is_x = e.kind == EntryKind::XReport.as_str();
+        if is_x || e.kind == EntryKind::ZReport.as_str() {
+            let report: DayReport = serde_json::from_str(&e.payload)
+                .map_err(|err| problem(e.seq, format!("its report cannot be read: {err}")))?;
+            if report.grand != w.grand {
+                let what = format!(
+                    "the {} says grand total sales {} and returns {}, but the registrations add up to {} and {}",
+                    report.kind.label(),
+                    report.grand.sales,
+                    report.grand.returns,
+                    w.grand.sales,
+                    w.grand.returns
+                );
+                return Err(problem(e.seq, what));
+            }
+            if report.tally != w.period {
+                let what = format!(
+                    "the {}'s figures are not the sum of the registrations it covers",
+                    report.kind.label()
+                );
+                return Err(problem(e.seq, what));
+            }
+            w.reports += 1;
+            if !is_x {
+                w.period = Tally::default();
+            }
+        }
+        w.grand = w.grand.after(&tally);
+        w.period.add(&tally);
+        Ok(())
+    }
+}
+
 /// What one register's walk has found so far.
 #[derive(Debug, Default)]
 struct Walk {
@@ -186,9 +298,22 @@ impl<'a> Journal<'a> {
         }
     }
 
+    /// Walks one register's journal: the database is read on this task while a blocking
+    /// thread hashes and checks what was read, in order, so reading and checking overlap.
     async fn walk(&self, register_id: &str) -> Result<std::result::Result<Walk, (Walk, Problem)>> {
-        let mut w = Walk::default();
-        let mut verifier = ChainVerifier::default();
+        let (send, mut recv) = tokio::sync::mpsc::channel::<Vec<Fetched>>(4);
+        let register = register_id.to_string();
+        let checker = tokio::task::spawn_blocking(move || {
+            let mut c = Checker { register, w: Walk::default(), verifier: ChainVerifier::default() };
+            while let Some(batch) = recv.blocking_recv() {
+                for f in batch {
+                    if let Err(p) = c.step(f) {
+                        return Err((c.w, p));
+                    }
+                }
+            }
+            Ok(c)
+        });
         let mut rows = sqlx::query(
             "SELECT j.seq, j.kind, j.recorded_at, j.payload, j.prev_hash, j.hash,
                     s.receipt_no, s.total, s.rounding, s.kind, t.body
@@ -199,129 +324,48 @@ impl<'a> Journal<'a> {
         )
         .bind(register_id)
         .fetch(self.sk.db().reader());
+        let mut batch = Vec::with_capacity(512);
         while let Some(row) = rows.try_next().await? {
-            let e = JournalEntry {
-                register_id: register_id.to_string(),
-                seq: row.get(0),
-                kind: row.get(1),
-                recorded_at: row.get(2),
-                payload: row.get(3),
-                prev_hash: to_hash(row.get(4))?,
-                hash: to_hash(row.get(5))?,
-            };
-            let problem =
-                |seq: i64, what: String| Problem { register_id: register_id.to_string(), seq, what };
-            if let Err(b) = verifier.check(&e) {
-                return Ok(Err((w, problem(b.seq(), b.to_string()))));
+            batch.push(Fetched {
+                e: JournalEntry {
+                    register_id: register_id.to_string(),
+                    seq: row.get(0),
+                    kind: row.get(1),
+                    recorded_at: row.get(2),
+                    payload: row.get(3),
+                    prev_hash: to_hash(row.get(4))?,
+                    hash: to_hash(row.get(5))?,
+                },
+                sale: (row.get(6), row.get(7), row.get(8), row.get(9)),
+                tally: row.get(10),
+            });
+            if batch.len() == 512
+                && send.send(std::mem::replace(&mut batch, Vec::with_capacity(512))).await.is_err()
+            {
+                break; // the checker stopped at a problem
             }
-            w.entries += 1;
-            let tally = match Tally::of(&e.kind, &e.payload) {
-                Ok(t) => t,
-                Err(err) => {
-                    return Ok(Err((w, problem(e.seq, format!("its {} cannot be read: {err}", e.kind)))));
-                }
-            };
-            // The stored day figures must be exactly what the entry adds.
-            let stored: Option<String> = row.get(10);
-            let stored = match stored.as_deref().map(serde_json::from_str::<Tally>) {
-                None => None,
-                Some(Ok(t)) => Some(t),
-                Some(Err(_)) => return Ok(Err((w, problem(e.seq, "its day figures cannot be read".into())))),
-            };
-            let wanted = (!tally.is_empty()).then_some(&tally);
-            if stored.as_ref() != wanted {
-                return Ok(Err((
-                    w,
-                    problem(e.seq, "its day figures (tally) do not match the journal".into()),
-                )));
-            }
-            if wanted.is_some() {
-                w.tallies += 1;
-            }
-            let is_sale = e.kind == EntryKind::Sale.as_str();
-            let is_return = e.kind == EntryKind::Return.as_str();
-            let stored_sale: (Option<i64>, Option<String>, Option<String>, Option<String>) =
-                (row.get(6), row.get(7), row.get(8), row.get(9));
-            if is_sale || is_return {
-                let receipt_no = tally.first_receipt.unwrap_or(0);
-                let (amount, rounding) = if is_sale {
-                    (tally.sales, tally.rounding)
-                } else {
-                    (tally.returns_amount, Money::ZERO - tally.rounding)
-                };
-                let wanted = (
-                    Some(receipt_no),
-                    Some(amount.to_string()),
-                    Some(rounding.to_string()),
-                    Some(e.kind.clone()),
-                );
-                if stored_sale != wanted {
-                    let what = format!("the sales table does not match the journal for receipt {receipt_no}");
-                    return Ok(Err((w, problem(e.seq, what))));
-                }
-                if receipt_no != w.receipts + 1 {
-                    let what = format!(
-                        "receipt number {receipt_no} follows {}: the series has a gap or a repeat",
-                        w.receipts
-                    );
-                    return Ok(Err((w, problem(e.seq, what))));
-                }
-                w.receipts += 1;
-            } else if stored_sale.0.is_some() {
-                let what = format!("the sales table names entry {}, which is not a sale or return", e.seq);
-                return Ok(Err((w, problem(e.seq, what))));
-            }
-            let is_x = e.kind == EntryKind::XReport.as_str();
-            if is_x || e.kind == EntryKind::ZReport.as_str() {
-                let report: DayReport = match serde_json::from_str(&e.payload) {
-                    Ok(r) => r,
-                    Err(err) => {
-                        return Ok(Err((w, problem(e.seq, format!("its report cannot be read: {err}")))));
-                    }
-                };
-                if report.grand != w.grand {
-                    let what = format!(
-                        "the {} says grand total sales {} and returns {}, but the registrations add up to {} and {}",
-                        report.kind.label(),
-                        report.grand.sales,
-                        report.grand.returns,
-                        w.grand.sales,
-                        w.grand.returns
-                    );
-                    return Ok(Err((w, problem(e.seq, what))));
-                }
-                if report.tally != w.period {
-                    let what = format!(
-                        "the {}'s figures are not the sum of the registrations it covers",
-                        report.kind.label()
-                    );
-                    return Ok(Err((w, problem(e.seq, what))));
-                }
-                w.reports += 1;
-                if !is_x {
-                    w.period = Tally::default();
-                }
-            }
-            w.grand = w.grand.after(&tally);
-            w.period.add(&tally);
         }
+        drop(rows);
+        if !batch.is_empty() {
+            let _ = send.send(batch).await;
+        }
+        drop(send);
+        let c = match checker.await.map_err(|e| Error::Storage(format!("the journal check stopped: {e}")))? {
+            Ok(c) => c,
+            Err(found) => return Ok(Err(found)),
+        };
         // The newest entry is the one the head names: a deleted or added tail shows here.
         let head = sqlx::query("SELECT seq, hash FROM journal_head WHERE register_id = ?")
             .bind(register_id)
             .fetch_optional(self.sk.db().reader())
-            .await?;
-        let head = match head {
-            Some(r) => Some((r.get::<i64, _>(0), r.get::<Vec<u8>, _>(1))),
-            None => None,
-        };
-        if head != Some((verifier.verified(), verifier.last_hash().to_vec())) {
+            .await?
+            .map(|r| (r.get::<i64, _>(0), r.get::<Vec<u8>, _>(1)));
+        if head != Some((c.verifier.verified(), c.verifier.last_hash().to_vec())) {
             let what = "the journal's last entry is not the one recorded as its head: an entry was removed or added at the end".to_string();
-            return Ok(Err((
-                w,
-                Problem { register_id: register_id.to_string(), seq: verifier.verified(), what },
-            )));
+            let seq = c.verifier.verified();
+            return Ok(Err((c.w, Problem { register_id: register_id.to_string(), seq, what })));
         }
-        Ok(Ok(w))
+        Ok(Ok(c.w))
     }
 
     /// Writes the journal as JSON Lines for an auditor (docs/journal-format.md): one object per

@@ -60,7 +60,7 @@ fn init_sell_show_and_verify() {
 
     let out = storekeep(dir.path(), &["journal", "verify"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("1 entries, 1 sales, chain intact"));
+    assert!(text(&out.stdout).contains("1 entries, 1 receipts in an unbroken series"));
 }
 
 #[test]

@@ -125,7 +125,11 @@ impl DayReport {
                 .collect()
         };
         vec![
-            item(1, "Företag", vec![(self.company_name.clone(), String::new()), ("Org.nr".into(), self.org_number.clone())]),
+            item(
+                1,
+                "Företag",
+                vec![(self.company_name.clone(), String::new()), ("Org.nr".into(), self.org_number.clone())],
+            ),
             item(2, "Utskriven", one(self.printed_at.clone())),
             item(3, "Rapport", one(format!("{} nr {}", self.kind.label(), self.number))),
             item(4, "Kassa", one(self.register_id.clone())),

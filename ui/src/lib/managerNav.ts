@@ -19,14 +19,15 @@ export const REGISTER_VIEWS: readonly { view: ManagerFiscalView; label: MessageK
   { view: 'training', label: 'navTraining', testid: 'register-nav-training' },
 ];
 
-const KEY = Symbol('manager-nav');
+/** The context key (exported for tests, which pass the navigation to `mount` directly). */
+export const MANAGER_NAV = Symbol('manager-nav');
 
 /** Called once by the component that owns `till.view` (App.svelte), while it initialises. */
 export function provideManagerNav(nav: ManagerNav): void {
-  setContext(KEY, nav);
+  setContext(MANAGER_NAV, nav);
 }
 
 /** The navigation, if a parent provided one. Call while a component initialises. */
 export function managerNav(): ManagerNav | undefined {
-  return getContext<ManagerNav | undefined>(KEY);
+  return getContext<ManagerNav | undefined>(MANAGER_NAV);
 }

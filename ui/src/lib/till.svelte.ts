@@ -13,6 +13,8 @@ import type {
   AuditEntry,
   AuditFilter,
   CatalogItem,
+  CopyOutput,
+  Delivery,
   Discount,
   ErrorCode,
   ImportReport,
@@ -20,6 +22,9 @@ import type {
   PayOutcome,
   PricedCart,
   Receipt,
+  ReturnOutcome,
+  ReturnPlan,
+  ReturnRequest,
   Role,
   SaleView,
   SessionInfo,
@@ -42,6 +47,7 @@ import type {
   ZSummary,
 } from './bindings';
 import { createSerialQueue } from './queue';
+import { canCopy } from './receipt';
 import { inputError } from './validate';
 
 /**
@@ -57,7 +63,7 @@ export type View = 'till' | 'staff' | 'audit' | 'catalog' | 'settings' | Manager
 export type ManagerFiscalView = 'reports' | 'cash' | 'control_unit' | 'training';
 
 /** What a manager's PIN is asked for. */
-export type ApprovalKind = 'void' | 'line_discount' | 'sale_discount' | 'abandon' | 'drawer' | 'clear_card';
+export type ApprovalKind = 'void' | 'line_discount' | 'sale_discount' | 'abandon' | 'drawer' | 'clear_card' | 'return';
 
 /** A step waiting for a manager's PIN; `retry` sends it again with the approval. */
 export type PendingApproval = {
@@ -81,6 +87,9 @@ export type TillOptions = {
   swishPollMs?: number;
 };
 
+/** A receipt and how it reached the customer (a copy, a pro forma). */
+export type Handed = { receipt: Receipt; delivery: Delivery };
+
 /** Payment errors that belong to the payment panel and go when it closes. */
 const PAYMENT_ERRORS: readonly ErrorCode[] = [
   'insufficient_cash',
@@ -91,6 +100,7 @@ const PAYMENT_ERRORS: readonly ErrorCode[] = [
   'swish_declined',
   'payment_pending',
   'voucher_invalid',
+  'control_unit_down',
 ];
 
 export class Till {
@@ -129,6 +139,23 @@ export class Till {
    * `approvalError`) while it is that, and gone when its panel or dialog closes.
    */
   scanRefusal = $state.raw<ApiError | null>(null);
+  /**
+   * Training mode, the e-receipt choice and the control unit as the backend last told (null
+   * until loaded). Loaded after login and after each sale or return.
+   */
+  tillState = $state.raw<TillState | null>(null);
+  /** How the receipt shown was handed over (printed, a file, or what went wrong). */
+  delivery = $state.raw<Delivery | null>(null);
+  /** The copy made of the receipt shown. */
+  receiptCopy = $state.raw<Handed | null>(null);
+  /** A copy is on its way to the backend. */
+  copying = $state(false);
+  /** A return's refunds that went to cash because the terminal or Swish refused them. */
+  toCashInstead = $state.raw<string[]>([]);
+  /** The pro forma receipt shown over the sale in progress. */
+  proForma = $state.raw<Handed | null>(null);
+  /** The receipt looked up for a return, and what is left to return of it. */
+  returnPlan = $state.raw<ReturnPlan | null>(null);
 
   readonly #api: Api;
   readonly #enqueue = createSerialQueue();
@@ -209,6 +236,8 @@ export class Till {
     this.error = null;
     this.loginError = null;
     this.notice = null;
+    this.proForma = null;
+    this.returnPlan = null;
     this.#stopSwishPolling();
     if (!wasLocked) void this.#refreshStatus();
   }
@@ -253,6 +282,7 @@ export class Till {
       const view = await this.#run(() => this.#api.currentCart());
       this.phase = 'ready';
       this.#setView(view, 'last');
+      void this.refreshTillState();
     } catch (reason) {
       const error = toApiError(reason);
       if (error.code === 'not_logged_in') {
@@ -272,13 +302,15 @@ export class Till {
     if (this.status) this.status = { ...this.status, session, needs_first_manager: false };
     this.phase = 'ready';
     // The sale in progress (if any) comes back from the backend.
-    return this.#run(async () => {
+    const done = this.#run(async () => {
       try {
         this.#setView(await this.#api.currentCart(), 'last');
       } catch (reason) {
         this.error = this.#fail(reason);
       }
     });
+    void this.refreshTillState();
+    return done;
   }
 
   /** Logs in from the lock screen; true on success. */
@@ -455,8 +487,10 @@ export class Till {
   }
 
   /** Training mode, the open shift and the control unit, as the backend has them now. */
-  readTillState(): Promise<TillState> {
-    return this.#managerCall(() => this.#api.tillState());
+  async readTillState(): Promise<TillState> {
+    const state = await this.#managerCall(() => this.#api.tillState());
+    this.tillState = state;
+    return state;
   }
 
   openShift(float: string): Promise<ShiftState> {
@@ -473,8 +507,11 @@ export class Till {
   }
 
   /** Only with no sale in progress. */
-  setTraining(on: boolean): Promise<TillState> {
-    return this.#managerCall(() => this.#api.setTraining(on));
+  async setTraining(on: boolean): Promise<TillState> {
+    const state = await this.#managerCall(() => this.#api.setTraining(on));
+    // The till's own banner follows at once.
+    this.tillState = state;
+    return state;
   }
 
   setControlUnitPolicy(policy: ControlUnitPolicy, reason: string): Promise<ControlUnitSetting> {
@@ -619,6 +656,8 @@ export class Till {
         if (!error) return;
         this.error = error;
         await this.#refreshSale();
+        // The store may now sell on without the control unit (or stop): the banner says which.
+        if (error.code === 'control_unit_down') void this.refreshTillState();
       } finally {
         this.submitting = false;
       }
@@ -630,7 +669,7 @@ export class Till {
     if (result.status === 'paid') {
       // The backend closed the sale; its cart is empty now.
       this.#stopSwishPolling();
-      this.receipt = result.receipt;
+      this.#showReceipt(result.receipt, result.delivery ?? null);
       this.sale = null;
       this.selected = -1;
       this.paying = false;
@@ -702,10 +741,22 @@ export class Till {
     else this.#stopSwishPolling();
   }
 
+  /** Shows a registered receipt (a sale's or a return's); the training/control state may have changed. */
+  #showReceipt(receipt: Receipt, delivery: Delivery | null, toCashInstead: string[] = []): void {
+    this.receipt = receipt;
+    this.delivery = delivery;
+    this.receiptCopy = null;
+    this.toCashInstead = toCashInstead;
+    void this.refreshTillState();
+  }
+
   /** Leaves the receipt and shows the (new, empty) current cart. */
   newSale(): Promise<void> {
     if (this.receipt === null) return Promise.resolve();
     this.receipt = null;
+    this.delivery = null;
+    this.receiptCopy = null;
+    this.toCashInstead = [];
     this.error = null;
     return this.#run(async () => {
       try {
@@ -877,6 +928,131 @@ export class Till {
     this.error = null;
   }
 
+  // ------------------------------------ Swedish register rules on the till (issue 5)
+
+  /** Fetches training mode, the e-receipt choice and the control unit's state, quietly. */
+  refreshTillState(): Promise<void> {
+    if (!this.canSell) return Promise.resolve();
+    return this.#run(async () => {
+      if (!this.canSell) return;
+      try {
+        this.tillState = await this.#api.tillState();
+      } catch (reason) {
+        // A banner that cannot be loaded is no reason to stop selling; not_logged_in still locks.
+        this.#fail(reason);
+      }
+    });
+  }
+
+  /** The customer wants this sale's receipt as a file (true) or on paper (false). */
+  setElectronicReceipt(on: boolean): Promise<boolean> {
+    if (!this.canSell || this.receipt !== null || this.submitting) return Promise.resolve(false);
+    return this.#run(async () => {
+      try {
+        this.tillState = await this.#api.setElectronicReceipt(on);
+        return true;
+      } catch (reason) {
+        this.error = this.#fail(reason);
+        return false;
+      }
+    });
+  }
+
+  /** The one copy (KOPIA) of the receipt shown; a second is refused with `already_done`. */
+  copyReceipt(output: CopyOutput): Promise<boolean> {
+    const receipt = this.receipt;
+    if (!receipt || !canCopy(receipt) || this.copying || !this.canSell) return Promise.resolve(false);
+    this.copying = true;
+    return this.#run(async () => {
+      try {
+        const [copy, delivery] = await this.#api.copyReceipt(receipt.receipt_no, output);
+        if (this.receipt === receipt) this.receiptCopy = { receipt: copy, delivery };
+        this.error = null;
+        return true;
+      } catch (reason) {
+        this.error = this.#fail(reason);
+        return false;
+      } finally {
+        this.copying = false;
+      }
+    });
+  }
+
+  /** A pro forma receipt (EJ KVITTO) of the sale in progress, shown over it; the sale goes on. */
+  makeProForma(): Promise<boolean> {
+    if (!this.#canEdit() || !this.hasItems) return Promise.resolve(false);
+    this.proForma = null;
+    return this.#run(async () => {
+      try {
+        const [receipt, delivery] = await this.#api.proForma();
+        this.proForma = { receipt, delivery };
+        this.error = null;
+        return true;
+      } catch (reason) {
+        this.error = this.#fail(reason);
+        return false;
+      }
+    });
+  }
+
+  closeProForma(): void {
+    this.proForma = null;
+  }
+
+  /** Returns are taken on an empty till: no sale in progress, no receipt, no payment. */
+  get canReturn(): boolean {
+    return this.canSell && this.receipt === null && !this.paying && !this.hasItems;
+  }
+
+  /** Looks up receipt `rawNo` (digits) for a return: `returnPlan` says what is left of it. */
+  loadReturnPlan(rawNo: string): Promise<boolean> {
+    const no = rawNo.trim();
+    if (!/^\d{1,15}$/.test(no)) {
+      this.error = inputError('errReceiptNo');
+      return Promise.resolve(false);
+    }
+    if (!this.canReturn) return Promise.resolve(false);
+    return this.#run(async () => {
+      try {
+        this.returnPlan = await this.#api.returnPlan(Number(no));
+        this.error = null;
+        return true;
+      } catch (reason) {
+        this.error = this.#fail(reason);
+        return false;
+      }
+    });
+  }
+
+  clearReturn(): void {
+    this.returnPlan = null;
+  }
+
+  /**
+   * Takes goods back against receipt `receiptNo` (quantities with a dot decimal); a cashier
+   * may need a manager's approval (the approval dialog opens over the return). Once done, the
+   * return's receipt shows.
+   */
+  returnItems(receiptNo: number, lines: ReturnRequest[], rawReason: string, approval: Approval | null = null): Promise<Outcome> {
+    const reason = rawReason.trim();
+    if (!reason || lines.length === 0 || !this.canReturn) return Promise.resolve('failed');
+    let outcome: ReturnOutcome | null = null;
+    return this.#withApproval(
+      { kind: 'return', subject: '' },
+      approval,
+      async (a) => {
+        outcome = await this.#api.returnItems(receiptNo, lines, reason, a);
+        return null;
+      },
+      () => {
+        const done = outcome as ReturnOutcome | null;
+        if (!done) return;
+        this.returnPlan = null;
+        this.#showReceipt(done.receipt, done.delivery, done.to_cash_instead);
+      },
+    );
+  }
+
   // ----------------------------------------------- simulated devices (demo)
 
   #simulate(call: () => Promise<null>): Promise<boolean> {
@@ -898,6 +1074,20 @@ export class Till {
 
   simulateSwish(next: SimSwish): Promise<boolean> {
     return this.#simulate(() => this.#api.simulateSwish(next));
+  }
+
+  /** The simulated control unit fails (true) or works again (false). */
+  simulateControlUnit(failing: boolean): Promise<boolean> {
+    if (!this.status?.simulated_devices || this.phase !== 'ready') return Promise.resolve(false);
+    return this.#run(async () => {
+      try {
+        this.tillState = await this.#api.simulateControlUnit(failing);
+        return true;
+      } catch (reason) {
+        this.error = this.#fail(reason);
+        return false;
+      }
+    });
   }
 
   simulateScale(kg: string, stable: boolean): Promise<boolean> {

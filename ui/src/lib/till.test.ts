@@ -4,13 +4,16 @@ import type {
   ApiError,
   CatalogItem,
   PayOutcome,
+  Delivery,
   PricedCart,
   PricedLine,
   Receipt,
+  ReturnPlan,
   SaleView,
   SessionInfo,
   StoreStatus,
   Tender,
+  TillState,
 } from './bindings';
 import { Till } from './till.svelte';
 
@@ -75,8 +78,12 @@ const receipt: Receipt = {
   vat: [],
   vat_total: '10.71',
   payments: [],
-  control_unit: null,
+  control: null,
   cashier: 'Kalle',
+  kind: 'sale',
+  copy: false,
+  electronic: false,
+  original_receipt_no: null,
 };
 
 const paid: PayOutcome = { status: 'paid', receipt };
@@ -105,6 +112,8 @@ function fakeApi(): { [K in keyof Api]: ReturnType<typeof vi.fn> } & Api {
     'weigh', 'setQuantity', 'setLineDiscount', 'setSaleDiscount', 'parkSale', 'parkedSales',
     'resumeSale', 'abandonSale', 'openDrawer', 'simulateCard', 'simulateSwish', 'simulateScale', 'listStaff',
     'createStaff', 'disableStaff', 'auditList', 'importCatalog', 'approvalPolicy', 'setApprovalPolicy',
+    'tillState', 'setTraining', 'setElectronicReceipt', 'copyReceipt', 'proForma', 'returnPlan', 'returnItems',
+    'simulateControlUnit',
   ];
   const api: Record<string, ReturnType<typeof vi.fn>> = {};
   for (const name of names) api[name] = vi.fn(() => Promise.reject(err('internal', `unexpected ${name}`)));
@@ -663,5 +672,143 @@ describe('Till: review fixes', () => {
     expect(await till.voidLine(0)).toBe('approval');
     till.refuseScan('dialog');
     expect(till.approvalError?.message_sv).toBe('Stäng rutan först – skanningen togs inte emot');
+  });
+});
+
+describe('Till: Swedish register rules', () => {
+  const STATE: TillState = {
+    training: false,
+    electronic: false,
+    shift: null,
+    control_unit: { policy: 'continue', decided_by: null, decided_at: null, reason: null },
+    control_unit_number: 'CU-1',
+    control_unit_outage: false,
+    control_unit_simulated_failing: false,
+  };
+  const PRINTED: Delivery = { printed: true, file: null, problem: null, problem_sv: null };
+  const approval = { manager_id: 1, pin: '1111' };
+
+  it('loads the till state after login and after each sale, quietly when it fails', async () => {
+    api.tillState.mockRejectedValueOnce(err('internal', 'no state'));
+    await start();
+    await vi.waitFor(() => expect(api.tillState).toHaveBeenCalledTimes(1));
+    expect(till.tillState).toBeNull();
+    expect(till.error).toBeNull();
+
+    api.tillState.mockResolvedValue({ ...STATE, training: true });
+    api.payCash.mockResolvedValueOnce({ status: 'paid', receipt, delivery: PRINTED });
+    till.openPayment();
+    await till.payCash('100');
+    expect(till.receipt).toEqual(receipt);
+    expect(till.delivery).toEqual(PRINTED);
+    await vi.waitFor(() => expect(till.tillState?.training).toBe(true));
+    expect(api.tillState).toHaveBeenCalledTimes(2);
+  });
+
+  it('sets the e-receipt for the sale in progress', async () => {
+    await start();
+    api.setElectronicReceipt.mockResolvedValueOnce({ ...STATE, electronic: true });
+    expect(await till.setElectronicReceipt(true)).toBe(true);
+    expect(api.setElectronicReceipt.mock.calls).toEqual([[true]]);
+    expect(till.tillState?.electronic).toBe(true);
+  });
+
+  it('makes the one copy of the receipt shown, and shows the refusal of a second', async () => {
+    await start();
+    api.payCash.mockResolvedValueOnce(paid);
+    till.openPayment();
+    await till.payCash('100');
+    const copy = { ...receipt, copy: true };
+    api.copyReceipt
+      .mockResolvedValueOnce([copy, PRINTED])
+      .mockRejectedValueOnce(err('already_done', 'Receipt 7 already has its copy'));
+    expect(await till.copyReceipt('paper')).toBe(true);
+    expect(till.receiptCopy).toEqual({ receipt: copy, delivery: PRINTED });
+    expect(await till.copyReceipt('file')).toBe(false);
+    expect(till.error?.code).toBe('already_done');
+    expect(api.copyReceipt.mock.calls).toEqual([
+      [7, 'paper'],
+      [7, 'file'],
+    ]);
+    // The next sale leaves the receipt, its delivery and its copy behind.
+    await till.newSale();
+    expect(till.receipt).toBeNull();
+    expect(till.delivery).toBeNull();
+    expect(till.receiptCopy).toBeNull();
+  });
+
+  it('makes no copy of a training or pro forma receipt', async () => {
+    await start();
+    api.payCash.mockResolvedValueOnce({ status: 'paid', receipt: { ...receipt, kind: 'training' } });
+    till.openPayment();
+    await till.payCash('100');
+    expect(await till.copyReceipt('paper')).toBe(false);
+    expect(api.copyReceipt).not.toHaveBeenCalled();
+  });
+
+  it('shows a pro forma receipt and keeps the sale', async () => {
+    await start();
+    const proForma = { ...receipt, kind: 'pro_forma' as const };
+    api.proForma.mockResolvedValueOnce([proForma, PRINTED]);
+    expect(await till.makeProForma()).toBe(true);
+    expect(till.proForma).toEqual({ receipt: proForma, delivery: PRINTED });
+    expect(till.receipt).toBeNull();
+    expect(till.cart?.lines).toHaveLength(2);
+    till.closeProForma();
+    expect(till.proForma).toBeNull();
+  });
+
+  it('returns goods with a manager’s approval and shows the return receipt', async () => {
+    await start(EMPTY);
+    const plan: ReturnPlan = {
+      receipt,
+      lines: [{ line: 1, name: 'Mjölk', sold_by: 'each', sold: '2', returned: '0', left: '2', net: '20.00', refund_left: '20.00' }],
+      earlier: [],
+    };
+    api.returnPlan.mockResolvedValueOnce(plan);
+    expect(await till.loadReturnPlan('12a')).toBe(false);
+    expect(till.error?.code).toBe('invalid_input');
+    expect(await till.loadReturnPlan(' 7 ')).toBe(true);
+    expect(api.returnPlan.mock.calls).toEqual([[7]]);
+    expect(till.returnPlan).toEqual(plan);
+    expect(till.error).toBeNull();
+
+    const returned = { ...receipt, receipt_no: 8, kind: 'return' as const, total: '-10.00', original_receipt_no: 7 };
+    api.returnItems
+      .mockRejectedValueOnce(err('needs_approval', 'A manager must approve'))
+      .mockResolvedValueOnce({ receipt: returned, delivery: PRINTED, to_cash_instead: ['Kort 10,00 kr: declined'] });
+    api.tillState.mockResolvedValue(STATE);
+    const lines = [{ line: 1, quantity: '1' }];
+    expect(await till.returnItems(7, lines, '  ')).toBe('failed'); // a reason is needed
+    expect(await till.returnItems(7, lines, 'Trasig')).toBe('approval');
+    expect(till.pendingApproval?.kind).toBe('return');
+    expect(till.receipt).toBeNull();
+    expect(await till.approve(approval)).toBe('done');
+    expect(api.returnItems.mock.calls).toEqual([
+      [7, lines, 'Trasig', null],
+      [7, lines, 'Trasig', approval],
+    ]);
+    expect(till.receipt).toEqual(returned);
+    expect(till.delivery).toEqual(PRINTED);
+    expect(till.toCashInstead).toEqual(['Kort 10,00 kr: declined']);
+    expect(till.returnPlan).toBeNull();
+    await vi.waitFor(() => expect(till.tillState).toEqual(STATE));
+  });
+
+  it('takes no return during a sale', async () => {
+    await start();
+    expect(till.canReturn).toBe(false);
+    expect(await till.loadReturnPlan('7')).toBe(false);
+    expect(await till.returnItems(7, [{ line: 1, quantity: '1' }], 'Trasig')).toBe('failed');
+    expect(api.returnPlan).not.toHaveBeenCalled();
+    expect(api.returnItems).not.toHaveBeenCalled();
+  });
+
+  it('sets the simulated control unit', async () => {
+    await start();
+    api.simulateControlUnit.mockResolvedValueOnce({ ...STATE, control_unit_simulated_failing: true });
+    expect(await till.simulateControlUnit(true)).toBe(true);
+    expect(api.simulateControlUnit.mock.calls).toEqual([[true]]);
+    expect(till.tillState?.control_unit_simulated_failing).toBe(true);
   });
 });

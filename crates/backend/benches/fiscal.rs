@@ -1,0 +1,151 @@
+//! Issue 5's targets: a Z-dagrapport over a day of 20,000 receipts under 200 ms, and
+//! `journal verify` of 1,000,000 registrations under 10 s. A plain harness in one process,
+//! with a baseline (one durable empty commit) so the figures read as ratios across disks.
+//!
+//! Run: `cargo bench -p storekeep-backend --bench fiscal`
+//! (`SK_BENCH_REGISTRATIONS=200000` for a shorter run).
+//!
+//! The registrations are a real three-line sale paid by card and cash, registered through the
+//! till once and then appended with new receipt numbers through the same journal code
+//! (`append_in`: chain hash, head, tally) and the sales projection, in batches of 5,000.
+
+// Floats only format the report; no money is involved.
+#![allow(clippy::float_arithmetic)]
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use storekeep_backend::journal::append_in;
+use storekeep_backend::{OpenOptions, Storekeep, SystemClock, Till, demo};
+use storekeep_domain::journal::EntryKind;
+use storekeep_domain::report::ReportKind;
+use storekeep_domain::sale::Sale;
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    rt.block_on(run());
+}
+
+async fn fill(sk: &Storekeep, template: &Sale, from: i64, to: i64) {
+    let mut no = from;
+    while no <= to {
+        let mut tx = sk.db().begin_write().await.expect("tx");
+        let end = (no + 4999).min(to);
+        for n in no..=end {
+            let mut s = template.clone();
+            s.receipt_no = n;
+            let payload = serde_json::to_string(&s).expect("json");
+            let at = s.completed_at.to_string();
+            let seq =
+                append_in(&mut tx, &s.register_id, EntryKind::Sale, &at, &payload).await.expect("append");
+            sqlx::query(
+                "INSERT INTO sale (register_id, receipt_no, journal_seq, completed_at, total, rounding) VALUES (?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&s.register_id)
+            .bind(n)
+            .bind(seq)
+            .bind(&at)
+            .bind(s.total.to_string())
+            .bind(s.rounding.to_string())
+            .execute(&mut *tx)
+            .await
+            .expect("sale row");
+        }
+        tx.commit().await.expect("commit");
+        no = end + 1;
+    }
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:>9.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+async fn run() {
+    let total: i64 =
+        std::env::var("SK_BENCH_REGISTRATIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sk =
+        Storekeep::open(&dir.path().join("bench.sqlite3"), OpenOptions::default(), Arc::new(SystemClock))
+            .await
+            .expect("open");
+    sk.init(&demo::identity(), true).await.expect("demo");
+    let manager = Till::new(sk.clone());
+    manager.login(1, "1111").await.expect("login");
+    for code in ["7311892100208", "7310865004703", "7318690077503"] {
+        if manager.scan(code).await.is_err() {
+            let any = sk.catalog().search("mjölk", 1).await.expect("search");
+            manager.add_item(any[0].id, None, None).await.expect("add");
+        }
+    }
+    manager.pay_card(Some("10")).await.expect("card");
+    let first = manager.pay_cash("500").await.expect("cash");
+    let template = sk.sales().by_receipt_no(first.receipt_no).await.expect("sale");
+    println!(
+        "registration: a {}-line sale, {} bytes of journal payload",
+        template.lines.len(),
+        serde_json::to_string(&template).expect("json").len()
+    );
+
+    let mut tx = sk.db().begin_write().await.expect("tx");
+    sqlx::query("CREATE TABLE bench_baseline (n INTEGER)").execute(&mut *tx).await.expect("table");
+    tx.commit().await.expect("commit");
+    let mut base = Vec::new();
+    for _ in 0..200 {
+        let t = Instant::now();
+        let mut tx = sk.db().begin_write().await.expect("tx");
+        sqlx::query("INSERT INTO bench_baseline (n) VALUES (1)").execute(&mut *tx).await.expect("insert");
+        tx.commit().await.expect("commit");
+        base.push(t.elapsed());
+    }
+    base.sort();
+    let baseline = base[base.len() / 2];
+
+    // A day of 20,000 receipts.
+    let started = Instant::now();
+    fill(&sk, &template, 2, 20_000).await;
+    println!("filled 20,000 receipts in {:.1} s", started.elapsed().as_secs_f64());
+    let mut xs = Vec::new();
+    for _ in 0..10 {
+        let t = Instant::now();
+        let x = manager.take_report(ReportKind::X).await.expect("x");
+        xs.push(t.elapsed());
+        assert_eq!(x.report.tally.receipts, 20_000);
+    }
+    xs.sort();
+    let t = Instant::now();
+    let z = manager.take_report(ReportKind::Z).await.expect("z");
+    let z_time = t.elapsed();
+    assert_eq!(z.report.tally.receipts, 20_000);
+
+    // Up to the full journal.
+    let started = Instant::now();
+    fill(&sk, &template, 20_001, total).await;
+    println!("filled {} registrations in {:.1} s", total, started.elapsed().as_secs_f64());
+    let t = Instant::now();
+    let v = sk.journal().verify().await.expect("verify");
+    let verify = t.elapsed();
+    assert!(v.problem.is_none(), "{:?}", v.problem);
+    assert_eq!(v.sales, total);
+
+    println!();
+    println!("{:<48} {:>12} {:>14}", "operation", "time", "× baseline");
+    let row = |name: &str, d: Duration| {
+        println!("{name:<48} {} {:>13.0}×", ms(d), d.as_secs_f64() / baseline.as_secs_f64());
+    };
+    row("baseline: durable empty commit (p50)", baseline);
+    row("X report over 20,000 receipts (p50 of 10)", xs[xs.len() / 2]);
+    row("X report over 20,000 receipts (max of 10)", xs[xs.len() - 1]);
+    row("Z report over 20,000 receipts", z_time);
+    row(&format!("journal verify, {} entries", v.entries), verify);
+    println!(
+        "targets: Z < 200 ms: {}; verify 1,000,000 < 10 s: {}",
+        if z_time < Duration::from_millis(200) { "met" } else { "MISSED" },
+        if total < 1_000_000 {
+            "not run at full size"
+        } else if verify < Duration::from_secs(10) {
+            "met"
+        } else {
+            "MISSED"
+        }
+    );
+}
