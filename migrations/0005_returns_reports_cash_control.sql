@@ -112,3 +112,12 @@ CREATE TABLE journal_head (
 INSERT INTO journal_head (register_id, seq, hash)
     SELECT j.register_id, j.seq, j.hash FROM journal j
     WHERE j.seq = (SELECT MAX(seq) FROM journal k WHERE k.register_id = j.register_id);
+
+-- A return under way on a register: its plan and the state of each card or Swish refund, kept
+-- from before the first refund is asked for until the return is registered (then deleted in
+-- the same transaction). Not a registration: a working note, like open_sale.
+CREATE TABLE pending_return (
+    register_id TEXT PRIMARY KEY,
+    body        TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+) STRICT;

@@ -10,8 +10,8 @@ use storekeep_backend::devices::{SimCard, SimSwish};
 use storekeep_backend::reports::ZSummary;
 use storekeep_backend::staff::{Approval, StaffMember};
 use storekeep_backend::till::{
-    CopyOutput, Delivery, JournalCheck, ParkedSale, PayOutcome, ReportView, ReturnOutcome, ReturnPlan,
-    SaleView, SessionInfo, SwishView, TillState,
+    CashInstead, CopyOutput, Delivery, JournalCheck, ParkedSale, PayOutcome, ReportView, ReturnOutcome,
+    ReturnPlan, SaleView, SessionInfo, SwishView, TillState,
 };
 use storekeep_backend::{ApiError, ErrorCode, StoreStatus};
 use storekeep_domain::Money;
@@ -71,6 +71,7 @@ pub fn render() -> String {
         Returnable::decl(&cfg),
         ReturnRequest::decl(&cfg),
         ReturnPlan::decl(&cfg),
+        CashInstead::decl(&cfg),
         ReturnOutcome::decl(&cfg),
         CopyOutput::decl(&cfg),
         VatSum::decl(&cfg),

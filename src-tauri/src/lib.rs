@@ -26,6 +26,10 @@ pub struct Options {
     /// Log the till out after this many seconds without a key press.
     #[arg(long, value_name = "SECONDS", default_value_t = 300, value_parser = clap::value_parser!(u32).range(15..=86_400))]
     pub idle_logout_seconds: u32,
+    /// The receipt printer: `sim` (the simulator, default), `tcp:HOST[:PORT]` for a network
+    /// ESC/POS printer (port 9100), or a device file such as `/dev/usb/lp0`.
+    #[arg(long, value_name = "PRINTER", default_value = "sim")]
+    pub printer: String,
 }
 
 /// What the commands share: the till, or why the store could not be opened (shown to the
@@ -124,7 +128,15 @@ pub async fn open_store(options: &Options) -> Result<Till, ApiError> {
     tracing::info!(db = %db.display(), "store opened");
     // No real card terminal, Swish or scale adapter ships yet: the till runs the simulators
     // (the UI labels them). They take a moment, like the real thing.
-    let devices = Devices::simulated();
+    let mut devices = Devices::simulated();
+    match storekeep_backend::printer::from_spec(&options.printer) {
+        Ok(Some(printer)) => {
+            tracing::info!(printer = %options.printer, "receipt printer");
+            devices.printer = printer;
+        }
+        Ok(None) => {}
+        Err(e) => return Err(storekeep_backend::Error::Storage(e).to_api()),
+    }
     if let Some(sims) = &devices.simulators {
         sims.terminal.set_delay(std::time::Duration::from_millis(400));
         sims.swish.set_polls_before_answer(2);

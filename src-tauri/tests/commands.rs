@@ -116,6 +116,7 @@ fn a_store_that_failed_to_open_answers_every_command_with_the_reason() {
         demo: true,
         data_dir: Some(dir.path().to_path_buf()),
         idle_logout_seconds: 300,
+        printer: "sim".into(),
     };
     let opened = tauri::async_runtime::block_on(storekeep_app::open_store(&options));
     let app = build_app(mock_builder(), AppState::opened(opened))

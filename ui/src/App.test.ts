@@ -7,6 +7,7 @@ import { invoke } from '@tauri-apps/api/core';
 import App from './App.svelte';
 import type {
   Approval,
+  CashInstead,
   AuditEntry,
   CatalogItem,
   Delivery,
@@ -174,6 +175,7 @@ const TILL_STATE: TillState = {
   control_unit_number: 'CU-SIM-0001',
   control_unit_outage: false,
   control_unit_simulated_failing: false,
+  pending_return: null,
 };
 
 const PRINTED: Delivery = { printed: true, file: null, problem: null, problem_sv: null };
@@ -245,7 +247,7 @@ type Backend = {
   /** return_items refuses with this. */
   returnError: unknown;
   /** Refunds the terminal refused, paid in cash instead. */
-  toCash: string[];
+  toCash: CashInstead[];
 };
 
 const CATALOG: CatalogItem[] = [
@@ -2243,7 +2245,7 @@ describe('Swedish register rules on the till', () => {
     await waitFor(() => expect(document.activeElement).toBe(get('return-reason')));
 
     // Again, with the manager's PIN: the RETUR receipt replaces the till.
-    backend.toCash = ['Kort 14,90 kr: declined'];
+    backend.toCash = [{ method: 'card', amount: '14.90', reason: 'declined' }];
     const tillStates = calls('till_state').length;
     get('return-confirm').click();
     await waitFor(() => expect(query('approval-dialog')).not.toBeNull());
@@ -2264,7 +2266,7 @@ describe('Swedish register rules on the till', () => {
     expect(text('receipt-total')).toBe(nb('-26,15 kr'));
     expect(text('refund-total')).toBe(nb('26,15 kr'));
     expect(text('control-code')).toBe('Kontrollkod RET-CODE-43');
-    expect(text('to-cash-instead')).toBe('Återbetalas kontant i stället: Kort 14,90 kr: declined');
+    expect(text('to-cash-instead')).toBe(`Återbetalas kontant i stället: Kort ${nb('14,90 kr')} (declined)`);
     expect(text('delivery')).toBe('Kvittot är utskrivet.');
     await waitFor(() => expect(calls('till_state').length).toBe(tillStates + 1));
 

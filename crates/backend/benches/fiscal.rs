@@ -71,11 +71,17 @@ async fn run() {
     sk.init(&demo::identity(), true).await.expect("demo");
     let manager = Till::new(sk.clone());
     manager.login(1, "1111").await.expect("login");
-    for code in ["7311892100208", "7310865004703", "7318690077503"] {
-        if manager.scan(code).await.is_err() {
-            let any = sk.catalog().search("mjölk", 1).await.expect("search");
-            manager.add_item(any[0].id, None, None).await.expect("add");
-        }
+    // A basket of three different items, one bought twice.
+    for (query, pieces) in [("mjölk", "2"), ("bröd", "1"), ("kaffe", "1")] {
+        let item = sk
+            .catalog()
+            .search(query, 20)
+            .await
+            .expect("search")
+            .into_iter()
+            .find(|i| i.sold_by == storekeep_domain::cart::SoldBy::Each)
+            .expect("an item sold by the piece");
+        manager.add_item(item.id, Some(pieces), None).await.expect("add");
     }
     manager.pay_card(Some("10")).await.expect("card");
     let first = manager.pay_cash("500").await.expect("cash");

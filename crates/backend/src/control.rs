@@ -126,6 +126,9 @@ pub struct OutageEnd {
     pub started_seq: i64,
     /// Receipts issued while the unit was down (sales and returns).
     pub receipts: Vec<i64>,
+    /// Copies, training and pro forma receipts issued meanwhile, e.g. `kopia 12`.
+    #[serde(default)]
+    pub others: Vec<String>,
 }
 
 /// An outage as the manager sees it.
@@ -139,6 +142,8 @@ pub struct Outage {
     pub ended_at: Option<String>,
     #[ts(type = "number[]")]
     pub receipts: Vec<i64>,
+    /// Copies, training and pro forma receipts issued meanwhile, e.g. `kopia 12`.
+    pub others: Vec<String>,
     pub decided_by: Option<String>,
     pub reason: Option<String>,
 }
@@ -190,7 +195,9 @@ pub(crate) async fn stamp_in(
                 .bind(start)
                 .fetch_all(&mut **tx)
                 .await?;
-                let end = OutageEnd { register_id: register.into(), at: now, started_seq: start, receipts };
+                let others = others_since(&mut **tx, register, start).await?;
+                let end =
+                    OutageEnd { register_id: register.into(), at: now, started_seq: start, receipts, others };
                 let seq =
                     append_in(tx, register, EntryKind::ControlOutageEnd, &now.to_string(), &to_json(&end)?)
                         .await?;
@@ -241,6 +248,36 @@ pub(crate) async fn stamp_in(
     }
 }
 
+/// The copies, training and pro forma receipts registered after journal entry `start`.
+async fn others_since<'e, E>(ex: E, register: &str, start: i64) -> Result<Vec<String>>
+where
+    E: sqlx::Executor<'e, Database = Sqlite>,
+{
+    use sqlx::Row;
+    let rows = sqlx::query(
+        "SELECT kind, payload FROM journal WHERE register_id = ? AND seq > ? AND kind IN ('copy', 'training', 'pro_forma') ORDER BY seq",
+    )
+    .bind(register)
+    .bind(start)
+    .fetch_all(ex)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let kind: &str = r.get(0);
+            let v: serde_json::Value = serde_json::from_str(r.get::<&str, _>(1)).unwrap_or_default();
+            let no =
+                v.get("receipt_no").or_else(|| v.get("pro_forma_no")).and_then(|n| n.as_i64()).unwrap_or(0);
+            let word = match kind {
+                "copy" => "kopia av kvitto",
+                "training" => "övningskvitto",
+                _ => "proforma",
+            };
+            format!("{word} {no}")
+        })
+        .collect())
+}
+
 /// The outages of `register`, newest first.
 pub async fn outages(sk: &crate::Storekeep, register: &str) -> Result<Vec<Outage>> {
     use sqlx::Row;
@@ -261,6 +298,10 @@ pub async fn outages(sk: &crate::Storekeep, register: &str) -> Result<Vec<Outage
         let start: OutageStart = serde_json::from_str(r.get::<&str, _>(2)).map_err(unreadable)?;
         let end: Option<OutageEnd> =
             r.get::<Option<&str>, _>(3).map(serde_json::from_str).transpose().map_err(unreadable)?;
+        let others = match &end {
+            Some(e) => e.others.clone(),
+            None => others_since(sk.db().reader(), register, r.get::<i64, _>(0)).await?,
+        };
         let receipts = match &end {
             Some(e) => e.receipts.clone(),
             None => sqlx::query_scalar(
@@ -277,6 +318,7 @@ pub async fn outages(sk: &crate::Storekeep, register: &str) -> Result<Vec<Outage
             started_at: local(start.at),
             ended_at: end.as_ref().map(|e| local(e.at)),
             receipts,
+            others,
             decided_by: start.decision.decided_by.map(|s| s.name),
             reason: start.decision.reason,
         });

@@ -61,6 +61,7 @@ impl Db {
         }
         refuse_newer_schema(&writer).await?;
         MIGRATOR.run(&writer).await.map_err(|e| with_path(e.into(), &display))?;
+        crate::journal::backfill_tallies(&writer).await.map_err(|e| with_path(e, &display))?;
 
         let reader = SqlitePoolOptions::new()
             .max_connections(4)
@@ -87,6 +88,19 @@ impl Db {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// A read-only connection of its own, outside the pool: for long scans (`journal verify`)
+    /// that must not hold the pool's connections.
+    pub async fn read_connection(&self) -> Result<sqlx::SqliteConnection> {
+        use sqlx::ConnectOptions;
+        let opts = SqliteConnectOptions::from_str("sqlite:")
+            .map_err(|e| Error::Storage(e.to_string()))?
+            .filename(&self.path)
+            .read_only(true)
+            .busy_timeout(std::time::Duration::from_secs(5))
+            .pragma("cache_size", "-32768");
+        Ok(opts.connect().await?)
     }
 
     pub async fn close(&self) {

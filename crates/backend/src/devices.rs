@@ -175,7 +175,12 @@ impl PaymentTerminal for SimulatedTerminal {
         amount: Money,
     ) -> BoxFut<'a, Result<CardOutcome, DeviceError>> {
         Box::pin(async move {
+            // The same request twice (a retry) gets the same answer, and refunds once.
+            if let Some((_, o)) = lock(&self.seen).get(reference) {
+                return Ok(o.clone());
+            }
             let next = lock(&self.next).pop_front().unwrap_or(SimCard::Approve);
+            let lost = next == SimCard::TimeoutAfterCharge;
             let outcome = match next {
                 SimCard::Approve | SimCard::ApproveOffline | SimCard::TimeoutAfterCharge => {
                     CardOutcome::Approved { authorization: self.authorization(), offline: false }
@@ -192,6 +197,9 @@ impl PaymentTerminal for SimulatedTerminal {
                 lock(&self.refunds).push((authorization.to_string(), amount));
             }
             lock(&self.seen).insert(reference.to_string(), (-amount, outcome.clone()));
+            if lost {
+                return Err(DeviceError::Timeout);
+            }
             Ok(outcome)
         })
     }
@@ -261,6 +269,7 @@ pub struct SimulatedSwish {
     polls: Mutex<u32>,
     paid: Mutex<Vec<(String, Money)>>,
     refunds: Mutex<Vec<(String, Money)>>,
+    refunded: Mutex<HashMap<String, bool>>,
 }
 
 impl SimulatedSwish {
@@ -346,17 +355,25 @@ impl SwishGateway for SimulatedSwish {
 
     fn refund<'a>(
         &'a self,
-        _reference: &'a str,
+        reference: &'a str,
         payment_reference: &'a str,
         amount: Money,
     ) -> BoxFut<'a, Result<bool, DeviceError>> {
         Box::pin(async move {
+            // Idempotent by the till's reference, as Swish refunds are (instructionUUID).
+            if let Some(done) = lock(&self.refunded).get(reference) {
+                return Ok(*done);
+            }
             match lock(&self.next).pop_front().unwrap_or(SimSwish::Pay) {
                 SimSwish::Pay => {
                     lock(&self.refunds).push((payment_reference.to_string(), amount));
+                    lock(&self.refunded).insert(reference.to_string(), true);
                     Ok(true)
                 }
-                SimSwish::Decline => Ok(false),
+                SimSwish::Decline => {
+                    lock(&self.refunded).insert(reference.to_string(), false);
+                    Ok(false)
+                }
                 SimSwish::Error | SimSwish::Unreachable => {
                     Err(DeviceError::Unreachable("the simulated Swish is offline".into()))
                 }

@@ -162,6 +162,14 @@ pub enum Error {
     TrainingCashOnly,
     #[error("There is no Z report number {0}")]
     ReportNotFound(i64),
+    #[error(
+        "A return against receipt {0} is unfinished: open Return and enter receipt {0} with the same lines to finish it"
+    )]
+    ReturnUnfinished(i64),
+    #[error(
+        "The refund got no answer ({0}). Press Return again: the till asks first what happened, so nothing is refunded twice"
+    )]
+    RefundUnknown(String),
 }
 
 /// What the UI can switch on. Closed: adding one is a deliberate change on both sides.
@@ -265,13 +273,16 @@ impl Error {
             | Error::NoOpenShift
             | Error::TrainingCashOnly
             | Error::ReportNotFound(_)
+            | Error::ReturnUnfinished(_)
             | Error::Tender(TenderError::NothingToPay)
             | Error::Tender(TenderError::ImplausibleChange { .. })
             | Error::Tender(TenderError::MoreThanRemaining { .. } | TenderError::AlreadyPaid) => {
                 ErrorCode::InvalidInput
             }
             Error::CardDeclined(_) => ErrorCode::CardDeclined,
-            Error::CardTimeout | Error::CardOutcomeUnknown => ErrorCode::PaymentUnknown,
+            Error::CardTimeout | Error::CardOutcomeUnknown | Error::RefundUnknown(_) => {
+                ErrorCode::PaymentUnknown
+            }
             Error::TerminalUnreachable(_)
             | Error::SwishUnavailable(_)
             | Error::ScaleUnavailable(_)

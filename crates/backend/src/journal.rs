@@ -93,6 +93,60 @@ pub async fn append_in(
     Ok(seq)
 }
 
+/// Gives the entries written before day figures existed (a store from before migration 5)
+/// their tallies, once, in one transaction. Returns how many were added.
+pub(crate) async fn backfill_tallies(writer: &sqlx::SqlitePool) -> Result<u64> {
+    let done: Option<String> = sqlx::query_scalar("SELECT value FROM setting WHERE key = 'tally_backfill'")
+        .fetch_optional(writer)
+        .await?;
+    if done.is_some() {
+        return Ok(0);
+    }
+    let mut tx = writer.begin_with("BEGIN IMMEDIATE").await?;
+    let rows = sqlx::query(
+        "SELECT j.register_id, j.seq, j.kind, j.payload FROM journal j
+         WHERE j.kind IN ('sale', 'void', 'abandoned', 'drawer_open')
+           AND NOT EXISTS (SELECT 1 FROM tally t WHERE t.register_id = j.register_id AND t.journal_seq = j.seq)
+         ORDER BY j.register_id, j.seq",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut added = 0;
+    for r in &rows {
+        let (register, seq, kind, payload): (String, i64, String, String) =
+            (r.get(0), r.get(1), r.get(2), r.get(3));
+        let tally = Tally::of(&kind, &payload)
+            .map_err(|e| Error::Inconsistent(format!("journal entry {seq} ({kind}) cannot be read: {e}")))?;
+        if tally.is_empty() {
+            continue;
+        }
+        sqlx::query("INSERT INTO tally (register_id, journal_seq, body) VALUES (?, ?, ?)")
+            .bind(&register)
+            .bind(seq)
+            .bind(serde_json::to_string(&tally).map_err(|e| Error::Storage(e.to_string()))?)
+            .execute(&mut *tx)
+            .await?;
+        added += 1;
+    }
+    sqlx::query("INSERT INTO setting (key, value) VALUES ('tally_backfill', 'done')")
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    if added > 0 {
+        tracing::info!(added, "day figures added for registrations made before they existed");
+    }
+    Ok(added)
+}
+
+/// The register's head: the sequence and hash of its newest entry.
+async fn read_head(c: &mut sqlx::SqliteConnection, register_id: &str) -> Result<Option<(i64, Vec<u8>)>> {
+    Ok(sqlx::query("SELECT seq, hash FROM journal_head WHERE register_id = ?")
+        .bind(register_id)
+        .fetch_optional(c)
+        .await?
+        .map(|r| (r.get::<i64, _>(0), r.get::<Vec<u8>, _>(1))))
+}
+
 fn to_hash(bytes: Vec<u8>) -> Result<Hash> {
     bytes.try_into().map_err(|_| Error::Inconsistent("a journal hash is not 32 bytes".into()))
 }
@@ -101,8 +155,24 @@ fn to_hash(bytes: Vec<u8>) -> Result<Hash> {
 #[derive(Debug)]
 struct Fetched {
     e: JournalEntry,
-    sale: (Option<i64>, Option<String>, Option<String>, Option<String>),
+    /// receipt_no, total, rounding, kind, original_receipt_no of the sales row naming it.
+    sale: SaleRow,
     tally: Option<String>,
+    /// A projection row beside this entry that names no entry of the journal.
+    stray: Option<String>,
+}
+
+type SaleRow = (Option<i64>, Option<String>, Option<String>, Option<String>, Option<i64>);
+
+/// The numbers of the registrations that are not sales or returns, read from their payloads.
+#[derive(serde::Deserialize)]
+struct Numbered {
+    #[serde(default)]
+    receipt_no: Option<i64>,
+    #[serde(default)]
+    pro_forma_no: Option<i64>,
+    #[serde(default)]
+    original_receipt_no: Option<i64>,
 }
 
 /// Checks one register's entries in order (on a blocking thread).
@@ -118,6 +188,9 @@ impl Checker {
         let e = &f.e;
         let w = &mut self.w;
         let problem = |seq: i64, what: String| Problem { register_id: self.register.clone(), seq, what };
+        if let Some(what) = f.stray {
+            return Err(problem(e.seq, what));
+        }
         if let Err(b) = self.verifier.check(e) {
             return Err(problem(b.seq(), b.to_string()));
         }
@@ -138,11 +211,12 @@ impl Checker {
         if !same {
             return Err(problem(e.seq, "its day figures (tally) do not match the journal".into()));
         }
-        if wanted.is_some() {
-            w.tallies += 1;
-        }
-        let is_sale = e.kind == EntryKind::Sale.as_str();
-        let is_return = e.kind == EntryKind::Return.as_str();
+        let kind = |k: EntryKind| e.kind == k.as_str();
+        let numbered = || -> std::result::Result<Numbered, Problem> {
+            serde_json::from_str(&e.payload)
+                .map_err(|err| problem(e.seq, format!("its {} cannot be read: {err}", e.kind)))
+        };
+        let (is_sale, is_return) = (kind(EntryKind::Sale), kind(EntryKind::Return));
         if is_sale || is_return {
             let receipt_no = tally.first_receipt.unwrap_or(0);
             let (amount, rounding) = if is_sale {
@@ -150,11 +224,13 @@ impl Checker {
             } else {
                 (tally.returns_amount, Money::ZERO - tally.rounding)
             };
+            let original = if is_return { numbered()?.original_receipt_no } else { None };
             let wanted = (
                 Some(receipt_no),
                 Some(amount.to_string()),
                 Some(rounding.to_string()),
                 Some(e.kind.clone()),
+                original,
             );
             if f.sale != wanted {
                 return Err(problem(
@@ -176,8 +252,37 @@ impl Checker {
                 format!("the sales table names entry {}, which is not a sale or return", e.seq),
             ));
         }
-        let is_x = e.kind == EntryKind::XReport.as_str();
-        if is_x || e.kind == EntryKind::ZReport.as_str() {
+        if kind(EntryKind::Training) {
+            let no = numbered()?.receipt_no.unwrap_or(0);
+            if no != w.training + 1 {
+                return Err(problem(
+                    e.seq,
+                    format!("training receipt {no} follows {}: a gap or a repeat", w.training),
+                ));
+            }
+            w.training += 1;
+        }
+        if kind(EntryKind::ProForma) {
+            let no = numbered()?.pro_forma_no.unwrap_or(0);
+            if no != w.pro_forma + 1 {
+                return Err(problem(
+                    e.seq,
+                    format!("pro forma {no} follows {}: a gap or a repeat", w.pro_forma),
+                ));
+            }
+            w.pro_forma += 1;
+        }
+        if kind(EntryKind::Copy) {
+            let no = numbered()?.receipt_no.unwrap_or(0);
+            if no < 1 || no > w.receipts || !w.copied.insert(no) {
+                return Err(problem(
+                    e.seq,
+                    format!("a copy of receipt {no}: it is a second copy, or of no receipt"),
+                ));
+            }
+        }
+        let is_x = kind(EntryKind::XReport);
+        if is_x || kind(EntryKind::ZReport) {
             let report: DayReport = serde_json::from_str(&e.payload)
                 .map_err(|err| problem(e.seq, format!("its report cannot be read: {err}")))?;
             if report.grand != w.grand {
@@ -214,11 +319,16 @@ impl Checker {
 struct Walk {
     entries: i64,
     receipts: i64,
+    training: i64,
+    pro_forma: i64,
+    copied: std::collections::HashSet<i64>,
     reports: i64,
-    tallies: i64,
     grand: GrandTotals,
     period: Tally,
 }
+
+/// A register's walk that stopped at a problem.
+type Stopped = Box<(Walk, Problem)>;
 
 impl<'a> Journal<'a> {
     pub(crate) fn new(sk: &'a Storekeep) -> Self {
@@ -226,81 +336,55 @@ impl<'a> Journal<'a> {
     }
 
     /// Recomputes every register's chain from the first entry, and checks against it: the
-    /// receipt series (1, 2, 3… over sales and returns, no gap, no repeat), the sales
-    /// projection, each registration's tally, and each X and Z report's figures and grand
-    /// totals (the sum of the registrations before it). Reads the journal as a stream.
+    /// receipt series (1, 2, 3… over sales and returns; training and pro forma have their own),
+    /// at most one copy per receipt, the sales projection, each registration's day figures
+    /// (tally), and each X and Z report's figures and grand totals (the sum of the
+    /// registrations before it). Registrations written while it runs are left for the next
+    /// check: everything is read up to the head found at the start.
     pub async fn verify(&self) -> Result<Verification> {
-        let pool = self.sk.db().reader();
-        let registers: Vec<String> =
-            sqlx::query_scalar("SELECT DISTINCT register_id FROM journal ORDER BY register_id")
-                .fetch_all(pool)
-                .await?;
-        let mut total = Walk::default();
+        let registers: Vec<String> = sqlx::query_scalar(
+            "SELECT register_id FROM journal_head UNION SELECT DISTINCT register_id FROM journal ORDER BY 1",
+        )
+        .fetch_all(self.sk.db().reader())
+        .await?;
+        let mut total =
+            Verification { entries: 0, sales: 0, reports: 0, grand: GrandTotals::default(), problem: None };
         for register_id in &registers {
-            let walk = match self.walk(register_id).await? {
-                Ok(w) => w,
-                Err((w, problem)) => return Ok(self.outcome(&total, Some(&w), Some(problem))),
+            let (w, problem) = match self.walk(register_id).await? {
+                Ok(w) => (w, None),
+                Err(stopped) => {
+                    let (w, p) = *stopped;
+                    (w, Some(p))
+                }
             };
-            total.entries += walk.entries;
-            total.receipts += walk.receipts;
-            total.reports += walk.reports;
-            total.tallies += walk.tallies;
+            total.entries += w.entries;
+            total.sales += w.receipts;
+            total.reports += w.reports;
             total.grand = GrandTotals {
-                sales: total.grand.sales + walk.grand.sales,
-                returns: total.grand.returns + walk.grand.returns,
-                net: total.grand.net + walk.grand.net,
+                sales: total.grand.sales + w.grand.sales,
+                returns: total.grand.returns + w.grand.returns,
+                net: total.grand.net + w.grand.net,
             };
+            if problem.is_some() {
+                total.problem = problem;
+                return Ok(total);
+            }
         }
-        let sales: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sale").fetch_one(pool).await?;
-        if sales != total.receipts {
-            let what = format!(
-                "there are {sales} receipts in the sales table but {} in the journal",
-                total.receipts
-            );
-            return Ok(self.outcome(
-                &total,
-                None,
-                Some(Problem { register_id: String::new(), seq: 0, what }),
-            ));
-        }
-        let reports: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM day_report").fetch_one(pool).await?;
-        if reports != total.reports {
-            let what = format!("there are {reports} day reports listed but {} in the journal", total.reports);
-            return Ok(self.outcome(
-                &total,
-                None,
-                Some(Problem { register_id: String::new(), seq: 0, what }),
-            ));
-        }
-        let tallies: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tally").fetch_one(pool).await?;
-        if tallies != total.tallies {
-            let what = format!(
-                "there are {tallies} day-figure rows but the journal accounts for {}: one was added or removed",
-                total.tallies
-            );
-            return Ok(self.outcome(
-                &total,
-                None,
-                Some(Problem { register_id: String::new(), seq: 0, what }),
-            ));
-        }
-        Ok(self.outcome(&total, None, None))
+        Ok(total)
     }
 
-    fn outcome(&self, total: &Walk, partial: Option<&Walk>, problem: Option<Problem>) -> Verification {
-        let p = partial.map_or((0, 0, 0), |w| (w.entries, w.receipts, w.reports));
-        Verification {
-            entries: total.entries + p.0,
-            sales: total.receipts + p.1,
-            reports: total.reports + p.2,
-            grand: partial.map_or(total.grand, |w| w.grand),
-            problem,
-        }
-    }
+    /// Walks one register's journal up to its head: three ordered scans (journal, sales, day
+    /// figures) on connections of their own, merged here, while a blocking thread re-hashes
+    /// and checks what was read, in order.
+    async fn walk(&self, register_id: &str) -> Result<std::result::Result<Walk, Stopped>> {
+        let db = self.sk.db();
+        let stop = |w: Walk, seq: i64, what: String| {
+            Ok(Err(Box::new((w, Problem { register_id: register_id.to_string(), seq, what }))))
+        };
+        let mut head_conn = db.read_connection().await?;
+        let head = read_head(&mut head_conn, register_id).await?;
+        let limit = head.as_ref().map_or(i64::MAX, |h| h.0);
 
-    /// Walks one register's journal: the database is read on this task while a blocking
-    /// thread hashes and checks what was read, in order, so reading and checking overlap.
-    async fn walk(&self, register_id: &str) -> Result<std::result::Result<Walk, (Walk, Problem)>> {
         let (send, mut recv) = tokio::sync::mpsc::channel::<Vec<Fetched>>(4);
         let register = register_id.to_string();
         let checker = tokio::task::spawn_blocking(move || {
@@ -308,62 +392,148 @@ impl<'a> Journal<'a> {
             while let Some(batch) = recv.blocking_recv() {
                 for f in batch {
                     if let Err(p) = c.step(f) {
-                        return Err((c.w, p));
+                        return Err(Box::new((c.w, p)));
                     }
                 }
             }
             Ok(c)
         });
+        let (mut jc, mut sc, mut tc) =
+            (db.read_connection().await?, db.read_connection().await?, db.read_connection().await?);
         let mut rows = sqlx::query(
-            "SELECT j.seq, j.kind, j.recorded_at, j.payload, j.prev_hash, j.hash,
-                    s.receipt_no, s.total, s.rounding, s.kind, t.body
-             FROM journal j
-             LEFT JOIN sale s ON s.register_id = j.register_id AND s.journal_seq = j.seq
-             LEFT JOIN tally t ON t.register_id = j.register_id AND t.journal_seq = j.seq
-             WHERE j.register_id = ? ORDER BY j.seq",
+            "SELECT seq, kind, recorded_at, payload, prev_hash, hash FROM journal
+             WHERE register_id = ? AND seq <= ? ORDER BY seq",
         )
         .bind(register_id)
-        .fetch(self.sk.db().reader());
+        .bind(limit)
+        .fetch(&mut jc);
+        let mut sales = sqlx::query(
+            "SELECT journal_seq, receipt_no, total, rounding, kind, original_receipt_no FROM sale
+             WHERE register_id = ? AND journal_seq <= ? ORDER BY journal_seq",
+        )
+        .bind(register_id)
+        .bind(limit)
+        .fetch(&mut sc);
+        let mut tallies = sqlx::query(
+            "SELECT journal_seq, body FROM tally WHERE register_id = ? AND journal_seq <= ? ORDER BY journal_seq",
+        )
+        .bind(register_id)
+        .bind(limit)
+        .fetch(&mut tc);
+        let mut next_sale = sales.try_next().await?;
+        let mut next_tally = tallies.try_next().await?;
         let mut batch = Vec::with_capacity(512);
+        let mut last_seq = 0;
         while let Some(row) = rows.try_next().await? {
-            batch.push(Fetched {
+            let seq: i64 = row.get(0);
+            let mut f = Fetched {
                 e: JournalEntry {
                     register_id: register_id.to_string(),
-                    seq: row.get(0),
+                    seq,
                     kind: row.get(1),
                     recorded_at: row.get(2),
                     payload: row.get(3),
                     prev_hash: to_hash(row.get(4))?,
                     hash: to_hash(row.get(5))?,
                 },
-                sale: (row.get(6), row.get(7), row.get(8), row.get(9)),
-                tally: row.get(10),
-            });
+                sale: (None, None, None, None, None),
+                tally: None,
+                stray: None,
+            };
+            while let Some(r) = &next_sale {
+                let at: i64 = r.get(0);
+                if at > seq {
+                    break;
+                }
+                if at < seq || f.sale.0.is_some() {
+                    f.stray.get_or_insert(format!(
+                        "the sales table has a row for entry {at}, which is not in the journal"
+                    ));
+                } else {
+                    f.sale = (r.get(1), r.get(2), r.get(3), r.get(4), r.get(5));
+                }
+                next_sale = sales.try_next().await?;
+            }
+            while let Some(r) = &next_tally {
+                let at: i64 = r.get(0);
+                if at > seq {
+                    break;
+                }
+                if at < seq || f.tally.is_some() {
+                    f.stray.get_or_insert(format!(
+                        "there are day figures for entry {at}, which is not in the journal"
+                    ));
+                } else {
+                    f.tally = r.get(1);
+                }
+                next_tally = tallies.try_next().await?;
+            }
+            last_seq = seq;
+            batch.push(f);
             if batch.len() == 512
                 && send.send(std::mem::replace(&mut batch, Vec::with_capacity(512))).await.is_err()
             {
                 break; // the checker stopped at a problem
             }
         }
-        drop(rows);
+        let leftover = match (&next_sale, &next_tally) {
+            (Some(r), _) => Some(format!(
+                "the sales table has a row for entry {}, past the journal's end",
+                r.get::<i64, _>(0)
+            )),
+            (None, Some(r)) => Some(format!(
+                "there are day figures for entry {}, past the journal's end",
+                r.get::<i64, _>(0)
+            )),
+            (None, None) => None,
+        };
+        drop((rows, sales, tallies));
         if !batch.is_empty() {
             let _ = send.send(batch).await;
         }
         drop(send);
         let c = match checker.await.map_err(|e| Error::Storage(format!("the journal check stopped: {e}")))? {
             Ok(c) => c,
-            Err(found) => return Ok(Err(found)),
+            Err(stopped) => return Ok(Err(stopped)),
         };
+        if let Some(what) = leftover {
+            return stop(c.w, last_seq, what);
+        }
         // The newest entry is the one the head names: a deleted or added tail shows here.
-        let head = sqlx::query("SELECT seq, hash FROM journal_head WHERE register_id = ?")
-            .bind(register_id)
-            .fetch_optional(self.sk.db().reader())
-            .await?
-            .map(|r| (r.get::<i64, _>(0), r.get::<Vec<u8>, _>(1)));
         if head != Some((c.verifier.verified(), c.verifier.last_hash().to_vec())) {
-            let what = "the journal's last entry is not the one recorded as its head: an entry was removed or added at the end".to_string();
-            let seq = c.verifier.verified();
-            return Ok(Err((c.w, Problem { register_id: register_id.to_string(), seq, what })));
+            let what = "the journal's last entry is not the one recorded as its head: an entry was removed or added at the end";
+            return stop(c.w, c.verifier.verified(), what.into());
+        }
+        // Rows that name entries past the head: written since the check began (the head has
+        // moved), or forged (it has not).
+        let beyond: i64 = sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM sale WHERE register_id = ?1 AND journal_seq > ?2)
+                  + (SELECT COUNT(*) FROM tally WHERE register_id = ?1 AND journal_seq > ?2)
+                  + (SELECT COUNT(*) FROM journal WHERE register_id = ?1 AND seq > ?2)",
+        )
+        .bind(register_id)
+        .bind(limit)
+        .fetch_one(&mut head_conn)
+        .await?;
+        if beyond > 0 && read_head(&mut head_conn, register_id).await? == head {
+            return stop(c.w, c.verifier.verified(), "there are rows past the journal's last entry".into());
+        }
+        // The other projections: one row per report and per copy.
+        let (reports, copies): (i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM day_report WHERE register_id = ?1 AND journal_seq <= ?2),
+                    (SELECT COUNT(*) FROM receipt_copy WHERE register_id = ?1 AND journal_seq <= ?2)",
+        )
+        .bind(register_id)
+        .bind(limit)
+        .fetch_one(&mut head_conn)
+        .await?;
+        if reports != c.w.reports || copies != c.w.copied.len() as i64 {
+            let what = format!(
+                "the lists of reports ({reports}) and copies ({copies}) do not match the journal ({} and {})",
+                c.w.reports,
+                c.w.copied.len()
+            );
+            return stop(c.w, c.verifier.verified(), what);
         }
         Ok(Ok(c.w))
     }

@@ -70,6 +70,29 @@ impl ReceiptPrinter for DevicePrinter {
     }
 }
 
+/// The printer a launch option names: `tcp:HOST[:PORT]` (raw ESC/POS over the network, port
+/// 9100 when none is given) or `file:PATH` / an absolute path (a device file such as
+/// `/dev/usb/lp0`). `None` for `sim` (the simulator).
+pub fn from_spec(spec: &str) -> Result<Option<std::sync::Arc<dyn ReceiptPrinter>>, String> {
+    let spec = spec.trim();
+    if spec.is_empty() || spec == "sim" {
+        return Ok(None);
+    }
+    if let Some(addr) = spec.strip_prefix("tcp:") {
+        if addr.is_empty() {
+            return Err("tcp: needs a host, e.g. tcp:192.168.1.50 or tcp:printer:9100".into());
+        }
+        return Ok(Some(std::sync::Arc::new(NetworkPrinter::new(addr))));
+    }
+    let path = spec.strip_prefix("file:").unwrap_or(spec);
+    if std::path::Path::new(path).is_absolute() {
+        return Ok(Some(std::sync::Arc::new(DevicePrinter { path: path.into() })));
+    }
+    Err(format!(
+        "\"{spec}\" is not a printer: use sim, tcp:HOST[:PORT] or an absolute device path such as /dev/usb/lp0"
+    ))
+}
+
 /// A simulated printer: keeps every document it was sent.
 #[derive(Debug, Default)]
 pub struct SimulatedPrinter {
@@ -103,5 +126,20 @@ impl ReceiptPrinter for SimulatedPrinter {
             self.printed.lock().unwrap_or_else(|p| p.into_inner()).push(bytes.to_vec());
             Ok(())
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_printer_is_named_by_its_launch_option() {
+        assert!(from_spec("sim").unwrap().is_none());
+        assert!(format!("{:?}", from_spec("tcp:10.0.0.9").unwrap().unwrap()).contains("10.0.0.9:9100"));
+        assert!(format!("{:?}", from_spec("tcp:p:9101").unwrap().unwrap()).contains("p:9101"));
+        assert!(format!("{:?}", from_spec("/dev/usb/lp0").unwrap().unwrap()).contains("/dev/usb/lp0"));
+        assert!(from_spec("tcp:").is_err());
+        assert!(from_spec("lp0").is_err());
     }
 }

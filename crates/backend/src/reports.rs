@@ -49,20 +49,7 @@ impl<'a> Reports<'a> {
         let register = identity.register_id.clone();
         let tz = self.sk.time_zone().clone();
         let local = now.to_zoned_datetime(tz);
-        let business_date = local.date().to_string();
         let mut tx = self.sk.db().begin_write().await?;
-        if kind == ReportKind::Z {
-            let today: Option<i64> = sqlx::query_scalar(
-                "SELECT number FROM day_report WHERE register_id = ? AND kind = 'z' AND business_date = ?",
-            )
-            .bind(&register)
-            .bind(&business_date)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if let Some(n) = today {
-                return Err(Error::ZAlreadyTaken(n));
-            }
-        }
         let last = sqlx::query(
             "SELECT journal_seq, number, grand FROM day_report WHERE register_id = ? AND kind = 'z'
              ORDER BY number DESC LIMIT 1",
@@ -79,6 +66,29 @@ impl<'a> Reports<'a> {
                 (row.get::<i64, _>(0), row.get::<i64, _>(1), grand)
             }
         };
+        // The business day is the day of the first registration the report covers: a Z taken
+        // after midnight closes the day before, and the next evening's Z can still be taken.
+        let first: Option<String> = sqlx::query_scalar(
+            "SELECT recorded_at FROM journal WHERE register_id = ? AND seq > ? ORDER BY seq LIMIT 1",
+        )
+        .bind(&register)
+        .bind(from_seq)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let day_start = first.and_then(|t| t.parse::<Timestamp>().ok()).unwrap_or(now);
+        let business_date = day_start.to_zoned_datetime(self.sk.time_zone().clone()).date().to_string();
+        if kind == ReportKind::Z {
+            let today: Option<i64> = sqlx::query_scalar(
+                "SELECT number FROM day_report WHERE register_id = ? AND kind = 'z' AND business_date = ?",
+            )
+            .bind(&register)
+            .bind(&business_date)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(n) = today {
+                return Err(Error::ZAlreadyTaken(n));
+            }
+        }
         let mut tally = Tally::default();
         {
             let mut rows = sqlx::query_scalar::<_, String>(

@@ -91,6 +91,15 @@ impl<'a> Sales<'a> {
         let receipt_no: i64 = sqlx::query_scalar(series).bind(register).fetch_one(&mut *tx).await?;
         let mut sale = Sale::complete(register, receipt_no, now, cart, cashier)?;
         sale.training = training;
+        // Everything that can refuse the sale is checked before the control unit registers it.
+        if !training {
+            for t in sale.tenders.iter().filter(|t| t.method == TenderMethod::Voucher) {
+                let code = t.reference.clone().unwrap_or_default();
+                if crate::vouchers::balance_in(&mut tx, &code).await? < t.amount {
+                    return Err(Error::VoucherUsed(code));
+                }
+            }
+        }
         let kind = if training { CuReceiptType::Training } else { CuReceiptType::Normal };
         let request = self.request(&identity, receipt_no, kind, now, sale.total, &sale.vat);
         sale.control = Some(stamp_in(&mut tx, cu, &request, now).await?);
@@ -260,8 +269,19 @@ impl<'a> Sales<'a> {
                 .await?;
         ret.receipt_no = receipt_no;
         ret.register_id = register.clone();
-        let request =
-            self.request(&identity, receipt_no, CuReceiptType::Normal, ret.returned_at, -ret.total, &ret.vat);
+        let negative: Vec<VatLine> = ret
+            .vat
+            .iter()
+            .map(|v| VatLine { rate_percent: v.rate_percent, gross: -v.gross, vat: -v.vat, net: -v.net })
+            .collect();
+        let request = self.request(
+            &identity,
+            receipt_no,
+            CuReceiptType::Normal,
+            ret.returned_at,
+            -ret.total,
+            &negative,
+        );
         ret.control = Some(stamp_in(&mut tx, cu, &request, ret.returned_at).await?);
         let recorded_at = ret.returned_at.to_string();
         let seq = append_in(&mut tx, &register, EntryKind::Return, &recorded_at, &to_json(&ret)?).await?;
@@ -279,6 +299,10 @@ impl<'a> Sales<'a> {
         .fetch_one(&mut *tx)
         .await?;
         self.project_tenders(&mut tx, id, &ret.refunds, -Money::from_ore(1)).await?;
+        sqlx::query("DELETE FROM pending_return WHERE register_id = ?")
+            .bind(&register)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         tracing::info!(receipt_no, original = ret.original_receipt_no, total = %ret.total, "return registered");
         let receipt = Receipt::for_return(&identity, &ret, self.sk.time_zone());

@@ -31,44 +31,8 @@ impl<'a> Shifts<'a> {
     /// The open shift on this register with its running figures, if one is open.
     pub async fn current(&self) -> Result<Option<ShiftState>> {
         let identity = self.sk.require_identity().await?;
-        let pool = self.sk.db().reader();
-        let open = sqlx::query(
-            "SELECT o.shift_no, o.journal_seq, j.payload FROM shift_open o
-             JOIN journal j ON j.register_id = o.register_id AND j.seq = o.journal_seq
-             LEFT JOIN shift_close c ON c.register_id = o.register_id AND c.shift_no = o.shift_no
-             WHERE o.register_id = ? AND c.shift_no IS NULL ORDER BY o.shift_no DESC LIMIT 1",
-        )
-        .bind(&identity.register_id)
-        .fetch_optional(pool)
-        .await?;
-        let Some(row) = open else { return Ok(None) };
-        let opened: ShiftOpened = serde_json::from_str(row.get::<&str, _>(2))
-            .map_err(|e| Error::Inconsistent(format!("a shift cannot be read: {e}")))?;
-        let bodies: Vec<String> =
-            sqlx::query_scalar("SELECT body FROM tally WHERE register_id = ? AND journal_seq > ?")
-                .bind(&identity.register_id)
-                .bind(row.get::<i64, _>(1))
-                .fetch_all(pool)
-                .await?;
-        let mut t = Tally::default();
-        for b in bodies {
-            t.add(
-                &serde_json::from_str(&b)
-                    .map_err(|e| Error::Inconsistent(format!("a day figure cannot be read: {e}")))?,
-            );
-        }
-        Ok(Some(ShiftState {
-            shift_no: opened.shift_no,
-            cashier: opened.cashier,
-            opened_at: opened.at,
-            float: opened.float,
-            cash_sales: t.cash,
-            paid_in: t.paid_in,
-            paid_out: t.paid_out,
-            expected: opened.float + t.cash + t.paid_in - t.paid_out,
-            drawer_openings: t.drawer_openings,
-            receipts: t.receipts + t.returns,
-        }))
+        let mut c = self.sk.db().reader().acquire().await?;
+        state_on(&mut c, &identity.register_id).await
     }
 
     /// Opens a shift for `cashier` with `float` in the drawer.
@@ -76,12 +40,12 @@ impl<'a> Shifts<'a> {
         if float.is_negative() {
             return Err(Error::Tender(storekeep_domain::sale::TenderError::Negative));
         }
-        if let Some(s) = self.current().await? {
-            return Err(Error::ShiftAlreadyOpen { number: s.shift_no, cashier: s.cashier.name });
-        }
         let identity = self.sk.require_identity().await?;
         let register = identity.register_id.clone();
         let mut tx = self.sk.db().begin_write().await?;
+        if let Some(s) = state_on(&mut tx, &register).await? {
+            return Err(Error::ShiftAlreadyOpen { number: s.shift_no, cashier: s.cashier.name });
+        }
         let shift_no: i64 =
             sqlx::query_scalar("SELECT COALESCE(MAX(shift_no), 0) + 1 FROM shift_open WHERE register_id = ?")
                 .bind(&register)
@@ -112,7 +76,8 @@ impl<'a> Shifts<'a> {
         if movement.amount <= Money::ZERO {
             return Err(Error::Tender(storekeep_domain::sale::TenderError::Negative));
         }
-        let state = self.current().await?.ok_or(Error::NoOpenShift)?;
+        let mut tx = self.sk.db().begin_write().await?;
+        let state = state_on(&mut tx, &movement.register_id).await?.ok_or(Error::NoOpenShift)?;
         if movement.kind == MovementKind::PaidOut && movement.amount > state.expected {
             return Err(Error::Tender(storekeep_domain::sale::TenderError::MoreThanRemaining {
                 amount: movement.amount.to_swedish(),
@@ -123,7 +88,6 @@ impl<'a> Shifts<'a> {
             MovementKind::PaidIn => EntryKind::PaidIn,
             MovementKind::PaidOut => EntryKind::PaidOut,
         };
-        let mut tx = self.sk.db().begin_write().await?;
         append_in(&mut tx, &movement.register_id, kind, &movement.at.to_string(), &to_json(movement)?)
             .await?;
         tx.commit().await?;
@@ -135,10 +99,10 @@ impl<'a> Shifts<'a> {
         if counted.is_negative() {
             return Err(Error::Tender(storekeep_domain::sale::TenderError::Negative));
         }
-        let state = self.current().await?.ok_or(Error::NoOpenShift)?;
         let identity = self.sk.require_identity().await?;
-        let closed = state.close(&identity.register_id, now, by, counted);
         let mut tx = self.sk.db().begin_write().await?;
+        let state = state_on(&mut tx, &identity.register_id).await?.ok_or(Error::NoOpenShift)?;
+        let closed = state.close(&identity.register_id, now, by, counted);
         let seq = append_in(
             &mut tx,
             &identity.register_id,
@@ -157,4 +121,46 @@ impl<'a> Shifts<'a> {
         tracing::info!(shift = closed.shift_no, difference = %closed.difference, "shift closed");
         Ok(closed)
     }
+}
+
+/// The open shift and its figures, read on `c` (inside the write transaction when the answer
+/// decides what is written).
+async fn state_on(c: &mut sqlx::SqliteConnection, register: &str) -> Result<Option<ShiftState>> {
+    let open = sqlx::query(
+        "SELECT o.shift_no, o.journal_seq, j.payload FROM shift_open o
+         JOIN journal j ON j.register_id = o.register_id AND j.seq = o.journal_seq
+         LEFT JOIN shift_close c ON c.register_id = o.register_id AND c.shift_no = o.shift_no
+         WHERE o.register_id = ? AND c.shift_no IS NULL ORDER BY o.shift_no DESC LIMIT 1",
+    )
+    .bind(register)
+    .fetch_optional(&mut *c)
+    .await?;
+    let Some(row) = open else { return Ok(None) };
+    let opened: ShiftOpened = serde_json::from_str(row.get::<&str, _>(2))
+        .map_err(|e| Error::Inconsistent(format!("a shift cannot be read: {e}")))?;
+    let bodies: Vec<String> =
+        sqlx::query_scalar("SELECT body FROM tally WHERE register_id = ? AND journal_seq > ?")
+            .bind(register)
+            .bind(row.get::<i64, _>(1))
+            .fetch_all(&mut *c)
+            .await?;
+    let mut t = Tally::default();
+    for b in bodies {
+        t.add(
+            &serde_json::from_str(&b)
+                .map_err(|e| Error::Inconsistent(format!("a day figure cannot be read: {e}")))?,
+        );
+    }
+    Ok(Some(ShiftState {
+        shift_no: opened.shift_no,
+        cashier: opened.cashier,
+        opened_at: opened.at,
+        float: opened.float,
+        cash_sales: t.cash,
+        paid_in: t.paid_in,
+        paid_out: t.paid_out,
+        expected: opened.float + t.cash + t.paid_in - t.paid_out,
+        drawer_openings: t.drawer_openings,
+        receipts: t.receipts + t.returns,
+    }))
 }

@@ -203,6 +203,12 @@ pub fn swedish(e: &Error) -> String {
             "I övningsläge tas bara kontanter: kort, Swish och presentkort skulle flytta riktiga pengar".into()
         }
         Error::ReportNotFound(n) => format!("Det finns ingen Z-rapport nummer {n}"),
+        Error::ReturnUnfinished(n) => format!(
+            "En retur mot kvitto {n} är inte klar: öppna Retur och ange kvitto {n} med samma rader för att slutföra den"
+        ),
+        Error::RefundUnknown(d) => format!(
+            "Återbetalningen fick inget svar ({d}). Tryck Retur igen: kassan frågar först vad som hände, så inget betalas tillbaka två gånger"
+        ),
     }
 }
 

@@ -36,7 +36,7 @@ use tokio::sync::{Mutex, MutexGuard};
 use ts_rs::TS;
 
 mod fiscal;
-pub use fiscal::{CopyOutput, JournalCheck, ReportView, ReturnOutcome, ReturnPlan, TillState};
+pub use fiscal::{CashInstead, CopyOutput, JournalCheck, ReportView, ReturnOutcome, ReturnPlan, TillState};
 
 use crate::audit::{Actor, AuditEntry, AuditFilter, AuditRecord, Outcome};
 use crate::devices::{CardOutcome, DeviceError, Devices, SwishStatus, Weighing, qr_svg};
@@ -1044,13 +1044,23 @@ impl Till {
                 self.persist_or_log(cur).await;
                 Err(e)
             }
-            Err(e) => Err(e),
+            // Not registered (the control unit is down under the stop policy, the disk is full):
+            // the payments taken are kept on disk until it is.
+            Err(e) => {
+                self.persist_or_log(cur).await;
+                Err(e)
+            }
         }
     }
 
     /// Keeps the sale on disk while it has payments taken or a request under way; otherwise
     /// removes what was kept.
     async fn persist(&self, cur: &Current) -> Result<()> {
+        // Training sales move no real money: nothing to keep, and nothing that could come back
+        // after a restart as a real sale.
+        if self.training.load(Ordering::SeqCst) {
+            return Ok(());
+        }
         let register = self.register_id().await?;
         let mut tx = self.sk.db().begin_write().await?;
         if cur.cart.tenders().is_empty() && cur.card_unknown.is_none() && cur.swish.is_none() {

@@ -509,3 +509,103 @@ async fn the_export_verifies_with_an_independent_script() {
     let run = std::process::Command::new("python3").arg(script).arg(&out).output().unwrap();
     assert!(!run.status.success());
 }
+
+#[tokio::test]
+async fn a_lost_refund_answer_is_asked_about_and_nothing_is_refunded_twice() {
+    let t = demo_store().await;
+    let till = manager(&t).await;
+    till.scan(&articles(1)[0].0).await.unwrap();
+    paid(till.pay_card(None).await.unwrap());
+    // The terminal refunds the card but its answer is lost.
+    sims(&till).terminal.set_next(SimCard::TimeoutAfterCharge);
+    let err = till.return_items(1, &[req(1, 1)], "Trasig", None).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::PaymentUnknown, "{err}");
+    assert_eq!(till.state().await.unwrap().pending_return, Some(1));
+    assert_eq!(count(&t.sk, "sale WHERE kind = 'return'").await, 0);
+    // Another return waits for this one.
+    sell_two_for_cash(&till).await;
+    let err = till.return_items(2, &[req(1, 1)], "x", None).await.unwrap_err();
+    assert!(err.to_string().contains("unfinished"), "{err}");
+    // Trying again asks the terminal, which says it refunded: registered, refunded once.
+    let out = till.return_items(1, &[req(1, 1)], "Trasig", None).await.unwrap();
+    assert_eq!(out.receipt.payments[0].label, "Kort");
+    assert_eq!(sims(&till).terminal.refunds().len(), 1);
+    assert_eq!(till.state().await.unwrap().pending_return, None);
+    assert!(t.sk.journal().verify().await.unwrap().problem.is_none());
+}
+
+#[tokio::test]
+async fn a_return_the_control_unit_stops_keeps_its_refund_and_registers_later() {
+    let t = demo_store().await;
+    let till = manager(&t).await;
+    till.scan(&articles(1)[0].0).await.unwrap();
+    paid(till.pay_card(None).await.unwrap());
+    sims(&till).control_unit.set_failing(true);
+    let err = till.return_items(1, &[req(1, 1)], "Trasig", None).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::ControlUnitDown);
+    assert_eq!(sims(&till).terminal.refunds().len(), 1, "the card got its money back");
+    sims(&till).control_unit.set_failing(false);
+    let out = till.return_items(1, &[req(1, 1)], "Trasig", None).await.unwrap();
+    assert_eq!(out.receipt.receipt_no, 2);
+    assert_eq!(sims(&till).terminal.refunds().len(), 1, "and only once");
+}
+
+#[tokio::test]
+async fn a_z_after_midnight_closes_the_day_before() {
+    let t = demo_store().await; // Friday 10:15
+    let till = manager(&t).await;
+    sell_two_for_cash(&till).await;
+    t.clock.advance(jiff::SignedDuration::from_hours(14)); // Saturday 00:15
+    let till = manager(&t).await;
+    let z = till.take_report(ReportKind::Z).await.unwrap().report;
+    assert_eq!(z.number, 1);
+    t.clock.advance(jiff::SignedDuration::from_hours(9)); // Saturday 09:15
+    let till = manager(&t).await;
+    sell_two_for_cash(&till).await;
+    t.clock.advance(jiff::SignedDuration::from_hours(11)); // Saturday 20:15
+    let till = manager(&t).await;
+    let z2 = till.take_report(ReportKind::Z).await.unwrap().report;
+    assert_eq!((z2.number, z2.tally.receipts), (2, 1), "Saturday can still be closed");
+    let days: Vec<String> = till.z_reports().await.unwrap().into_iter().map(|z| z.business_date).collect();
+    assert_eq!(days, vec!["2026-11-28", "2026-11-27"]);
+}
+
+#[tokio::test]
+async fn a_store_from_before_day_figures_verifies_after_the_upgrade() {
+    let t = demo_store().await;
+    let till = logged_in(&t.sk).await;
+    sell_two_for_cash(&till).await;
+    till.open_drawer("Växel", Some(&anna())).await.unwrap();
+    t.sk.db().close().await;
+    // As an issue-4 database: no day figures, no back-fill done.
+    common_sql(
+        &t.path,
+        &[
+            "DROP TRIGGER tally_no_delete",
+            "DELETE FROM tally",
+            "DELETE FROM setting WHERE key = 'tally_backfill'",
+        ],
+    );
+    let sk = common::open_at(&t.path, t.clock.clone()).await.unwrap();
+    assert_eq!(count(&sk, "tally").await, 2, "the sale and the drawer opening");
+    let v = sk.journal().verify().await.unwrap();
+    assert!(v.problem.is_none(), "{:?}", v.problem);
+    let till = logged_in_as(&sk, "Anna Lind", "1111").await;
+    let z = till.take_report(ReportKind::Z).await.unwrap().report;
+    assert_eq!(z.grand.sales, Money::from_ore(3940), "the old sale is in the first Z");
+}
+
+fn common_sql(path: &std::path::Path, sqls: &[&str]) {
+    sqlite_exec(path, &sqls.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+}
+
+#[tokio::test]
+async fn training_sales_are_not_kept_to_come_back_as_real_ones() {
+    let t = demo_store().await;
+    let till = manager(&t).await;
+    till.set_training(true).await.unwrap();
+    till.scan(&articles(1)[0].0).await.unwrap();
+    let sale = till.take_cash("10", true).await.unwrap();
+    assert!(matches!(sale, PayOutcome::Open { .. }));
+    assert_eq!(count(&t.sk, "open_sale").await, 0, "training money is not kept");
+}

@@ -454,7 +454,12 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             };
             let out = till.return_items(number, &wanted, &reason, None).await?;
             for w in &out.to_cash_instead {
-                eprintln!("storekeep: refunded in cash instead: {w}");
+                eprintln!(
+                    "storekeep: the {} refund of {} kr was refused ({}): refunded in cash instead",
+                    w.method.as_str(),
+                    w.amount.to_swedish(),
+                    w.reason
+                );
             }
             print_receipt(&out.receipt, json)?;
         }

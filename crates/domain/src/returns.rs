@@ -188,10 +188,13 @@ pub fn plan_lines(
                 left: left.normalize().to_string().replace('.', ","),
             });
         }
+        // A part refunds its share, never more than is left of the line (öre rounding of many
+        // small parts could otherwise add up past it); the last part refunds exactly the rest.
+        let rest = pl.net() - amount_done;
         let amount = if w.quantity == left {
-            pl.net() - amount_done
+            rest
         } else {
-            Money::round_ore(pl.net().as_decimal() * w.quantity / l.quantity)
+            Money::round_ore(pl.net().as_decimal() * w.quantity / l.quantity).min(rest).max(Money::ZERO)
         };
         out.push(ReturnLine {
             original_line: w.line,
@@ -239,7 +242,17 @@ pub fn plan_refunds(sale: &Sale, earlier: &[Tender], total: Money) -> (Vec<Tende
     }
     let mut rounding = Money::ZERO;
     if left > Money::ZERO {
-        let (cash, r) = cash_rounding(left);
+        let (mut cash, mut r) = cash_rounding(left);
+        // Rounding up must not give back more cash than the sale took: several small returns
+        // would each round up. Then round down instead.
+        let cash_paid: Money =
+            sale.tenders.iter().filter(|t| t.method == TenderMethod::Cash).map(|t| t.amount).sum();
+        let cash_back: Money =
+            earlier.iter().filter(|t| t.method == TenderMethod::Cash).map(|t| t.amount).sum();
+        if r > Money::ZERO && cash_back + cash > cash_paid {
+            cash = cash - Money::from_kronor(1);
+            r = cash - left;
+        }
         rounding = r;
         if !cash.is_zero() {
             out.push(Tender::exact(TenderMethod::Cash, cash, None, false));
@@ -355,6 +368,29 @@ mod tests {
         // A weighed line can be returned in part.
         let part = plan_lines(&s, &[], &[req(2, dec!(0.2))]).unwrap();
         assert_eq!(part[0].amount, Money::from_ore(598));
+    }
+
+    #[test]
+    fn separate_returns_never_give_back_more_cash_than_was_paid() {
+        // 3 × 10,50 paid in cash: 31,50 rounds to 32 kr taken.
+        let cash = Tender {
+            method: TenderMethod::Cash,
+            amount: Money::from_kronor(32),
+            tendered: Money::from_kronor(50),
+            change: Money::from_kronor(18),
+            reference: None,
+            offline: false,
+        };
+        let mut s = sale(vec![line("Vara", SoldBy::Each, dec!(3), 1050, 0)], vec![cash]);
+        s.rounding = Money::from_ore(50);
+        let mut earlier = Vec::new();
+        let mut given = Money::ZERO;
+        for _ in 0..3 {
+            let (refunds, _) = plan_refunds(&s, &earlier, Money::from_ore(1050));
+            given = given + refunds.iter().map(|t| t.amount).sum::<Money>();
+            earlier.extend(refunds);
+        }
+        assert_eq!(given, Money::from_kronor(32), "11 + 11 + 10: what the sale took");
     }
 
     #[test]

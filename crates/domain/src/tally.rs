@@ -115,6 +115,8 @@ impl Tally {
             let s: Sale = serde_json::from_str(payload)?;
             t.training = 1;
             t.training_amount = s.total;
+            // The drawer opened all the same.
+            t.drawer_openings = u64::from(s.tenders.iter().any(|t| t.method == TenderMethod::Cash));
         } else if k(EntryKind::Return) {
             t.add_return(&serde_json::from_str::<Return>(payload)?);
         } else if k(EntryKind::Copy) {
@@ -146,6 +148,7 @@ impl Tally {
         } else if k(EntryKind::ShiftOpen) {
             let s: ShiftOpened = serde_json::from_str(payload)?;
             t.floats = s.float;
+            t.drawer_openings = 1;
         }
         Ok(t)
     }

@@ -29,6 +29,7 @@ function state(setting: ControlUnitSetting, outage = false): TillState {
     control_unit_number: 'CU-2026-000123',
     control_unit_outage: outage,
     control_unit_simulated_failing: null,
+  pending_return: null,
   };
 }
 
@@ -39,6 +40,7 @@ const OUTAGES: Outage[] = [
     started_at: '2026-03-02 14:10:00',
     ended_at: null,
     receipts: [],
+    others: [],
     decided_by: 'Anna Lind',
     reason: 'Kontrollenheten byts',
   },
@@ -48,6 +50,7 @@ const OUTAGES: Outage[] = [
     started_at: '2026-03-01 10:00:00',
     ended_at: '2026-03-01 10:45:00',
     receipts: [7, 8, 9],
+    others: [],
     decided_by: 'Anna Lind',
     reason: 'Strömavbrott',
   },

@@ -44,6 +44,7 @@ function state(shift: ShiftState | null): TillState {
     control_unit_number: 'SIM-0001',
     control_unit_outage: false,
     control_unit_simulated_failing: false,
+  pending_return: null,
   };
 }
 

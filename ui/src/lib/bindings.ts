@@ -182,7 +182,11 @@ export type ControlUnitPolicy = "stop" | "continue";
 
 export type ControlUnitSetting = { policy: ControlUnitPolicy, decided_by: StaffRef | null, decided_at: string | null, reason: string | null, };
 
-export type Outage = { start_seq: number, end_seq: number | null, started_at: string, ended_at: string | null, receipts: number[], decided_by: string | null, reason: string | null, };
+export type Outage = { start_seq: number, end_seq: number | null, started_at: string, ended_at: string | null, receipts: number[], 
+/**
+ * Copies, training and pro forma receipts issued meanwhile, e.g. `kopia 12`.
+ */
+others: Array<string>, decided_by: string | null, reason: string | null, };
 
 export type ShiftState = { shift_no: number, cashier: StaffRef, opened_at: string, float: Money, cash_sales: Money, paid_in: Money, paid_out: Money, expected: Money, drawer_openings: number, receipts: number, };
 
@@ -222,7 +226,12 @@ control_unit_outage: boolean,
 /**
  * The simulated control unit is set to fail (demo only).
  */
-control_unit_simulated_failing: boolean | null, };
+control_unit_simulated_failing: boolean | null, 
+/**
+ * A return against this receipt is unfinished (refunds made or asked for, not yet
+ * registered): Return with the same receipt and lines finishes it.
+ */
+pending_return: number | null, };
 
 export type Returnable = { line: number, name: string, sold_by: SoldBy, sold: string, returned: string, left: string, 
 /**
@@ -242,7 +251,13 @@ export type ReturnPlan = { receipt: Receipt, lines: Array<Returnable>,
  */
 earlier: number[], };
 
-export type ReturnOutcome = { receipt: Receipt, delivery: Delivery, to_cash_instead: Array<string>, };
+export type CashInstead = { method: TenderMethod, amount: Money, 
+/**
+ * What the terminal or Swish answered (their words).
+ */
+reason: string, };
+
+export type ReturnOutcome = { receipt: Receipt, delivery: Delivery, to_cash_instead: Array<CashInstead>, };
 
 export type CopyOutput = "paper" | "file";
 

@@ -8,6 +8,7 @@
 import { api as defaultApi, toApiError, type Api } from './api';
 import type {
   ApiError,
+  CashInstead,
   Approval,
   ApprovalPolicy,
   AuditEntry,
@@ -151,7 +152,7 @@ export class Till {
   /** A copy is on its way to the backend. */
   copying = $state(false);
   /** A return's refunds that went to cash because the terminal or Swish refused them. */
-  toCashInstead = $state.raw<string[]>([]);
+  toCashInstead = $state.raw<CashInstead[]>([]);
   /** The pro forma receipt shown over the sale in progress. */
   proForma = $state.raw<Handed | null>(null);
   /** The receipt looked up for a return, and what is left to return of it. */
@@ -742,7 +743,7 @@ export class Till {
   }
 
   /** Shows a registered receipt (a sale's or a return's); the training/control state may have changed. */
-  #showReceipt(receipt: Receipt, delivery: Delivery | null, toCashInstead: string[] = []): void {
+  #showReceipt(receipt: Receipt, delivery: Delivery | null, toCashInstead: CashInstead[] = []): void {
     this.receipt = receipt;
     this.delivery = delivery;
     this.receiptCopy = null;

@@ -684,6 +684,7 @@ describe('Till: Swedish register rules', () => {
     control_unit_number: 'CU-1',
     control_unit_outage: false,
     control_unit_simulated_failing: false,
+  pending_return: null,
   };
   const PRINTED: Delivery = { printed: true, file: null, problem: null, problem_sv: null };
   const approval = { manager_id: 1, pin: '1111' };
@@ -776,7 +777,7 @@ describe('Till: Swedish register rules', () => {
     const returned = { ...receipt, receipt_no: 8, kind: 'return' as const, total: '-10.00', original_receipt_no: 7 };
     api.returnItems
       .mockRejectedValueOnce(err('needs_approval', 'A manager must approve'))
-      .mockResolvedValueOnce({ receipt: returned, delivery: PRINTED, to_cash_instead: ['Kort 10,00 kr: declined'] });
+      .mockResolvedValueOnce({ receipt: returned, delivery: PRINTED, to_cash_instead: [{ method: 'card', amount: '10.00', reason: 'declined' }] });
     api.tillState.mockResolvedValue(STATE);
     const lines = [{ line: 1, quantity: '1' }];
     expect(await till.returnItems(7, lines, '  ')).toBe('failed'); // a reason is needed
@@ -790,7 +791,7 @@ describe('Till: Swedish register rules', () => {
     ]);
     expect(till.receipt).toEqual(returned);
     expect(till.delivery).toEqual(PRINTED);
-    expect(till.toCashInstead).toEqual(['Kort 10,00 kr: declined']);
+    expect(till.toCashInstead).toEqual([{ method: 'card', amount: '10.00', reason: 'declined' }]);
     expect(till.returnPlan).toBeNull();
     await vi.waitFor(() => expect(till.tillState).toEqual(STATE));
   });

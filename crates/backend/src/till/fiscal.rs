@@ -22,7 +22,7 @@ use ts_rs::TS;
 
 use super::{Delivery, Till, staff_ref};
 use crate::control::{ControlUnitSetting, Outage};
-use crate::devices::CardOutcome;
+use crate::devices::{CardOutcome, DeviceError};
 use crate::error::{Error, Result};
 use crate::reports::ZSummary;
 use crate::staff::Approval;
@@ -41,6 +41,10 @@ pub struct TillState {
     pub control_unit_outage: bool,
     /// The simulated control unit is set to fail (demo only).
     pub control_unit_simulated_failing: Option<bool>,
+    /// A return against this receipt is unfinished (refunds made or asked for, not yet
+    /// registered): Return with the same receipt and lines finishes it.
+    #[ts(type = "number | null")]
+    pub pending_return: Option<i64>,
 }
 
 /// What can be returned of a receipt.
@@ -59,7 +63,16 @@ pub struct ReturnPlan {
 pub struct ReturnOutcome {
     pub receipt: Receipt,
     pub delivery: Delivery,
-    pub to_cash_instead: Vec<String>,
+    pub to_cash_instead: Vec<CashInstead>,
+}
+
+/// A refund the card terminal or Swish did not make, given in cash instead.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CashInstead {
+    pub method: TenderMethod,
+    pub amount: Money,
+    /// What the terminal or Swish answered (their words).
+    pub reason: String,
 }
 
 /// A day report and its printed text (the 22 items, in Swedish).
@@ -73,6 +86,66 @@ impl ReportView {
     fn of(report: DayReport) -> ReportView {
         ReportView { text: report.render_text(), report }
     }
+
+    /// A report shown or printed again: marked KOPIA at the top and the bottom.
+    fn copy_of(report: DayReport) -> ReportView {
+        let mark = format!("{:^42}\n", "KOPIA");
+        ReportView { text: format!("{mark}{}{mark}", report.render_text()), report }
+    }
+}
+
+/// A return under way, kept on disk until it is registered.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct PendingReturn {
+    wanted: Vec<ReturnRequest>,
+    /// The return as planned (no receipt number, refunds below).
+    ret: Return,
+    refunds: Vec<RefundStep>,
+    rounding: Money,
+    to_cash: Vec<CashInstead>,
+}
+
+impl PendingReturn {
+    /// Refund `failed` in cash instead: the other card and Swish refunds keep their state, the
+    /// cash part is counted again.
+    fn in_cash_instead(&mut self, failed: usize) {
+        let tenders: Vec<Tender> = self.refunds.iter().map(|r| r.tender.clone()).collect();
+        let (kept, rounding) = refund_in_cash_instead(&tenders, failed, self.ret.total);
+        let mut old: Vec<RefundStep> =
+            self.refunds.iter().enumerate().filter(|(i, _)| *i != failed).map(|(_, r)| r.clone()).collect();
+        self.refunds = kept
+            .into_iter()
+            .map(|tender| match old.iter().position(|r| r.tender == tender) {
+                Some(i) => old.remove(i),
+                None => RefundStep { reference: String::new(), status: RefundStatus::Done, tender },
+            })
+            .collect();
+        self.rounding = rounding;
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+enum RefundStatus {
+    /// Not sent yet.
+    Planned,
+    Done,
+    /// Sent; the answer was lost.
+    Unknown,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct RefundStep {
+    tender: Tender,
+    /// The till's own reference for the request.
+    reference: String,
+    status: RefundStatus,
+}
+
+#[derive(Debug)]
+enum RefundAnswer {
+    Done,
+    Refused(String),
+    Unknown(String),
 }
 
 /// How a copy is handed over.
@@ -183,12 +256,14 @@ impl Till {
     }
 
     pub async fn state(&self) -> Result<TillState> {
-        self.authorize(Action::Sell, None, "till state").await?;
+        self.authorize(Action::ViewStatus, None, "till state").await?;
         let electronic = self.current().await?.electronic;
+        let register = self.register_id().await?;
+        let pending_return = self.pending_return(&register).await?.map(|p| p.ret.original_receipt_no);
         let outage: Option<i64> = sqlx::query_scalar(
             "SELECT start_seq FROM control_outage WHERE register_id = ? AND end_seq IS NULL",
         )
-        .bind(self.register_id().await?)
+        .bind(&register)
         .fetch_optional(self.sk.db().reader())
         .await?;
         Ok(TillState {
@@ -203,6 +278,7 @@ impl Till {
                 .simulators
                 .as_ref()
                 .map(|s| s.control_unit.is_failing()),
+            pending_return,
         })
     }
 
@@ -275,6 +351,14 @@ impl Till {
     /// Takes goods back against receipt `receipt_no`: refunds to the card, Swish payment or
     /// voucher the customer paid with (cash when the terminal or Swish refuses, or for what
     /// cash paid), registers the return and hands over the RETUR receipt.
+    ///
+    /// Money never goes back twice: the planned return, with a reference for each refund, is
+    /// on disk (`pending_return`) before the terminal or Swish is asked, and each answer is
+    /// written down as it comes. A refund whose answer is lost is asked about (card) or sent
+    /// again under the same reference (Swish refunds are idempotent) when the cashier tries
+    /// again; a return whose refunds are made but whose registration failed (the control unit
+    /// is down, a full disk) is registered on the next try without refunding again. While one
+    /// is unfinished no other return starts on this register.
     pub async fn return_items(
         &self,
         receipt_no: i64,
@@ -292,98 +376,214 @@ impl Till {
         if !cur.cart.lines().is_empty() {
             return Err(Error::SaleInProgress);
         }
+        let register = self.register_id().await?;
+        let mut pending = match self.pending_return(&register).await? {
+            Some(p) if p.ret.original_receipt_no == receipt_no && p.wanted == wanted => p,
+            Some(p) => return Err(Error::ReturnUnfinished(p.ret.original_receipt_no)),
+            None => {
+                let p = self.plan_return(receipt_no, wanted, reason, &ok).await?;
+                self.keep_return(&register, &p, true).await?;
+                p
+            }
+        };
+        let mut i = 0;
+        while i < pending.refunds.len() {
+            let step = pending.refunds[i].clone();
+            if step.status == RefundStatus::Done {
+                i += 1;
+                continue;
+            }
+            let answer = self.refund_once(&step).await;
+            match answer {
+                RefundAnswer::Done => {
+                    pending.refunds[i].status = RefundStatus::Done;
+                    i += 1;
+                }
+                RefundAnswer::Refused(why) => {
+                    tracing::warn!(method = step.tender.method.as_str(), amount = %step.tender.amount, why, "refund refused: paying it in cash");
+                    pending.to_cash.push(CashInstead {
+                        method: step.tender.method,
+                        amount: step.tender.amount,
+                        reason: why,
+                    });
+                    pending.in_cash_instead(i);
+                    // Look again from the start: the list has changed.
+                    i = 0;
+                }
+                RefundAnswer::Unknown(why) => {
+                    pending.refunds[i].status = RefundStatus::Unknown;
+                    self.keep_return(&register, &pending, false).await?;
+                    return Err(Error::RefundUnknown(why));
+                }
+            }
+            self.keep_return(&register, &pending, false).await?;
+        }
+        let mut ret = pending.ret.clone();
+        ret.refunds = pending.refunds.iter().map(|r| r.tender.clone()).collect();
+        ret.rounding = pending.rounding;
+        let (_, receipt) = self.sk.sales().register_return(ret, wanted, &*self.devices.control_unit).await?;
+        drop(cur);
+        let delivery = self.deliver(&receipt, false).await;
+        Ok(ReturnOutcome { receipt, delivery, to_cash_instead: pending.to_cash })
+    }
+
+    /// The return as planned: lines against the original and every earlier return, refunds
+    /// to the methods paid with, each with a reference of its own.
+    async fn plan_return(
+        &self,
+        receipt_no: i64,
+        wanted: &[ReturnRequest],
+        reason: &str,
+        ok: &crate::staff::Authorized,
+    ) -> Result<PendingReturn> {
         let (original, earlier) = self.sk.sales().for_return(receipt_no).await?;
         let earlier_lines: Vec<ReturnLine> = earlier.iter().flat_map(|r| r.lines.clone()).collect();
         let earlier_refunds: Vec<Tender> = earlier.iter().flat_map(|r| r.refunds.clone()).collect();
         let lines = plan_lines(&original, &earlier_lines, wanted)?;
         let total: Money = lines.iter().map(|l| l.amount).sum();
-        let (mut refunds, mut rounding) = plan_refunds(&original, &earlier_refunds, total);
-        let mut to_cash = Vec::new();
-        let mut i = 0;
-        while i < refunds.len() {
-            let t = refunds[i].clone();
-            let reference = format!(
-                "{}-RET{receipt_no}-{}",
-                original.register_id,
-                self.sk.clock().now().as_millisecond()
-            );
-            let done = match t.method {
-                TenderMethod::Card => {
-                    let auth = t.reference.clone().unwrap_or_default();
-                    match tokio::time::timeout(
-                        self.devices.timeout,
-                        self.devices.terminal.refund(&reference, &auth, t.amount),
-                    )
-                    .await
-                    {
-                        Ok(Ok(CardOutcome::Approved { .. })) => Ok(()),
-                        Ok(Ok(CardOutcome::Declined { reason })) => Err(reason),
-                        Ok(Err(e)) => Err(e.to_string()),
-                        Err(_) => Err("no answer in time".to_string()),
+        let (refunds, rounding) = plan_refunds(&original, &earlier_refunds, total);
+        let now = self.sk.clock().now();
+        let refunds = refunds
+            .into_iter()
+            .enumerate()
+            .map(|(n, tender)| {
+                let electronic = matches!(tender.method, TenderMethod::Card | TenderMethod::Swish);
+                RefundStep {
+                    reference: format!(
+                        "{}-RET{receipt_no}-{}-{n}",
+                        original.register_id,
+                        now.as_millisecond()
+                    ),
+                    status: if electronic { RefundStatus::Planned } else { RefundStatus::Done },
+                    tender,
+                }
+            })
+            .collect();
+        Ok(PendingReturn {
+            wanted: wanted.to_vec(),
+            ret: Return {
+                register_id: original.register_id.clone(),
+                receipt_no: 0,
+                original_receipt_no: receipt_no,
+                returned_at: now,
+                vat: vat_of(&lines),
+                lines,
+                total,
+                rounding,
+                refunds: Vec::new(),
+                reason: reason.trim().to_string(),
+                cashier: staff_ref(&ok.actor),
+                approved_by: ok.approved_by.as_ref().map(staff_ref),
+                control: None,
+            },
+            refunds,
+            rounding,
+            to_cash: Vec::new(),
+        })
+    }
+
+    /// Asks the terminal or Swish for one refund. Only a definite no (declined, or the device
+    /// could not be reached at all) counts as refused; a lost answer is unknown.
+    async fn refund_once(&self, step: &RefundStep) -> RefundAnswer {
+        let t = &step.tender;
+        let wait = self.devices.timeout;
+        let original = t.reference.clone().unwrap_or_default();
+        match t.method {
+            TenderMethod::Card => {
+                if step.status == RefundStatus::Unknown {
+                    match self.devices.terminal.outcome_of(&step.reference).await {
+                        Ok(Some(CardOutcome::Approved { .. })) => return RefundAnswer::Done,
+                        Ok(Some(CardOutcome::Declined { reason })) => return RefundAnswer::Refused(reason),
+                        Ok(None) => {} // never reached the terminal: send it now
+                        Err(e) => return RefundAnswer::Unknown(e.to_string()),
                     }
                 }
-                TenderMethod::Swish => {
-                    let payment = t.reference.clone().unwrap_or_default();
-                    match tokio::time::timeout(
-                        self.devices.timeout,
-                        self.devices.swish.refund(&reference, &payment, t.amount),
-                    )
-                    .await
-                    {
-                        Ok(Ok(true)) => Ok(()),
-                        Ok(Ok(false)) => Err("declined".to_string()),
-                        Ok(Err(e)) => Err(e.to_string()),
-                        Err(_) => Err("no answer in time".to_string()),
-                    }
-                }
-                TenderMethod::Voucher | TenderMethod::Cash => Ok(()),
-            };
-            match done {
-                Ok(()) => i += 1,
-                Err(why) => {
-                    tracing::warn!(method = t.method.as_str(), amount = %t.amount, why, "refund refused: paying it in cash");
-                    to_cash.push(format!("{} {} kr: {why}", t.method.receipt_label(), t.amount.to_swedish()));
-                    (refunds, rounding) = refund_in_cash_instead(&refunds, i, total);
+                match tokio::time::timeout(
+                    wait,
+                    self.devices.terminal.refund(&step.reference, &original, t.amount),
+                )
+                .await
+                {
+                    Ok(Ok(CardOutcome::Approved { .. })) => RefundAnswer::Done,
+                    Ok(Ok(CardOutcome::Declined { reason })) => RefundAnswer::Refused(reason),
+                    Ok(Err(DeviceError::Unreachable(e))) => RefundAnswer::Refused(e),
+                    Ok(Err(e)) => RefundAnswer::Unknown(e.to_string()),
+                    Err(_) => RefundAnswer::Unknown("no answer in time".into()),
                 }
             }
+            TenderMethod::Swish => {
+                match tokio::time::timeout(
+                    wait,
+                    self.devices.swish.refund(&step.reference, &original, t.amount),
+                )
+                .await
+                {
+                    Ok(Ok(true)) => RefundAnswer::Done,
+                    Ok(Ok(false)) => RefundAnswer::Refused("declined".into()),
+                    Ok(Err(DeviceError::Unreachable(e))) if step.status == RefundStatus::Planned => {
+                        RefundAnswer::Refused(e)
+                    }
+                    Ok(Err(e)) => RefundAnswer::Unknown(e.to_string()),
+                    Err(_) => RefundAnswer::Unknown("no answer in time".into()),
+                }
+            }
+            TenderMethod::Voucher | TenderMethod::Cash => RefundAnswer::Done,
         }
-        let ret = Return {
-            register_id: original.register_id.clone(),
-            receipt_no: 0,
-            original_receipt_no: receipt_no,
-            returned_at: self.sk.clock().now(),
-            vat: vat_of(&lines),
-            lines,
-            total,
-            rounding,
-            refunds,
-            reason: reason.trim().to_string(),
-            cashier: staff_ref(&ok.actor),
-            approved_by: ok.approved_by.as_ref().map(staff_ref),
-            control: None,
+    }
+
+    async fn pending_return(&self, register: &str) -> Result<Option<PendingReturn>> {
+        let body: Option<String> =
+            sqlx::query_scalar("SELECT body FROM pending_return WHERE register_id = ?")
+                .bind(register)
+                .fetch_optional(self.sk.db().reader())
+                .await?;
+        body.map(|b| {
+            serde_json::from_str(&b)
+                .map_err(|e| Error::Inconsistent(format!("an unfinished return cannot be read: {e}")))
+        })
+        .transpose()
+    }
+
+    /// Writes the return down before (`new`) and after each refund.
+    async fn keep_return(&self, register: &str, p: &PendingReturn, new: bool) -> Result<()> {
+        let body = serde_json::to_string(p).map_err(|e| Error::Storage(e.to_string()))?;
+        let now = self.sk.clock().now().to_string();
+        let mut tx = self.sk.db().begin_write().await?;
+        let sql = if new {
+            "INSERT INTO pending_return (register_id, body, updated_at) VALUES (?, ?, ?)"
+        } else {
+            "UPDATE pending_return SET body = ?2, updated_at = ?3 WHERE register_id = ?1"
         };
-        let (_, receipt) = self.sk.sales().register_return(ret, wanted, &*self.devices.control_unit).await?;
-        drop(cur);
-        let delivery = self.deliver(&receipt, false).await;
-        Ok(ReturnOutcome { receipt, delivery, to_cash_instead: to_cash })
+        let done = sqlx::query(sql).bind(register).bind(body).bind(now).execute(&mut *tx).await;
+        if new && done.is_err() {
+            return Err(Error::ReturnUnfinished(p.ret.original_receipt_no));
+        }
+        done?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Takes an X (any cashier) or Z (managers) report, registers and prints it.
     pub async fn take_report(&self, kind: ReportKind) -> Result<ReportView> {
-        let action = if kind == ReportKind::Z { Action::ChangeControls } else { Action::ViewStatus };
+        let action = if kind == ReportKind::Z { Action::ChangeControls } else { Action::Sell };
         let ok = self.authorize(action, None, kind.label()).await?;
         if kind == ReportKind::Z && !self.current().await?.cart.tenders().is_empty() {
             return Err(Error::PaymentTaken);
         }
         let report = self.sk.reports().take(kind, staff_ref(&ok.actor), self.sk.clock().now()).await?;
-        self.print_report(&report).await;
-        Ok(ReportView::of(report))
+        let view = ReportView::of(report);
+        self.print_text(&view.text).await;
+        Ok(view)
     }
 
-    async fn print_report(&self, report: &DayReport) {
+    async fn print_text(&self, text: &str) {
         let mut doc = escpos::Document::new();
-        for line in report.render_text().lines() {
-            doc.line(line);
+        for line in text.lines() {
+            if line.trim() == "KOPIA" {
+                doc.bold(true).size(2).line(line).size(1).bold(false);
+            } else {
+                doc.line(line);
+            }
         }
         doc.cut(4);
         if let Err(e) = self.devices.printer.print(&doc.into_bytes()).await {
@@ -398,10 +598,11 @@ impl Till {
 
     /// Z report `number` again (registered as a report copy).
     pub async fn reprint_z(&self, number: i64) -> Result<ReportView> {
-        let ok = self.authorize(Action::ViewStatus, None, "show a Z report again").await?;
+        let ok = self.authorize(Action::ChangeControls, None, "show a Z report again").await?;
         let report = self.sk.reports().reprint_z(number, staff_ref(&ok.actor), self.sk.clock().now()).await?;
-        self.print_report(&report).await;
-        Ok(ReportView::of(report))
+        let view = ReportView::copy_of(report);
+        self.print_text(&view.text).await;
+        Ok(view)
     }
 
     pub async fn shift(&self) -> Result<Option<ShiftState>> {
@@ -474,6 +675,8 @@ impl Till {
 
     /// Demo: makes the simulated control unit fail or work.
     pub async fn simulate_control_unit(&self, failing: bool) -> Result<TillState> {
+        // It changes what receipts say: a manager's switch, not a cashier's.
+        self.authorize(Action::ChangeControls, None, "switch the simulated control unit").await?;
         self.simulators().await?.control_unit.set_failing(failing);
         self.state().await
     }
