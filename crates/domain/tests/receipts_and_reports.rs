@@ -1,5 +1,6 @@
 //! Snapshot tests (insta) of every receipt kind and both day reports, the size rule for marks
 //! on paper, and the PDF read back by an independent reader (`pdftotext`).
+#![allow(clippy::unwrap_used)]
 
 use jiff::civil::date;
 use jiff::tz::TimeZone;
