@@ -43,14 +43,17 @@ describe('manager navigation', () => {
     expect(nav('nav-settings')?.textContent?.trim()).toBe('Inställningar');
     expect(nav('nav-settings')?.getAttribute('aria-current')).toBe('page');
     expect(nav('nav-catalog')?.hasAttribute('aria-current')).toBe(false);
+    expect(nav('nav-reports')?.textContent?.trim()).toBe('Rapporter');
     nav('nav-catalog')!.click();
     nav('nav-settings')!.click();
-    expect(onview.mock.calls).toEqual([['catalog'], ['settings']]);
+    nav('nav-reports')!.click();
+    expect(onview.mock.calls).toEqual([['catalog'], ['settings'], ['reports']]);
   });
 
   it('shows a cashier neither', () => {
     render(KALLE, vi.fn());
     expect(nav('nav-catalog')).toBeNull();
     expect(nav('nav-settings')).toBeNull();
+    expect(nav('nav-reports')).toBeNull();
   });
 });
