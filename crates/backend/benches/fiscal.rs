@@ -64,6 +64,9 @@ async fn run() {
     let total: i64 =
         std::env::var("SK_BENCH_REGISTRATIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
     let dir = tempfile::tempdir().expect("tempdir");
+    if std::env::var("SK_BENCH_KEEP").is_ok() {
+        println!("keeping {}", dir.path().display());
+    }
     let sk =
         Storekeep::open(&dir.path().join("bench.sqlite3"), OpenOptions::default(), Arc::new(SystemClock))
             .await
@@ -133,6 +136,66 @@ async fn run() {
     assert!(v.problem.is_none(), "{:?}", v.problem);
     assert_eq!(v.sales, total);
 
+    // Where verify's time goes: the checking work per entry, and the bare scans.
+    {
+        use storekeep_domain::journal::{GENESIS, entry_hash};
+        use storekeep_domain::tally::Tally;
+        let payload = serde_json::to_string(&template).expect("json");
+        let stored = Tally::of("sale", &payload).expect("tally").to_stored();
+        let n = 100_000;
+        let t = Instant::now();
+        for i in 0..n {
+            std::hint::black_box(entry_hash(
+                &GENESIS,
+                "KASSA-01",
+                i,
+                "sale",
+                "2026-11-28T10:00:00Z",
+                &payload,
+            ));
+        }
+        let hash = t.elapsed();
+        let t = Instant::now();
+        for _ in 0..n {
+            std::hint::black_box(Tally::of("sale", &payload).expect("tally"));
+        }
+        let tally = t.elapsed();
+        let t = Instant::now();
+        for _ in 0..n {
+            std::hint::black_box(Tally::from_stored(&stored).expect("stored"));
+        }
+        let parse = t.elapsed();
+        println!(
+            "per entry: hash {:.2} µs, tally {:.2} µs, stored tally {:.2} µs",
+            hash.as_secs_f64() * 1e6 / n as f64,
+            tally.as_secs_f64() * 1e6 / n as f64,
+            parse.as_secs_f64() * 1e6 / n as f64
+        );
+    }
+    // The bare scans.
+    let mut scans = Vec::new();
+    for (name, sql) in [
+        (
+            "scan: journal rows",
+            "SELECT seq, kind, recorded_at, payload, prev_hash, hash FROM journal ORDER BY seq",
+        ),
+        (
+            "scan: sales rows",
+            "SELECT journal_seq, receipt_no, total, rounding, kind, original_receipt_no FROM sale ORDER BY journal_seq",
+        ),
+        ("scan: day-figure rows", "SELECT journal_seq, body FROM tally ORDER BY journal_seq"),
+    ] {
+        use futures_util::TryStreamExt;
+        let mut c = sk.db().read_connection().await.expect("connection");
+        let t = Instant::now();
+        let mut rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch(&mut c);
+        let mut n = 0u64;
+        while let Some(_row) = rows.try_next().await.expect("row") {
+            n += 1;
+        }
+        scans.push((format!("{name} ({n})"), t.elapsed()));
+    }
+
     println!();
     println!("{:<48} {:>12} {:>14}", "operation", "time", "× baseline");
     let row = |name: &str, d: Duration| {
@@ -143,6 +206,9 @@ async fn run() {
     row("X report over 20,000 receipts (max of 10)", xs[xs.len() - 1]);
     row("Z report over 20,000 receipts", z_time);
     row(&format!("journal verify, {} entries", v.entries), verify);
+    for (name, d) in &scans {
+        row(name, *d);
+    }
     println!(
         "targets: Z < 200 ms: {}; verify 1,000,000 < 10 s: {}",
         if z_time < Duration::from_millis(200) { "met" } else { "MISSED" },
@@ -154,4 +220,7 @@ async fn run() {
             "MISSED"
         }
     );
+    if std::env::var("SK_BENCH_KEEP").is_ok() {
+        let _ = dir.keep();
+    }
 }

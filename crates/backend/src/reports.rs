@@ -98,7 +98,7 @@ impl<'a> Reports<'a> {
             .bind(from_seq)
             .fetch(&mut *tx);
             while let Some(body) = rows.try_next().await? {
-                let t: Tally = serde_json::from_str(&body)
+                let t = Tally::from_stored(&body)
                     .map_err(|e| Error::Inconsistent(format!("a day figure cannot be read: {e}")))?;
                 tally.add(&t);
             }

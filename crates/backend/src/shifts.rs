@@ -147,7 +147,7 @@ async fn state_on(c: &mut sqlx::SqliteConnection, register: &str) -> Result<Opti
     let mut t = Tally::default();
     for b in bodies {
         t.add(
-            &serde_json::from_str(&b)
+            &Tally::from_stored(&b)
                 .map_err(|e| Error::Inconsistent(format!("a day figure cannot be read: {e}")))?,
         );
     }

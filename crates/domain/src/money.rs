@@ -149,14 +149,68 @@ impl Serialize for Money {
 impl<'de> Deserialize<'de> for Money {
     /// Only strings are accepted: a JSON number could already have passed through a float.
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Money, D::Error> {
-        let s = String::deserialize(d)?;
-        Money::parse(&s).map_err(serde::de::Error::custom)
+        d.deserialize_str(MoneyVisitor)
     }
+}
+
+struct MoneyVisitor;
+
+impl serde::de::Visitor<'_> for MoneyVisitor {
+    type Value = Money;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an amount as a string, such as \"12.50\"")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Money, E> {
+        match canonical_ore(v) {
+            Some(ore) => Ok(Money::from_ore(ore)),
+            None => Money::parse(v).map_err(E::custom),
+        }
+    }
+}
+
+/// The form amounts are written in (`-?digits.dd`), read without allocating: registrations
+/// are read back far more often than typed.
+fn canonical_ore(v: &str) -> Option<i64> {
+    let (negative, digits) = match v.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, v),
+    };
+    let b = digits.as_bytes();
+    if b.len() < 4 || b.len() > 17 || b[b.len() - 3] != b'.' {
+        return None;
+    }
+    let mut ore: i64 = 0;
+    for (i, &c) in b.iter().enumerate() {
+        if i == b.len() - 3 {
+            continue;
+        }
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        ore = ore * 10 + i64::from(c - b'0');
+    }
+    Some(if negative { -ore } else { ore })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_read_back_from_json_as_written() {
+        for (text, ore) in [("12.50", 1250), ("-0.05", -5), ("0.00", 0), ("1000000.99", 100_000_099)] {
+            let m: Money = serde_json::from_str(&format!("\"{text}\"")).unwrap();
+            assert_eq!(m, Money::from_ore(ore));
+            assert_eq!(m.to_string(), text.trim_start_matches("-0.00"));
+        }
+        // Other forms go through the strict parser; numbers are refused.
+        assert_eq!(serde_json::from_str::<Money>("\"12,5\"").unwrap(), Money::from_ore(1250));
+        assert!(serde_json::from_str::<Money>("\"1.234\"").is_err());
+        assert!(serde_json::from_str::<Money>("12.5").is_err());
+        assert!(serde_json::from_str::<Money>("\"1x.00\"").is_err());
+    }
 
     #[test]
     fn parses_strictly() {

@@ -15,9 +15,64 @@ use crate::cart::SoldBy;
 use crate::cash::{CashMovement, MovementKind, ShiftOpened};
 use crate::journal::EntryKind;
 use crate::money::Money;
-use crate::returns::Return;
-use crate::sale::{AbandonedSale, ProForma, ReceiptCopy, Sale, TenderMethod, VoidedLine};
+use crate::sale::{AbandonedSale, ProForma, ReceiptCopy, TenderMethod, VoidedLine};
 use crate::vat::VatCategory;
+
+// What a tally reads of a sale or a return: the fields it adds up and nothing else. Reading
+// the full `Sale` costs twice as much (its lines flatten a nested struct, which serde buffers),
+// and `journal verify` reads every registration.
+
+#[derive(Deserialize)]
+struct LeanLine {
+    vat_category: VatCategory,
+    sold_by: SoldBy,
+    quantity: rust_decimal::Decimal,
+    line_total: Money,
+    #[serde(default)]
+    discount_amount: Money,
+    #[serde(default)]
+    sale_discount_share: Money,
+}
+
+impl LeanLine {
+    fn net(&self) -> Money {
+        self.line_total - self.discount_amount - self.sale_discount_share
+    }
+}
+
+#[derive(Deserialize)]
+struct LeanVat {
+    rate_percent: rust_decimal::Decimal,
+    gross: Money,
+    vat: Money,
+}
+
+#[derive(Deserialize)]
+struct LeanTender {
+    method: TenderMethod,
+    amount: Money,
+}
+
+#[derive(Deserialize)]
+struct LeanSale {
+    receipt_no: i64,
+    lines: Vec<LeanLine>,
+    total: Money,
+    vat: Vec<LeanVat>,
+    rounding: Money,
+    tenders: Vec<LeanTender>,
+    #[serde(default)]
+    discounts: Money,
+}
+
+#[derive(Deserialize)]
+struct LeanReturn {
+    receipt_no: i64,
+    total: Money,
+    vat: Vec<LeanVat>,
+    rounding: Money,
+    refunds: Vec<LeanTender>,
+}
 
 /// Gross and VAT of one rate.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -110,15 +165,15 @@ impl Tally {
         let k = |e: EntryKind| e.as_str() == kind;
         let mut t = Tally::default();
         if k(EntryKind::Sale) {
-            t.add_sale(&serde_json::from_str::<Sale>(payload)?);
+            t.add_sale(&serde_json::from_str::<LeanSale>(payload)?);
         } else if k(EntryKind::Training) {
-            let s: Sale = serde_json::from_str(payload)?;
+            let s: LeanSale = serde_json::from_str(payload)?;
             t.training = 1;
             t.training_amount = s.total;
             // The drawer opened all the same.
             t.drawer_openings = u64::from(s.tenders.iter().any(|t| t.method == TenderMethod::Cash));
         } else if k(EntryKind::Return) {
-            t.add_return(&serde_json::from_str::<Return>(payload)?);
+            t.add_return(&serde_json::from_str::<LeanReturn>(payload)?);
         } else if k(EntryKind::Copy) {
             let c: ReceiptCopy = serde_json::from_str(payload)?;
             t.copies = 1;
@@ -153,18 +208,18 @@ impl Tally {
         Ok(t)
     }
 
-    fn add_sale(&mut self, s: &Sale) {
+    fn add_sale(&mut self, s: &LeanSale) {
         self.receipts = 1;
         receipt_no(self, s.receipt_no);
         self.sales = s.total;
         for l in &s.lines {
-            add_to(&mut self.groups, l.line.vat_category.as_str(), l.net());
-            match (l.line.vat_category, l.line.sold_by) {
+            add_to(&mut self.groups, l.vat_category.as_str(), l.net());
+            match (l.vat_category, l.sold_by) {
                 (VatCategory::Restaurant, SoldBy::Each) => {
-                    self.services += l.line.quantity.trunc().try_into().unwrap_or(0)
+                    self.services += l.quantity.trunc().try_into().unwrap_or(0)
                 }
                 (VatCategory::Restaurant, _) => self.services += 1,
-                (_, SoldBy::Each) => self.goods += i64::try_from(l.line.quantity.trunc()).unwrap_or(0),
+                (_, SoldBy::Each) => self.goods += i64::try_from(l.quantity.trunc()).unwrap_or(0),
                 _ => self.goods += 1,
             }
         }
@@ -186,7 +241,7 @@ impl Tally {
         self.rounding = s.rounding;
     }
 
-    fn add_return(&mut self, r: &Return) {
+    fn add_return(&mut self, r: &LeanReturn) {
         receipt_no(self, r.receipt_no);
         self.returns = 1;
         self.returns_amount = r.total;
@@ -254,6 +309,27 @@ impl Tally {
     pub fn is_empty(&self) -> bool {
         *self == Tally::default()
     }
+
+    /// The tally as stored: JSON without the fields that are zero or empty (most of them, for
+    /// any one registration). Reads back with [`Tally::from_stored`].
+    pub fn to_stored(&self) -> String {
+        let mut v = serde_json::to_value(self).unwrap_or_default();
+        if let serde_json::Value::Object(map) = &mut v {
+            map.retain(|_, field| match field {
+                serde_json::Value::Number(n) => n.as_i64() != Some(0) && n.as_u64() != Some(0),
+                serde_json::Value::String(text) => !matches!(text.as_str(), "0.00" | "-0.00" | "0" | "-0"),
+                serde_json::Value::Object(inner) => !inner.is_empty(),
+                serde_json::Value::Null => false,
+                _ => true,
+            });
+        }
+        v.to_string()
+    }
+
+    /// A stored tally (missing fields are zero).
+    pub fn from_stored(text: &str) -> Result<Tally, serde_json::Error> {
+        serde_json::from_str(text)
+    }
 }
 
 #[cfg(test)]
@@ -266,6 +342,23 @@ mod tests {
         assert!(Tally::of("sale", "not json").is_err());
         let d = Tally::of("drawer_open", "{}").unwrap();
         assert_eq!((d.drawer_openings, d.no_sale_openings), (1, 1));
+    }
+
+    #[test]
+    fn the_stored_form_leaves_out_what_is_zero_and_reads_back_the_same() {
+        let t = Tally {
+            receipts: 1,
+            sales: Money::from_ore(1950),
+            methods: [("cash".to_string(), Money::from_ore(2000))].into(),
+            rounding: Money::from_ore(50),
+            first_receipt: Some(7),
+            last_receipt: Some(7),
+            ..Default::default()
+        };
+        let stored = t.to_stored();
+        assert!(!stored.contains("copies") && !stored.contains("groups"), "{stored}");
+        assert_eq!(Tally::from_stored(&stored).unwrap(), t);
+        assert_eq!(Tally::from_stored(&Tally::default().to_stored()).unwrap(), Tally::default());
     }
 
     #[test]
