@@ -45,6 +45,7 @@ const COMMANDS: &[&str] = &[
     "pro_forma",
     "return_plan",
     "return_items",
+    "settle_pending_return",
     "take_report",
     "z_reports",
     "reprint_z",

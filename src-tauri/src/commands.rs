@@ -314,6 +314,17 @@ pub async fn return_items(
     api(state.till()?.return_items(receipt_no, &lines, &reason, approval.as_ref()).await)
 }
 
+/// Managers: pay an unfinished return's unknown refunds in cash (`cash`), or give it up.
+#[tauri::command]
+pub async fn settle_pending_return(
+    state: State<'_, AppState>,
+    cash: bool,
+    reason: String,
+    approval: Option<Approval>,
+) -> CmdResult<TillState> {
+    api(state.till()?.settle_pending_return(cash, &reason, approval.as_ref()).await)
+}
+
 #[tauri::command]
 pub async fn take_report(state: State<'_, AppState>, kind: ReportKind) -> CmdResult<ReportView> {
     api(state.till()?.take_report(kind).await)

@@ -98,6 +98,7 @@ pub fn build_app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
         commands::pro_forma,
         commands::return_plan,
         commands::return_items,
+        commands::settle_pending_return,
         commands::take_report,
         commands::z_reports,
         commands::reprint_z,

@@ -170,6 +170,12 @@ pub enum Error {
         "The refund got no answer ({0}). Press Return again: the till asks first what happened, so nothing is refunded twice"
     )]
     RefundUnknown(String),
+    #[error("No return is unfinished on this till")]
+    NoPendingReturn,
+    #[error(
+        "Money has already gone back to a card or Swish for the return against receipt {0}: it must be finished, not given up"
+    )]
+    ReturnRefunded(i64),
 }
 
 /// What the UI can switch on. Closed: adding one is a deliberate change on both sides.
@@ -274,6 +280,8 @@ impl Error {
             | Error::TrainingCashOnly
             | Error::ReportNotFound(_)
             | Error::ReturnUnfinished(_)
+            | Error::NoPendingReturn
+            | Error::ReturnRefunded(_)
             | Error::Tender(TenderError::NothingToPay)
             | Error::Tender(TenderError::ImplausibleChange { .. })
             | Error::Tender(TenderError::MoreThanRemaining { .. } | TenderError::AlreadyPaid) => {

@@ -206,6 +206,10 @@ pub fn swedish(e: &Error) -> String {
         Error::ReturnUnfinished(n) => format!(
             "En retur mot kvitto {n} är inte klar: öppna Retur och ange kvitto {n} med samma rader för att slutföra den"
         ),
+        Error::NoPendingReturn => "Ingen retur är ofullständig i kassan".into(),
+        Error::ReturnRefunded(n) => format!(
+            "Pengar har redan gått tillbaka till kort eller Swish för returen mot kvitto {n}: den måste slutföras, inte avbrytas"
+        ),
         Error::RefundUnknown(d) => format!(
             "Återbetalningen fick inget svar ({d}). Tryck Retur igen: kassan frågar först vad som hände, så inget betalas tillbaka två gånger"
         ),

@@ -603,3 +603,43 @@ async fn training_sales_are_not_kept_to_come_back_as_real_ones() {
     assert!(matches!(sale, PayOutcome::Open { .. }));
     assert_eq!(count(&t.sk, "open_sale").await, 0, "training money is not kept");
 }
+
+#[tokio::test]
+async fn a_manager_settles_a_return_whose_refund_answer_never_comes() {
+    let t = demo_store().await;
+    let till = manager(&t).await;
+    till.scan(&articles(1)[0].0).await.unwrap();
+    paid(till.pay_card(None).await.unwrap());
+    sims(&till).terminal.set_next(SimCard::Timeout);
+    assert_eq!(
+        till.return_items(1, &[req(1, 1)], "Trasig", None).await.unwrap_err().code(),
+        ErrorCode::PaymentUnknown
+    );
+    let cashier = logged_in(&t.sk).await;
+    assert_eq!(
+        cashier
+            .settle_pending_return(true, "Terminalen visar ingen återbetalning", None)
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::NeedsApproval
+    );
+    assert!(till.settle_pending_return(true, " ", None).await.is_err(), "a reason is needed");
+    till.settle_pending_return(true, "Terminalen visar ingen återbetalning", None).await.unwrap();
+    let out = till.return_items(1, &[req(1, 1)], "Trasig", None).await.unwrap();
+    assert_eq!(out.receipt.payments[0].label, "Kontant");
+    assert_eq!(out.to_cash_instead[0].reason, "Terminalen visar ingen återbetalning");
+    assert!(sims(&till).terminal.refunds().is_empty());
+    assert_eq!(count(&t.sk, "audit_log WHERE action = 'till.settle_return'").await, 1);
+
+    // Giving a return up: only while nothing went back to a card.
+    sell_two_for_cash(&till).await;
+    till.scan(&articles(1)[0].0).await.unwrap();
+    paid(till.pay_card(None).await.unwrap()); // receipt 4
+    sims(&till).terminal.set_next(SimCard::Timeout);
+    assert!(till.return_items(4, &[req(1, 1)], "Ångrat", None).await.is_err());
+    till.settle_pending_return(false, "Kunden gick", None).await.unwrap();
+    assert_eq!(till.state().await.unwrap().pending_return, None);
+    assert_eq!(count(&t.sk, "sale WHERE kind = 'return'").await, 1);
+    assert!(t.sk.journal().verify().await.unwrap().problem.is_none());
+}

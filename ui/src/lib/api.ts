@@ -206,6 +206,8 @@ export type Api = {
   proForma(): Promise<[Receipt, Delivery]>;
   returnPlan(receiptNo: number): Promise<ReturnPlan>;
   returnItems(receiptNo: number, lines: ReturnRequest[], reason: string, approval: Approval | null): Promise<ReturnOutcome>;
+  /** Managers: an unfinished return's unknown refunds paid in cash (`cash`), or the return given up. */
+  settlePendingReturn(cash: boolean, reason: string, approval: Approval | null): Promise<TillState>;
   /** X: any cashier; Z: managers, once a day. */
   takeReport(kind: ReportKind): Promise<ReportView>;
   zReports(): Promise<ZSummary[]>;
@@ -265,6 +267,8 @@ export const api: Api = {
   returnPlan: (receiptNo) => call<ReturnPlan>('return_plan', { receiptNo }),
   returnItems: (receiptNo, lines, reason, approval) =>
     call<ReturnOutcome>('return_items', { receiptNo, lines, reason, approval }),
+  settlePendingReturn: (cash, reason, approval) =>
+    call<TillState>('settle_pending_return', { cash, reason, approval }),
   takeReport: (kind) => call<ReportView>('take_report', { kind }),
   zReports: () => call<ZSummary[]>('z_reports'),
   reprintZ: (number) => call<ReportView>('reprint_z', { number }),

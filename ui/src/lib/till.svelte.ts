@@ -508,6 +508,20 @@ export class Till {
   }
 
   /** Only with no sale in progress. */
+  /** Managers: an unfinished return's unknown refunds paid in cash (`cash`), or the return given up. */
+  async settlePendingReturn(cash: boolean, rawReason: string): Promise<boolean> {
+    const reason = rawReason.trim();
+    if (!reason) return false;
+    try {
+      this.tillState = await this.#api.settlePendingReturn(cash, reason, null);
+      this.error = null;
+      return true;
+    } catch (reason) {
+      this.error = this.#fail(reason);
+      return false;
+    }
+  }
+
   async setTraining(on: boolean): Promise<TillState> {
     const state = await this.#managerCall(() => this.#api.setTraining(on));
     // The till's own banner follows at once.

@@ -113,7 +113,7 @@ function fakeApi(): { [K in keyof Api]: ReturnType<typeof vi.fn> } & Api {
     'resumeSale', 'abandonSale', 'openDrawer', 'simulateCard', 'simulateSwish', 'simulateScale', 'listStaff',
     'createStaff', 'disableStaff', 'auditList', 'importCatalog', 'approvalPolicy', 'setApprovalPolicy',
     'tillState', 'setTraining', 'setElectronicReceipt', 'copyReceipt', 'proForma', 'returnPlan', 'returnItems',
-    'simulateControlUnit',
+    'simulateControlUnit', 'settlePendingReturn',
   ];
   const api: Record<string, ReturnType<typeof vi.fn>> = {};
   for (const name of names) api[name] = vi.fn(() => Promise.reject(err('internal', `unexpected ${name}`)));
@@ -688,6 +688,19 @@ describe('Till: Swedish register rules', () => {
   };
   const PRINTED: Delivery = { printed: true, file: null, problem: null, problem_sv: null };
   const approval = { manager_id: 1, pin: '1111' };
+
+  it('a manager settles an unfinished return with a reason', async () => {
+    await start();
+    expect(await till.settlePendingReturn(true, '  ')).toBe(false);
+    expect(api.settlePendingReturn).not.toHaveBeenCalled();
+    api.settlePendingReturn.mockResolvedValueOnce({ ...STATE, pending_return: null });
+    expect(await till.settlePendingReturn(true, 'Terminalen visar ingen återbetalning')).toBe(true);
+    expect(api.settlePendingReturn).toHaveBeenCalledWith(true, 'Terminalen visar ingen återbetalning', null);
+    expect(till.tillState?.pending_return).toBeNull();
+    api.settlePendingReturn.mockRejectedValueOnce(err('invalid_input', 'refunded'));
+    expect(await till.settlePendingReturn(false, 'Kunden gick')).toBe(false);
+    expect(till.error?.code).toBe('invalid_input');
+  });
 
   it('loads the till state after login and after each sale, quietly when it fails', async () => {
     api.tillState.mockRejectedValueOnce(err('internal', 'no state'));

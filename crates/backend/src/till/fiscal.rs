@@ -427,6 +427,66 @@ impl Till {
         Ok(ReturnOutcome { receipt, delivery, to_cash_instead: pending.to_cash })
     }
 
+    /// A manager settles a return that cannot finish because a refund's answer stays lost
+    /// (the terminal or Swish is gone), after checking the device's own record: `cash` pays
+    /// the unknown refunds in cash instead (the return then finishes with the next Return);
+    /// otherwise the return is given up, which is allowed only while no card or Swish refund
+    /// is known to have gone through. Audited with the reason.
+    pub async fn settle_pending_return(
+        &self,
+        cash: bool,
+        reason: &str,
+        approval: Option<&Approval>,
+    ) -> Result<TillState> {
+        if reason.trim().is_empty() {
+            return Err(Error::ReasonMissing);
+        }
+        let ok = self.authorize(Action::ResolvePayment, approval, "settle an unfinished return").await?;
+        let _till = self.current().await?;
+        let register = self.register_id().await?;
+        let mut p = self.pending_return(&register).await?.ok_or(Error::NoPendingReturn)?;
+        let original = p.ret.original_receipt_no;
+        let electronic_done = p.refunds.iter().any(|r| {
+            r.status == RefundStatus::Done
+                && matches!(r.tender.method, TenderMethod::Card | TenderMethod::Swish)
+        });
+        let what = if cash {
+            while let Some(i) = p.refunds.iter().position(|r| r.status == RefundStatus::Unknown) {
+                let t = p.refunds[i].tender.clone();
+                p.to_cash.push(CashInstead {
+                    method: t.method,
+                    amount: t.amount,
+                    reason: reason.trim().to_string(),
+                });
+                p.in_cash_instead(i);
+            }
+            self.keep_return(&register, &p, false).await?;
+            "unknown refunds paid in cash"
+        } else {
+            if electronic_done {
+                return Err(Error::ReturnRefunded(original));
+            }
+            sqlx::query("DELETE FROM pending_return WHERE register_id = ?")
+                .bind(&register)
+                .execute(self.sk.db().writer())
+                .await?;
+            "return given up"
+        };
+        let mut record = crate::audit::AuditRecord::new(
+            self.sk.clock().now(),
+            Some(ok.actor.clone()),
+            "till.settle_return",
+            format!("return against receipt {original}"),
+            crate::audit::Outcome::Done,
+        );
+        record.new_value = Some(what.to_string());
+        record.reason = Some(reason.trim().to_string());
+        record.approved_by = ok.approved_by.clone();
+        self.sk.audit().record(&record).await?;
+        drop(_till);
+        self.state().await
+    }
+
     /// The return as planned: lines against the original and every earlier return, refunds
     /// to the methods paid with, each with a reference of its own.
     async fn plan_return(
