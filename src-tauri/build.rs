@@ -56,6 +56,14 @@ const COMMANDS: &[&str] = &[
     "control_outages",
     "simulate_control_unit",
     "verify_journal",
+    "hours_view",
+    "hours_status",
+    "set_opening_hours",
+    "add_hours_change",
+    "end_hours_change",
+    "set_customer_notice",
+    "set_feed_http",
+    "approve_outside_hours",
 ];
 
 fn main() {

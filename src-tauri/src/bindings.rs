@@ -7,6 +7,7 @@ use storekeep_backend::catalog::ImportReport;
 use storekeep_backend::control::{ControlUnitSetting, Outage};
 use storekeep_backend::demo::{DemoItem, DemoStaff};
 use storekeep_backend::devices::{SimCard, SimSwish};
+use storekeep_backend::hours::{FeedHttp, HoursView};
 use storekeep_backend::reports::ZSummary;
 use storekeep_backend::staff::{Approval, StaffMember};
 use storekeep_backend::till::{
@@ -19,6 +20,13 @@ use storekeep_domain::cart::{CartLine, CatalogItem, Discount, DiscountKind, Pric
 use storekeep_domain::cash::{MovementKind, ShiftClosed, ShiftState};
 use storekeep_domain::catalog_file::RowError;
 use storekeep_domain::control::{Control, ControlUnitPolicy};
+use storekeep_domain::door_sign::{FeedDay, FeedNow, FeedSpecialDay, FeedStore, HoursFeed, Notice};
+use storekeep_domain::holidays::SpecialDay;
+use storekeep_domain::hours::{
+    ChangeRequest, ChangeRule, ClockTime, DayHours, DayPlan, Decided, Ended, HoursChange, HoursStatus,
+    Interval, OpeningHours, OpeningHoursForm, OutsideHours, SpecialDayDate, SpecialDayForm, SpecialDayHours,
+    Week,
+};
 use storekeep_domain::receipt::{Receipt, ReceiptKind, ReceiptLine, ReceiptPayment};
 use storekeep_domain::report::{DayReport, GrandTotals, ReportKind};
 use storekeep_domain::returns::{ReturnRequest, Returnable};
@@ -50,6 +58,32 @@ pub fn render() -> String {
         VatLine::decl(&cfg),
         TenderMethod::decl(&cfg),
         Tender::decl(&cfg),
+        ClockTime::decl(&cfg),
+        Interval::decl(&cfg),
+        DayHours::decl(&cfg),
+        Week::decl(&cfg),
+        SpecialDay::decl(&cfg),
+        SpecialDayHours::decl(&cfg),
+        OpeningHours::decl(&cfg),
+        ChangeRule::decl(&cfg),
+        Ended::decl(&cfg),
+        HoursChange::decl(&cfg),
+        Decided::decl(&cfg),
+        OutsideHours::decl(&cfg),
+        HoursStatus::decl(&cfg),
+        DayPlan::decl(&cfg),
+        Notice::decl(&cfg),
+        FeedHttp::decl(&cfg),
+        SpecialDayDate::decl(&cfg),
+        SpecialDayForm::decl(&cfg),
+        OpeningHoursForm::decl(&cfg),
+        ChangeRequest::decl(&cfg),
+        HoursView::decl(&cfg),
+        FeedStore::decl(&cfg),
+        FeedNow::decl(&cfg),
+        FeedSpecialDay::decl(&cfg),
+        FeedDay::decl(&cfg),
+        HoursFeed::decl(&cfg),
         PricedCart::decl(&cfg),
         SwishView::decl(&cfg),
         SaleView::decl(&cfg),

@@ -7,6 +7,7 @@ use storekeep_backend::audit::{AuditEntry, AuditFilter};
 use storekeep_backend::catalog::ImportReport;
 use storekeep_backend::control::{ControlUnitSetting, Outage};
 use storekeep_backend::devices::{SimCard, SimSwish};
+use storekeep_backend::hours::{FeedHttp, HoursView};
 use storekeep_backend::reports::ZSummary;
 use storekeep_backend::staff::{Approval, StaffMember};
 use storekeep_backend::till::{
@@ -17,6 +18,8 @@ use storekeep_backend::{ApiError, StoreStatus};
 use storekeep_domain::cart::{CatalogItem, Discount};
 use storekeep_domain::cash::{MovementKind, ShiftClosed, ShiftState};
 use storekeep_domain::control::ControlUnitPolicy;
+use storekeep_domain::door_sign::Notice;
+use storekeep_domain::hours::{ChangeRequest, HoursChange, HoursStatus, OpeningHoursForm};
 use storekeep_domain::receipt::Receipt;
 use storekeep_domain::report::ReportKind;
 use storekeep_domain::returns::ReturnRequest;
@@ -384,4 +387,70 @@ pub async fn simulate_control_unit(state: State<'_, AppState>, failing: bool) ->
 #[tauri::command]
 pub async fn verify_journal(state: State<'_, AppState>) -> CmdResult<JournalCheck> {
     api(state.till()?.verify_journal().await)
+}
+
+// Opening hours (issue 6).
+
+#[tauri::command]
+pub async fn hours_view(state: State<'_, AppState>) -> CmdResult<HoursView> {
+    api(state.till()?.hours_view().await)
+}
+
+#[tauri::command]
+pub async fn hours_status(state: State<'_, AppState>) -> CmdResult<HoursStatus> {
+    api(state.till()?.hours_status().await)
+}
+
+#[tauri::command]
+pub async fn set_opening_hours(
+    state: State<'_, AppState>,
+    hours: OpeningHoursForm,
+    reason: String,
+) -> CmdResult<HoursView> {
+    api(state.till()?.set_opening_hours(&hours, &reason).await)
+}
+
+#[tauri::command]
+pub async fn add_hours_change(
+    state: State<'_, AppState>,
+    request: ChangeRequest,
+    reason: String,
+) -> CmdResult<HoursChange> {
+    api(state.till()?.add_hours_change(&request, &reason).await)
+}
+
+#[tauri::command]
+pub async fn end_hours_change(state: State<'_, AppState>, id: i64, reason: String) -> CmdResult<HoursChange> {
+    api(state.till()?.end_hours_change(id, &reason).await)
+}
+
+#[tauri::command]
+pub async fn set_customer_notice(
+    state: State<'_, AppState>,
+    notice: Notice,
+    reason: String,
+) -> CmdResult<HoursView> {
+    api(state.till()?.set_customer_notice(&notice, &reason).await)
+}
+
+/// Saves the endpoint setting (audited), then starts, moves or stops the endpoint at once, so a
+/// port already taken is reported here rather than found later.
+#[tauri::command]
+pub async fn set_feed_http(
+    state: State<'_, AppState>,
+    feed: FeedHttp,
+    reason: String,
+) -> CmdResult<HoursView> {
+    let till = state.till()?;
+    let view = api(till.set_feed_http(&feed, &reason).await)?;
+    api(state.feed().apply(till.storekeep(), &view.feed_http).await)?;
+    Ok(view)
+}
+
+#[tauri::command]
+pub async fn approve_outside_hours(
+    state: State<'_, AppState>,
+    approval: Option<Approval>,
+) -> CmdResult<SaleView> {
+    api(state.till()?.approve_outside_hours(approval.as_ref()).await)
 }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use clap::Parser;
 use storekeep_backend::devices::Devices;
+use storekeep_backend::feed_server::FeedEndpoint;
 use storekeep_backend::{ApiError, OpenOptions, Storekeep, SystemClock, Till, demo, paths};
 use tauri::Runtime;
 
@@ -35,20 +36,77 @@ pub struct Options {
 /// What the commands share: the till, or why the store could not be opened (shown to the
 /// person instead of a crash).
 #[derive(Debug)]
-pub struct AppState(Result<Till, ApiError>);
+pub struct AppState {
+    till: Result<Till, ApiError>,
+    /// The opt-in HTTP endpoint for the opening-hours feed, started and stopped by its setting.
+    feed: Arc<FeedEndpoint>,
+}
 
 impl AppState {
     pub fn ready(till: Till) -> AppState {
-        AppState(Ok(till))
+        AppState::opened(Ok(till))
     }
 
     /// The outcome of [`open_store`]: a till, or the reason every command will give.
-    pub fn opened(result: Result<Till, ApiError>) -> AppState {
-        AppState(result)
+    pub fn opened(till: Result<Till, ApiError>) -> AppState {
+        AppState { till, feed: Arc::default() }
     }
 
     pub(crate) fn till(&self) -> Result<&Till, ApiError> {
-        self.0.as_ref().map_err(Clone::clone)
+        self.till.as_ref().map_err(Clone::clone)
+    }
+
+    pub(crate) fn feed(&self) -> &FeedEndpoint {
+        &self.feed
+    }
+}
+
+/// The event the UI listens to for the live opening-hours state (payload: `HoursStatus`).
+pub const HOURS_EVENT: &str = "hours-changed";
+
+/// Keeps the opening hours live: on every change, at every opening and closing, and after
+/// midnight (the sign's week moves on) it rewrites the customer files, makes the feed endpoint
+/// match its setting, and tells the UI. Nothing polls: it sleeps until the next of those.
+async fn watch_hours<R: Runtime>(app: tauri::AppHandle<R>, sk: Storekeep, feed: Arc<FeedEndpoint>) {
+    use tauri::Emitter;
+    loop {
+        if let Err(e) = sk.hours().publish().await {
+            tracing::warn!("the opening-hours files could not be written: {e}");
+        }
+        match sk.hours().feed_http().await {
+            Ok(setting) => {
+                if let Err(e) = feed.apply(&sk, &setting).await {
+                    tracing::warn!("{e}");
+                }
+            }
+            Err(e) => tracing::warn!("{e}"),
+        }
+        let mut wait = std::time::Duration::from_secs(3600);
+        match sk.hours().status().await {
+            Ok(status) => {
+                if let Err(e) = app.emit(HOURS_EVENT, &status) {
+                    tracing::warn!("the hours event could not be sent: {e}");
+                }
+                let now = sk.clock().now();
+                let midnight = now
+                    .to_zoned_datetime(sk.time_zone().clone())
+                    .tomorrow()
+                    .and_then(|z| z.start_of_day())
+                    .map(|z| z.timestamp())
+                    .unwrap_or(now);
+                for t in [status.next_change, Some(midnight)].into_iter().flatten() {
+                    if let Ok(d) = std::time::Duration::try_from(t.duration_since(now)) {
+                        // A second after the moment, so the state has turned.
+                        wait = wait.min(d + std::time::Duration::from_secs(1));
+                    }
+                }
+            }
+            Err(e) => tracing::warn!("{e}"),
+        }
+        tokio::select! {
+            _ = sk.hours_signal().notified() => {}
+            _ = tokio::time::sleep(wait) => {}
+        }
     }
 }
 
@@ -109,6 +167,14 @@ pub fn build_app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
         commands::control_outages,
         commands::simulate_control_unit,
         commands::verify_journal,
+        commands::hours_view,
+        commands::hours_status,
+        commands::set_opening_hours,
+        commands::add_hours_change,
+        commands::end_hours_change,
+        commands::set_customer_notice,
+        commands::set_feed_http,
+        commands::approve_outside_hours,
     ])
 }
 
@@ -156,10 +222,17 @@ pub fn run() {
         .init();
     let options = Options::parse();
     let state = AppState::opened(tauri::async_runtime::block_on(open_store(&options)));
-    if let Err(e) = &state.0 {
+    if let Err(e) = &state.till {
         tracing::error!(code = ?e.code, "{}", e.message);
     }
-    let app = build_app(tauri::Builder::default(), state).run(tauri::generate_context!());
+    let watched = state.till.as_ref().ok().map(|t| (t.storekeep().clone(), state.feed.clone()));
+    let builder = tauri::Builder::default().setup(move |app| {
+        if let Some((sk, feed)) = watched {
+            tauri::async_runtime::spawn(watch_hours(app.handle().clone(), sk, feed));
+        }
+        Ok(())
+    });
+    let app = build_app(builder, state).run(tauri::generate_context!());
     if let Err(e) = app {
         eprintln!("storekeep-app: the window could not be started: {e}");
         std::process::exit(1);

@@ -1,6 +1,7 @@
 //! Least privilege for the webview: the capability files grant exactly the app's own commands
-//! that the UI calls, one by one. Any wildcard, plugin or core permission, any grant the UI
-//! does not use, and any command the UI calls without a grant fails here.
+//! that the UI calls, one by one, plus listening to the app's own events. Any wildcard, plugin
+//! or other core permission (emitting events included), any grant the UI does not use, and any
+//! command the UI calls without a grant fails here.
 
 // Helpers outside #[test] fns: a panic here is the test failure report.
 #![allow(clippy::unwrap_used)]
@@ -13,6 +14,10 @@ fn root() -> &'static Path {
 }
 
 /// Commands declared to Tauri's ACL in build.rs.
+/// The only core permissions: the UI listens to the backend's events (`hours-changed`). It
+/// cannot emit any, so the webview cannot fake a state for the rest of the app.
+const CORE_ALLOWED: [&str; 2] = ["core:event:allow-listen", "core:event:allow-unlisten"];
+
 fn declared() -> BTreeSet<String> {
     let build = std::fs::read_to_string(root().join("build.rs")).unwrap();
     let list = &build[build.find("const COMMANDS").unwrap()..];
@@ -35,6 +40,7 @@ fn called_by_ui() -> BTreeSet<String> {
 #[test]
 fn the_webview_gets_exactly_the_commands_the_ui_uses() {
     let mut granted = BTreeSet::new();
+    let mut core = BTreeSet::new();
     for entry in std::fs::read_dir(root().join("capabilities")).unwrap() {
         let path = entry.unwrap().path();
         let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
@@ -42,6 +48,10 @@ fn the_webview_gets_exactly_the_commands_the_ui_uses() {
             let p = p
                 .as_str()
                 .unwrap_or_else(|| panic!("{}: scoped permission objects are not used", path.display()));
+            if CORE_ALLOWED.contains(&p) {
+                assert!(core.insert(p.to_string()), "{p} is granted twice");
+                continue;
+            }
             assert!(
                 !p.contains('*') && !p.contains(':'),
                 "{}: {p} is a wildcard or a plugin/core permission",
@@ -58,6 +68,12 @@ fn the_webview_gets_exactly_the_commands_the_ui_uses() {
     let declared = declared();
     let used = called_by_ui();
     assert_eq!(granted, declared, "every declared command is granted, nothing else");
+    let api = std::fs::read_to_string(root().join("../ui/src/lib/api.ts")).unwrap();
+    assert_eq!(
+        core.len(),
+        usize::from(api.contains("from '@tauri-apps/api/event'")) * CORE_ALLOWED.len(),
+        "listening is granted exactly when the UI listens"
+    );
     assert_eq!(
         granted, used,
         "every granted command is called by the UI, and the UI calls nothing ungranted"

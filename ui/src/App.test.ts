@@ -105,6 +105,7 @@ function cartOf(lines: PricedLine[], tenders: Tender[] = [], saleDiscount: Disco
     remaining: kr(remaining),
     cash_total: kr(cash),
     cash_rounding: kr(cash - remaining),
+    outside_hours: null,
   };
 }
 

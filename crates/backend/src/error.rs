@@ -176,6 +176,18 @@ pub enum Error {
         "Money has already gone back to a card or Swish for the return against receipt {0}: it must be finished, not given up"
     )]
     ReturnRefunded(i64),
+    #[error(transparent)]
+    Hours(#[from] storekeep_domain::hours::HoursError),
+    #[error("The customer notice needs both a Swedish and an English text (or neither)")]
+    NoticeNeedsBothLanguages,
+    #[error(
+        "\"{0}\" is not an address to listen on: write it as 127.0.0.1:8787, or 0.0.0.0:8787 for the store's network"
+    )]
+    BadBindAddress(String),
+    #[error("There is no opening-hours change {0} in force")]
+    HoursChangeNotFound(i64),
+    #[error("The store is closed ({en}). Selling outside opening hours needs a manager's approval")]
+    StoreClosed { sv: String, en: String },
 }
 
 /// What the UI can switch on. Closed: adding one is a deliberate change on both sides.
@@ -213,6 +225,8 @@ pub enum ErrorCode {
     ScaleNotReady,
     ControlUnitDown,
     AlreadyDone,
+    /// Outside opening hours: a sale needs a manager's approval to start.
+    StoreClosed,
     Internal,
 }
 
@@ -302,6 +316,11 @@ impl Error {
             }
             Error::ScaleUnstable | Error::ScaleEmpty => ErrorCode::ScaleNotReady,
             Error::ControlUnitDown(_) => ErrorCode::ControlUnitDown,
+            Error::StoreClosed { .. } => ErrorCode::StoreClosed,
+            Error::Hours(_) | Error::NoticeNeedsBothLanguages | Error::BadBindAddress(_) => {
+                ErrorCode::InvalidInput
+            }
+            Error::HoursChangeNotFound(_) => ErrorCode::AlreadyDone,
             Error::CopyAlreadyMade(_) | Error::ZAlreadyTaken(_) | Error::ShiftAlreadyOpen { .. } => {
                 ErrorCode::AlreadyDone
             }

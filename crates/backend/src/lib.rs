@@ -12,6 +12,8 @@ pub mod db;
 pub mod demo;
 pub mod devices;
 pub mod error;
+pub mod feed_server;
+pub mod hours;
 pub mod journal;
 pub mod paths;
 pub mod printer;
@@ -50,6 +52,12 @@ pub struct Storekeep {
     pepper: Arc<staff::Pepper>,
     search: Arc<catalog::SearchCache>,
     vat: Arc<std::sync::OnceLock<Arc<storekeep_domain::vat::VatTable>>>,
+    /// The data folder (the database, the pepper, the customer files in `public/`).
+    dir: std::path::PathBuf,
+    /// Woken whenever the opening hours change.
+    hours_signal: Arc<tokio::sync::Notify>,
+    /// Why the customer files could not be written last time, if they could not.
+    publish_problem: Arc<std::sync::Mutex<Option<String>>>,
 }
 
 /// What the app shows before anything else: who the store is, and whether this is the demo.
@@ -90,7 +98,17 @@ impl Storekeep {
         // The PIN pepper lives beside the database, never in it (created on first open).
         let dir = path.parent().unwrap_or(Path::new("."));
         let pepper = Arc::new(staff::Pepper::load_or_create(dir)?);
-        Ok(Storekeep { db, clock, tz, pepper, search: Default::default(), vat: Default::default() })
+        Ok(Storekeep {
+            db,
+            clock,
+            tz,
+            pepper,
+            search: Default::default(),
+            vat: Default::default(),
+            dir: dir.to_path_buf(),
+            hours_signal: Default::default(),
+            publish_problem: Default::default(),
+        })
     }
 
     pub(crate) fn vat_cache(&self) -> &std::sync::OnceLock<Arc<storekeep_domain::vat::VatTable>> {
@@ -103,6 +121,27 @@ impl Storekeep {
 
     pub(crate) fn pepper(&self) -> &staff::Pepper {
         &self.pepper
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Notified (one permit) whenever the opening hours, the notice or the feed setting change.
+    pub fn hours_signal(&self) -> &tokio::sync::Notify {
+        &self.hours_signal
+    }
+
+    pub(crate) fn publish_problem(&self) -> Option<String> {
+        self.publish_problem.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    pub(crate) fn set_publish_problem(&self, problem: Option<String>) {
+        *self.publish_problem.lock().unwrap_or_else(|p| p.into_inner()) = problem;
+    }
+
+    pub fn hours(&self) -> hours::Hours<'_> {
+        hours::Hours::new(self)
     }
 
     pub fn staff(&self) -> staff::Staff<'_> {
@@ -195,6 +234,9 @@ impl Storekeep {
         tx.commit().await?;
         if demo {
             demo::seed_staff(self).await?;
+        }
+        if let Err(e) = self.hours().publish().await {
+            tracing::warn!("the opening-hours files could not be written: {e}");
         }
         Ok(())
     }

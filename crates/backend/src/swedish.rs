@@ -210,6 +210,17 @@ pub fn swedish(e: &Error) -> String {
         Error::ReturnRefunded(n) => format!(
             "Pengar har redan gått tillbaka till kort eller Swish för returen mot kvitto {n}: den måste slutföras, inte avbrytas"
         ),
+        Error::Hours(h) => h.swedish(),
+        Error::NoticeNeedsBothLanguages => {
+            "Meddelandet till kunderna behöver både en svensk och en engelsk text (eller ingen)".into()
+        }
+        Error::BadBindAddress(a) => format!(
+            "\"{a}\" är ingen adress att lyssna på: skriv 127.0.0.1:8787, eller 0.0.0.0:8787 för butikens nätverk"
+        ),
+        Error::HoursChangeNotFound(id) => format!("Det finns ingen gällande ändring {id} av öppettiderna"),
+        Error::StoreClosed { sv, .. } => {
+            format!("Butiken är stängd ({sv}). Försäljning utanför öppettiderna kräver en chefs godkännande")
+        }
         Error::RefundUnknown(d) => format!(
             "Återbetalningen fick inget svar ({d}). Tryck Retur igen: kassan frågar först vad som hände, så inget betalas tillbaka två gånger"
         ),

@@ -36,6 +36,7 @@ use tokio::sync::{Mutex, MutexGuard};
 use ts_rs::TS;
 
 mod fiscal;
+mod hours;
 pub use fiscal::{CashInstead, CopyOutput, JournalCheck, ReportView, ReturnOutcome, ReturnPlan, TillState};
 
 use crate::audit::{Actor, AuditEntry, AuditFilter, AuditRecord, Outcome};
@@ -205,6 +206,24 @@ fn approved(mut d: Discount, ok: &Authorized, base: Money) -> Discount {
 
 fn staff_ref(a: &Actor) -> StaffRef {
     StaffRef { id: a.id, name: a.name.clone() }
+}
+
+/// What the sale records when it starts outside opening hours: the approving manager, or the
+/// manager selling.
+fn outside_hours(
+    status: &storekeep_domain::hours::HoursStatus,
+    ok: &Authorized,
+) -> storekeep_domain::hours::OutsideHours {
+    storekeep_domain::hours::OutsideHours {
+        at: status.at,
+        state: status.summary_sv.clone(),
+        decided: status.decided.clone(),
+        approved_by: ok
+            .approved_by
+            .as_ref()
+            .or((ok.actor.role == Role::Manager).then_some(&ok.actor))
+            .map(staff_ref),
+    }
 }
 
 impl Till {
@@ -402,11 +421,52 @@ impl Till {
     ) -> Result<SaleView> {
         cur.editable()?;
         let mut next = cur.cart.clone();
+        if next.is_empty() {
+            self.check_hours(&mut next).await?;
+        }
         change(&mut next)?;
         let priced = self.price(&next).await?;
         self.check_discount_limits(&priced).await?;
         cur.cart = next;
         self.view_priced(cur, priced).await
+    }
+
+    /// A sale about to start: outside opening hours (past the grace after closing) it needs a
+    /// manager's approval, given beforehand with [`Till::approve_outside_hours`], or a manager
+    /// selling. The approval goes into the sale's registration. Inside hours, a leftover
+    /// approval is dropped.
+    async fn check_hours(&self, next: &mut Cart) -> Result<()> {
+        let Some(status) = self.sk.hours().closed_for_sale().await? else {
+            next.set_outside_hours(None);
+            return Ok(());
+        };
+        if next.outside_hours().is_some() {
+            return Ok(());
+        }
+        match self.authorize(Action::SellOutsideHours, None, "sell outside opening hours").await {
+            Ok(ok) => {
+                next.set_outside_hours(Some(outside_hours(&status, &ok)));
+                Ok(())
+            }
+            Err(Error::NeedsApproval(_)) => {
+                Err(Error::StoreClosed { sv: status.summary_sv, en: status.summary_en })
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// A manager approves the next sale while the store is closed (the approval dialog after
+    /// a `store_closed` answer). Nothing to approve while open.
+    pub async fn approve_outside_hours(&self, approval: Option<&Approval>) -> Result<SaleView> {
+        let mut cur = self.current().await?;
+        if !cur.cart.is_empty() {
+            return Err(Error::SaleInProgress);
+        }
+        if let Some(status) = self.sk.hours().closed_for_sale().await? {
+            let ok = self.authorize(Action::SellOutsideHours, approval, "sell outside opening hours").await?;
+            cur.cart.set_outside_hours(Some(outside_hours(&status, &ok)));
+        }
+        self.view(&cur).await
     }
 
     /// The sale in progress, priced for now. Looking is not selling: the kiosk display may.

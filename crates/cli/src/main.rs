@@ -123,6 +123,79 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Opening hours: the state now and the week, changes (managers, with a reason), the door
+    /// sign and the feed endpoint. Rules: override > temporary change > special day > weekly.
+    Hours {
+        #[command(subcommand)]
+        command: HoursCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum HoursCommand {
+    /// Open or closed now, why, and the coming week.
+    Show {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Close now, whatever the hours say, until a time or until further notice.
+    CloseNow {
+        #[command(flatten)]
+        login: Login,
+        #[arg(long)]
+        reason: String,
+        /// `HH:MM` (the next time the clock shows it) or `YYYY-MM-DDTHH:MM`; leave out for
+        /// "until further notice".
+        #[arg(long)]
+        until: Option<String>,
+    },
+    /// Open now, whatever the hours say, until a time or until further notice.
+    OpenNow {
+        #[command(flatten)]
+        login: Login,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        until: Option<String>,
+    },
+    /// Other hours every day from one date through another (or until further notice):
+    /// `--hours 10-16` or `--hours closed`.
+    Temporary {
+        #[command(flatten)]
+        login: Login,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        from: String,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        to: Option<String>,
+        #[arg(long)]
+        hours: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// End a change early (its number from `hours show`).
+    End {
+        #[command(flatten)]
+        login: Login,
+        id: i64,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Replace the standing hours (week, special days, grace) with a JSON file as `hours show
+    /// --json` prints under "form".
+    Set {
+        #[command(flatten)]
+        login: Login,
+        file: PathBuf,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Write the A4 door sign: a .pdf or .html file.
+    Sign { file: PathBuf },
+    /// Serve the feed (`/hours.json`, `/door-sign.html`, `/door-sign.pdf`) until stopped.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8787")]
+        bind: String,
+    },
 }
 
 /// Tenders, taken in this order: vouchers, card, Swish, cash. Card and Swish go to the
@@ -493,6 +566,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             });
         }
         Command::Staff { command } => staff(&sk, command).await?,
+        Command::Hours { command } => return hours(&sk, command).await,
         Command::Audit { command: AuditCommand::Verify } => {
             let v = sk.audit().verify().await?;
             return Ok(match v.problem {
@@ -682,6 +756,92 @@ fn parse_discount(text: &str) -> Result<Discount, Error> {
     };
     let value = number.trim().replace(',', ".").parse().map_err(|_| bad())?;
     Ok(Discount::new(kind, value, reason.trim()))
+}
+
+async fn hours(sk: &Storekeep, command: HoursCommand) -> Result<ExitCode, Error> {
+    use storekeep_domain::hours::ChangeRequest;
+    let till_for = |login: &Login| {
+        let till = Till::new(sk.clone());
+        let (id, pin) = (login.staff_id, login.pin.clone());
+        async move { till.login(id, &pin).await.map(|_| till) }
+    };
+    let change = match command {
+        HoursCommand::Show { json } => {
+            let view = sk.hours().view().await?;
+            if json {
+                println!("{}", to_json(&view)?);
+            } else {
+                println!(
+                    "{}\n{}\n",
+                    view.status.summary_sv,
+                    view.status.decided.text(storekeep_domain::hours::Lang::Sv)
+                );
+                for d in &view.week {
+                    let special = d.special_day.map(|s| format!("  ({})", s.swedish())).unwrap_or_default();
+                    println!("{} {:<8} {}{special}", d.date, d.weekday_sv, d.hours_sv);
+                }
+                for c in &view.changes {
+                    println!(
+                        "\nchange {}: {} (by {}, {})",
+                        c.id,
+                        c.reason,
+                        c.made_by.name,
+                        to_json(&c.rule)?
+                    );
+                }
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        HoursCommand::Sign { file } => {
+            let feed = sk.hours().feed().await?;
+            let bytes = if file.extension().is_some_and(|e| e.eq_ignore_ascii_case("html")) {
+                storekeep_domain::door_sign::sign_html(&feed).into_bytes()
+            } else {
+                storekeep_domain::door_sign::sign_pdf(&feed)
+            };
+            std::fs::write(&file, bytes).map_err(|e| Error::Storage(format!("{}: {e}", file.display())))?;
+            eprintln!("door sign written to {}", file.display());
+            return Ok(ExitCode::SUCCESS);
+        }
+        HoursCommand::Serve { bind } => {
+            let listener = tokio::net::TcpListener::bind(&bind)
+                .await
+                .map_err(|e| Error::Storage(format!("cannot listen on {bind}: {e}")))?;
+            eprintln!("serving http://{bind}/hours.json (Ctrl-C stops)");
+            storekeep_backend::feed_server::serve(sk.clone(), listener)
+                .await
+                .map_err(|e| Error::Storage(e.to_string()))?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        HoursCommand::Set { login, file, reason } => {
+            let till = till_for(&login).await?;
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| Error::Storage(format!("{}: {e}", file.display())))?;
+            let form: storekeep_domain::hours::OpeningHoursForm = serde_json::from_str(&text)
+                .map_err(|e| Error::Storage(format!("{}: {e}", file.display())))?;
+            let view = till.set_opening_hours(&form, &reason).await?;
+            println!("{}", view.status.summary_sv);
+            return Ok(ExitCode::SUCCESS);
+        }
+        HoursCommand::End { login, id, reason } => {
+            till_for(&login).await?.end_hours_change(id, &reason).await?
+        }
+        HoursCommand::CloseNow { login, reason, until } => {
+            let request = ChangeRequest::Override { open: false, until };
+            till_for(&login).await?.add_hours_change(&request, &reason).await?
+        }
+        HoursCommand::OpenNow { login, reason, until } => {
+            let request = ChangeRequest::Override { open: true, until };
+            till_for(&login).await?.add_hours_change(&request, &reason).await?
+        }
+        HoursCommand::Temporary { login, from, to, hours, reason } => {
+            let request = ChangeRequest::Temporary { starts: from, ends: to, hours };
+            till_for(&login).await?.add_hours_change(&request, &reason).await?
+        }
+    };
+    let status = sk.hours().status().await?;
+    println!("change {}: {}\n{}", change.id, change.reason, status.summary_sv);
+    Ok(ExitCode::SUCCESS)
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Error> {

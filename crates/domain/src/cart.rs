@@ -221,6 +221,8 @@ pub struct PricedCart {
     /// What to take if the customer pays the rest in cash, and the rounding that implies.
     pub cash_total: Money,
     pub cash_rounding: Money,
+    /// Started while the store was closed, with a manager's approval.
+    pub outside_hours: Option<crate::hours::OutsideHours>,
 }
 
 /// What was put on the line: pieces or a weight (by hand or from the scale).
@@ -263,6 +265,9 @@ pub struct Cart {
     sale_discount: Option<Discount>,
     #[serde(default)]
     tenders: Vec<Tender>,
+    /// Started while the store was closed: the state then and who approved it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    outside_hours: Option<crate::hours::OutsideHours>,
 }
 
 impl Cart {
@@ -272,6 +277,15 @@ impl Cart {
 
     pub fn lines(&self) -> &[CartLine] {
         &self.lines
+    }
+
+    pub fn outside_hours(&self) -> Option<&crate::hours::OutsideHours> {
+        self.outside_hours.as_ref()
+    }
+
+    /// Records (or clears) that the sale starts outside opening hours, and who approved it.
+    pub fn set_outside_hours(&mut self, outside: Option<crate::hours::OutsideHours>) {
+        self.outside_hours = outside;
     }
 
     pub fn tenders(&self) -> &[Tender] {
@@ -479,6 +493,7 @@ impl Cart {
             remaining,
             cash_total,
             cash_rounding,
+            outside_hours: self.outside_hours.clone(),
         })
     }
 }

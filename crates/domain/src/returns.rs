@@ -322,6 +322,7 @@ mod tests {
             sale_discount: None,
             control: None,
             training: false,
+            outside_hours: None,
         }
     }
 

@@ -223,6 +223,9 @@ pub struct Sale {
     /// A training sale (övningskvitto): its own number series, outside the sales figures.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub training: bool,
+    /// Sold outside opening hours: the state then and the manager who approved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outside_hours: Option<crate::hours::OutsideHours>,
 }
 
 /// A line taken off a sale in progress: a registration of its own (kind `void`), naming the
@@ -332,6 +335,7 @@ impl Sale {
             sale_discount: cart.sale_discount,
             control: None,
             training: false,
+            outside_hours: cart.outside_hours,
         };
         sale.check_balanced()?;
         Ok(sale)

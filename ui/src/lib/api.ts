@@ -2,8 +2,16 @@
 // Every rejection is normalised to an ApiError so the UI has one error shape.
 
 import { invoke } from '@tauri-apps/api/core';
+import { listen } from '@tauri-apps/api/event';
 import type {
   ApiError,
+  ChangeRequest,
+  FeedHttp,
+  HoursChange,
+  HoursStatus,
+  HoursView,
+  Notice,
+  OpeningHoursForm,
   ControlUnitPolicy,
   ControlUnitSetting,
   CopyOutput,
@@ -75,6 +83,7 @@ const ERROR_CODES: Record<ErrorCode, true> = {
   scale_not_ready: true,
   control_unit_down: true,
   already_done: true,
+  store_closed: true,
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {
@@ -220,6 +229,24 @@ export type Api = {
   /** Simulated devices only. */
   simulateControlUnit(failing: boolean): Promise<TillState>;
   verifyJournal(): Promise<JournalCheck>;
+  /** The opening hours now, the coming week, the rules in force and the settings (anyone). */
+  hoursView(): Promise<HoursView>;
+  /** Only the state now (the header, the till's banner). */
+  hoursStatus(): Promise<HoursStatus>;
+  /** Managers, with a reason: the week, special days and grace as typed. */
+  setOpeningHours(hours: OpeningHoursForm, reason: string): Promise<HoursView>;
+  /** Managers, with a reason: a temporary change, or close now / open now. */
+  addHoursChange(request: ChangeRequest, reason: string): Promise<HoursChange>;
+  endHoursChange(id: number, reason: string): Promise<HoursChange>;
+  setCustomerNotice(notice: Notice, reason: string): Promise<HoursView>;
+  setFeedHttp(feed: FeedHttp, reason: string): Promise<HoursView>;
+  /** A manager's approval for the next sale while the store is closed (after `store_closed`). */
+  approveOutsideHours(approval: Approval | null): Promise<SaleView>;
+  /**
+   * Calls `handler` with the new state whenever the opening hours change, the store opens or
+   * closes, and after midnight (the app's `hours-changed` event). Resolves to the unsubscribe.
+   */
+  onHoursChanged(handler: (status: HoursStatus) => void): Promise<() => void>;
 };
 
 export const api: Api = {
@@ -280,4 +307,19 @@ export const api: Api = {
   controlOutages: () => call<Outage[]>('control_outages'),
   simulateControlUnit: (failing) => call<TillState>('simulate_control_unit', { failing }),
   verifyJournal: () => call<JournalCheck>('verify_journal'),
+  hoursView: () => call<HoursView>('hours_view'),
+  hoursStatus: () => call<HoursStatus>('hours_status'),
+  setOpeningHours: (hours, reason) => call<HoursView>('set_opening_hours', { hours, reason }),
+  addHoursChange: (request, reason) => call<HoursChange>('add_hours_change', { request, reason }),
+  endHoursChange: (id, reason) => call<HoursChange>('end_hours_change', { id, reason }),
+  setCustomerNotice: (notice, reason) => call<HoursView>('set_customer_notice', { notice, reason }),
+  setFeedHttp: (feed, reason) => call<HoursView>('set_feed_http', { feed, reason }),
+  approveOutsideHours: (approval) => call<SaleView>('approve_outside_hours', { approval }),
+  onHoursChanged: async (handler) => {
+    if (!inTauri()) return () => {};
+    return await listen<HoursStatus>(HOURS_EVENT, (event) => handler(event.payload));
+  },
 };
+
+/** The app's event for the live opening-hours state (src-tauri HOURS_EVENT). */
+export const HOURS_EVENT = 'hours-changed';

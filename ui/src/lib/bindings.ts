@@ -76,6 +76,166 @@ export type TenderMethod = "cash" | "card" | "swish" | "voucher";
 
 export type Tender = { method: TenderMethod, amount: Money, tendered: Money, change: Money, reference: string | null, offline: boolean, };
 
+export type ClockTime = string;
+
+export type Interval = { opens: ClockTime, closes: ClockTime, };
+
+export type DayHours = string;
+
+export type Week = { monday: DayHours, tuesday: DayHours, wednesday: DayHours, thursday: DayHours, friday: DayHours, saturday: DayHours, sunday: DayHours, };
+
+export type SpecialDay = "nyarsdagen" | "trettondedag_jul" | "langfredagen" | "paskafton" | "paskdagen" | "annandag_pask" | "forsta_maj" | "kristi_himmelsfard" | "nationaldagen" | "pingstdagen" | "midsommarafton" | "midsommardagen" | "alla_helgons_dag" | "julafton" | "juldagen" | "annandag_jul" | "nyarsafton";
+
+export type SpecialDayHours = { day: SpecialDay, hours: DayHours, };
+
+export type OpeningHours = { week: Week, special_days: Array<SpecialDayHours>, 
+/**
+ * Minutes after closing during which a sale may still start without a manager's approval
+ * (customers already inside).
+ */
+grace_minutes: number, };
+
+export type ChangeRule = { "kind": "temporary", starts: string, ends: string | null, hours: DayHours, } | { "kind": "override", open: boolean, from: string, until: string | null, };
+
+export type Ended = { at: string, by: StaffRef, reason: string, };
+
+export type HoursChange = { id: number, rule: ChangeRule, 
+/**
+ * Why (audited, and shown as the reason for the hours).
+ */
+reason: string, made_by: StaffRef, made_at: string, ended: Ended | null, };
+
+export type Decided = { "kind": "weekly", weekday: string, } | { "kind": "special_day", day: SpecialDay, } | { "kind": "temporary", id: number, reason: string, } | { "kind": "override", id: number, open: boolean, reason: string, };
+
+export type OutsideHours = { at: string, 
+/**
+ * The state then, e.g. "Stängt – öppnar i morgon 08:00".
+ */
+state: string, decided: Decided, 
+/**
+ * The approving manager (a manager selling approves their own sale). Absent only when
+ * the store's approval setting lets cashiers sell outside hours.
+ */
+approved_by: StaffRef | null, };
+
+export type HoursStatus = { at: string, open: boolean, 
+/**
+ * What decided the state now.
+ */
+decided: Decided, 
+/**
+ * When the state began (absent if before yesterday).
+ */
+since: string | null, 
+/**
+ * When it next changes (absent if not within the coming week: closed or open until
+ * further notice).
+ */
+next_change: string | null, 
+/**
+ * Whole minutes until `next_change`, rounded up.
+ */
+minutes_to_change: number | null, 
+/**
+ * Within the grace after closing: a sale may still start without approval.
+ */
+in_grace: boolean, 
+/**
+ * "Öppet – stänger 21:00 (om 25 min)" and its English twin.
+ */
+summary_sv: string, summary_en: string, 
+/**
+ * Why: `decided` in words ("Helgdag: Julafton").
+ */
+reason_sv: string, reason_en: string, };
+
+export type DayPlan = { date: string, weekday_sv: string, weekday_en: string, 
+/**
+ * Open intervals by the clock; a night opening shows as ending 24:00 and starting 00:00.
+ */
+intervals: Array<Interval>, hours_sv: string, hours_en: string, special_day: SpecialDay | null, 
+/**
+ * The rules that shaped the day, base rule first.
+ */
+decided: Array<Decided>, 
+/**
+ * The same in words.
+ */
+reasons_sv: Array<string>, reasons_en: Array<string>, };
+
+export type Notice = { sv: string, en: string, };
+
+export type FeedHttp = { enabled: boolean, 
+/**
+ * `127.0.0.1:8787`, or e.g. `0.0.0.0:8787` for the store's LAN.
+ */
+bind: string, };
+
+export type SpecialDayDate = { day: SpecialDay, name_sv: string, name_en: string, 
+/**
+ * The next time it falls, today included.
+ */
+date: string, };
+
+export type SpecialDayForm = { day: SpecialDay, hours: string, };
+
+export type OpeningHoursForm = { 
+/**
+ * Monday first, seven entries: "08-21", "8-12, 13-20", "stängt".
+ */
+week: Array<string>, 
+/**
+ * Special days with their own hours; a day left out keeps the week's hours.
+ */
+special_days: Array<SpecialDayForm>, grace_minutes: number, };
+
+export type ChangeRequest = { "kind": "temporary", starts: string, ends: string | null, hours: string, } | { "kind": "override", open: boolean, until: string | null, };
+
+export type HoursView = { status: HoursStatus, 
+/**
+ * Today and the six days after, every rule applied.
+ */
+week: Array<DayPlan>, standing: OpeningHours, 
+/**
+ * The same as the editor shows it.
+ */
+form: OpeningHoursForm, 
+/**
+ * Changes in force now or ahead, oldest first.
+ */
+changes: Array<HoursChange>, notice: Notice, feed_http: FeedHttp, 
+/**
+ * The special days by their next date, for the editor.
+ */
+calendar: Array<SpecialDayDate>, 
+/**
+ * Where the feed and the door sign are written.
+ */
+public_dir: string, 
+/**
+ * Why the last write of those files failed, if it did.
+ */
+publish_problem: string | null, };
+
+export type FeedStore = { name: string, address: string, };
+
+export type FeedNow = { open: boolean, summary_sv: string, summary_en: string, next_change: string | null, };
+
+export type FeedSpecialDay = { id: SpecialDay, sv: string, en: string, };
+
+export type FeedDay = { date: string, weekday_sv: string, weekday_en: string, 
+/**
+ * Open intervals by the store's clock; empty when closed all day.
+ */
+open: Array<Interval>, hours_sv: string, hours_en: string, special_day: FeedSpecialDay | null, 
+/**
+ * The hours differ from the usual for this day (a temporary change or a manager's
+ * open-now / close-now).
+ */
+changed: boolean, };
+
+export type HoursFeed = { format: string, generated_at: string, time_zone: string, store: FeedStore, now: FeedNow, notice: Notice | null, days: Array<FeedDay>, };
+
 export type PricedCart = { lines: Array<PricedLine>, 
 /**
  * The lines before any discount.
@@ -96,7 +256,11 @@ remaining: Money,
 /**
  * What to take if the customer pays the rest in cash, and the rounding that implies.
  */
-cash_total: Money, cash_rounding: Money, };
+cash_total: Money, cash_rounding: Money, 
+/**
+ * Started while the store was closed, with a manager's approval.
+ */
+outside_hours: OutsideHours | null, };
 
 export type SwishView = { amount: Money, 
 /**
@@ -468,7 +632,7 @@ export type AuditFilter = { action_prefix: string | null, actor_id: number | nul
  */
 limit: number | null, };
 
-export type ErrorCode = "invalid_barcode" | "bad_check_digit" | "unknown_product" | "measure_mismatch" | "empty_sale" | "insufficient_cash" | "invalid_amount" | "receipt_not_found" | "store_not_initialized" | "invalid_store_identity" | "database_locked" | "database_corrupt" | "database_too_new" | "storage" | "journal_broken" | "not_logged_in" | "wrong_pin" | "locked_out" | "staff_disabled" | "not_allowed" | "needs_approval" | "invalid_input" | "card_declined" | "payment_unknown" | "device_unavailable" | "swish_declined" | "payment_pending" | "voucher_invalid" | "scale_not_ready" | "control_unit_down" | "already_done" | "internal";
+export type ErrorCode = "invalid_barcode" | "bad_check_digit" | "unknown_product" | "measure_mismatch" | "empty_sale" | "insufficient_cash" | "invalid_amount" | "receipt_not_found" | "store_not_initialized" | "invalid_store_identity" | "database_locked" | "database_corrupt" | "database_too_new" | "storage" | "journal_broken" | "not_logged_in" | "wrong_pin" | "locked_out" | "staff_disabled" | "not_allowed" | "needs_approval" | "invalid_input" | "card_declined" | "payment_unknown" | "device_unavailable" | "swish_declined" | "payment_pending" | "voucher_invalid" | "scale_not_ready" | "control_unit_down" | "already_done" | "store_closed" | "internal";
 
 export type ApiError = { code: ErrorCode, 
 /**

@@ -51,8 +51,9 @@ function cart(lines: PricedLine[], extra: Partial<PricedCart> = {}): PricedCart 
     remaining: '100.00',
     cash_total: '100.00',
     cash_rounding: '0.00',
+    outside_hours: null,
     ...extra,
-  };
+  } as PricedCart;
 }
 
 function view(lines: PricedLine[], extra: Partial<SaleView> = {}, cartExtra: Partial<PricedCart> = {}): SaleView {
@@ -113,7 +114,9 @@ function fakeApi(): { [K in keyof Api]: ReturnType<typeof vi.fn> } & Api {
     'resumeSale', 'abandonSale', 'openDrawer', 'simulateCard', 'simulateSwish', 'simulateScale', 'listStaff',
     'createStaff', 'disableStaff', 'auditList', 'importCatalog', 'approvalPolicy', 'setApprovalPolicy',
     'tillState', 'setTraining', 'setElectronicReceipt', 'copyReceipt', 'proForma', 'returnPlan', 'returnItems',
-    'simulateControlUnit', 'settlePendingReturn',
+    'simulateControlUnit', 'settlePendingReturn', 'hoursView', 'hoursStatus', 'setOpeningHours',
+    'addHoursChange', 'endHoursChange', 'setCustomerNotice', 'setFeedHttp', 'approveOutsideHours',
+    'onHoursChanged',
   ];
   const api: Record<string, ReturnType<typeof vi.fn>> = {};
   for (const name of names) api[name] = vi.fn(() => Promise.reject(err('internal', `unexpected ${name}`)));

@@ -35,6 +35,12 @@ pub async fn demo_store() -> TestStore {
     TestStore { sk, clock, path, dir }
 }
 
+impl TestStore {
+    pub fn clock_now(&self) -> Timestamp {
+        storekeep_backend::Clock::now(self.clock.as_ref())
+    }
+}
+
 /// The first `n` demo articles sold by the piece: (code, price).
 pub fn articles(n: usize) -> Vec<(String, storekeep_domain::Money)> {
     demo::catalog()

@@ -1,0 +1,109 @@
+//! The opt-in local HTTP endpoint for the opening-hours feed, so the store's website or app can
+//! read the hours live: `GET /hours.json`, `/door-sign.html`, `/door-sign.pdf`. Read-only,
+//! nothing else answers; it listens on loopback unless a manager opens it to the store's LAN.
+//! Every answer is made fresh from the database, so it changes the moment the hours do.
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+use crate::Storekeep;
+use crate::hours::FeedHttp;
+
+fn answer(content_type: &'static str, body: Vec<u8>) -> Response {
+    let mut r = (StatusCode::OK, body).into_response();
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    // Public information, meant to be read by the store's own web pages wherever they live.
+    h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    r
+}
+
+fn unavailable(e: crate::Error) -> Response {
+    tracing::warn!("opening-hours feed: {e}");
+    (StatusCode::SERVICE_UNAVAILABLE, "The opening hours cannot be read right now\n").into_response()
+}
+
+async fn feed_json(State(sk): State<Storekeep>) -> Response {
+    match sk.hours().feed().await {
+        Ok(feed) => match serde_json::to_vec_pretty(&feed) {
+            Ok(body) => answer("application/json; charset=utf-8", body),
+            Err(e) => unavailable(crate::Error::Storage(e.to_string())),
+        },
+        Err(e) => unavailable(e),
+    }
+}
+
+async fn sign_html(State(sk): State<Storekeep>) -> Response {
+    match sk.hours().feed().await {
+        Ok(feed) => {
+            answer("text/html; charset=utf-8", storekeep_domain::door_sign::sign_html(&feed).into_bytes())
+        }
+        Err(e) => unavailable(e),
+    }
+}
+
+async fn sign_pdf(State(sk): State<Storekeep>) -> Response {
+    match sk.hours().feed().await {
+        Ok(feed) => answer("application/pdf", storekeep_domain::door_sign::sign_pdf(&feed)),
+        Err(e) => unavailable(e),
+    }
+}
+
+pub fn router(sk: Storekeep) -> Router {
+    Router::new()
+        .route("/hours.json", get(feed_json))
+        .route("/door-sign.html", get(sign_html))
+        .route("/door-sign.pdf", get(sign_pdf))
+        .with_state(sk)
+}
+
+/// Serves the feed on `listener` until the task is dropped or aborted.
+pub async fn serve(sk: Storekeep, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    axum::serve(listener, router(sk)).await
+}
+
+/// The endpoint as the setting says: started, moved or stopped when the setting changes.
+#[derive(Debug, Default)]
+pub struct FeedEndpoint {
+    running: tokio::sync::Mutex<Option<(String, tokio::task::JoinHandle<()>)>>,
+}
+
+impl FeedEndpoint {
+    /// Makes the endpoint match `setting`; returns where it listens, if it does.
+    pub async fn apply(&self, sk: &Storekeep, setting: &FeedHttp) -> crate::Result<Option<SocketAddr>> {
+        let mut running = self.running.lock().await;
+        if let Some((bind, task)) = running.as_ref() {
+            if setting.enabled && *bind == setting.bind && !task.is_finished() {
+                return Ok(setting.bind.parse().ok());
+            }
+            task.abort();
+            *running = None;
+        }
+        if !setting.enabled {
+            return Ok(None);
+        }
+        let listener = tokio::net::TcpListener::bind(&setting.bind).await.map_err(|e| {
+            crate::Error::Storage(format!(
+                "the opening-hours endpoint cannot listen on {}: {e}",
+                setting.bind
+            ))
+        })?;
+        let addr = listener.local_addr().ok();
+        let sk = sk.clone();
+        let task = tokio::spawn(async move {
+            if let Err(e) = serve(sk, listener).await {
+                tracing::warn!("the opening-hours endpoint stopped: {e}");
+            }
+        });
+        tracing::info!(?addr, "opening-hours endpoint listening");
+        *running = Some((setting.bind.clone(), task));
+        Ok(addr)
+    }
+}
