@@ -189,6 +189,18 @@ enum HoursCommand {
         #[arg(long)]
         reason: String,
     },
+    /// What customers are told on the sign, in the feed and on the customer display (both
+    /// languages; both empty clears it).
+    Notice {
+        #[command(flatten)]
+        login: Login,
+        #[arg(long)]
+        sv: String,
+        #[arg(long)]
+        en: String,
+        #[arg(long)]
+        reason: String,
+    },
     /// Write the A4 door sign: a .pdf or .html file.
     Sign { file: PathBuf },
     /// Serve the feed (`/hours.json`, `/door-sign.html`, `/door-sign.pdf`) until stopped.
@@ -821,6 +833,12 @@ async fn hours(sk: &Storekeep, command: HoursCommand) -> Result<ExitCode, Error>
                 .map_err(|e| Error::Storage(format!("{}: {e}", file.display())))?;
             let view = till.set_opening_hours(&form, &reason).await?;
             println!("{}", view.status.summary_sv);
+            return Ok(ExitCode::SUCCESS);
+        }
+        HoursCommand::Notice { login, sv, en, reason } => {
+            let notice = storekeep_domain::door_sign::Notice { sv, en };
+            till_for(&login).await?.set_customer_notice(&notice, &reason).await?;
+            eprintln!("notice saved; the door sign and the feed are updated");
             return Ok(ExitCode::SUCCESS);
         }
         HoursCommand::End { login, id, reason } => {

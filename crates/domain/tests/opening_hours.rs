@@ -283,3 +283,40 @@ fn changes_that_end_before_they_start_or_in_the_past_are_refused() {
     let fine = ChangeRule::Override { open: false, from: now, until: None };
     assert!(fine.validate(now, &tz).is_ok());
 }
+
+#[test]
+fn change_requests_as_typed_become_rules_or_clear_errors() {
+    use storekeep_domain::hours::{ChangeRequest, HoursError, OpeningHoursForm};
+    let tz = tz();
+    let now = at(date(2026, 11, 27), 22, 0);
+    // "until 06:00" at 22:00 means tomorrow morning; "until 23:00" means tonight.
+    let close = |until: &str| ChangeRequest::Override { open: false, until: Some(until.into()) };
+    let rule = close("06:00").to_rule(now, &tz).unwrap();
+    assert_eq!(rule, ChangeRule::Override { open: false, from: now, until: Some(at(date(2026, 11, 28), 6, 0)) });
+    let rule = close("23:00").to_rule(now, &tz).unwrap();
+    assert_eq!(rule, ChangeRule::Override { open: false, from: now, until: Some(at(date(2026, 11, 27), 23, 0)) });
+    let rule = close("2026-11-30T08:00").to_rule(now, &tz).unwrap();
+    assert_eq!(rule, ChangeRule::Override { open: false, from: now, until: Some(at(date(2026, 11, 30), 8, 0)) });
+    assert_eq!(close("halv sju").to_rule(now, &tz).unwrap_err(), HoursError::BadUntil("halv sju".into()));
+    assert!(close("2026-11-27T21:00").to_rule(now, &tz).is_err(), "already passed");
+    let open = ChangeRequest::Override { open: true, until: Some("  ".into()) };
+    assert_eq!(open.to_rule(now, &tz).unwrap(), ChangeRule::Override { open: true, from: now, until: None });
+
+    let temp = ChangeRequest::Temporary { starts: "2026-11-28".into(), ends: Some("".into()), hours: "stängt".into() };
+    assert_eq!(
+        temp.to_rule(now, &tz).unwrap(),
+        ChangeRule::Temporary { starts: date(2026, 11, 28), ends: None, hours: DayHours::closed() }
+    );
+    let bad = ChangeRequest::Temporary { starts: "28/11".into(), ends: None, hours: "10-16".into() };
+    assert_eq!(bad.to_rule(now, &tz).unwrap_err().swedish(), "\"28/11\" är inget datum: skriv ÅÅÅÅ-MM-DD");
+
+    // The week as typed: every error names the day, in both languages.
+    let mut form = OpeningHoursForm::from_hours(&hours("08-21"));
+    assert_eq!(form.parse().unwrap(), hours("08-21"));
+    form.week[5] = "10-9".into();
+    let e = form.parse().unwrap_err();
+    assert!(e.to_string().starts_with("Saturday: The interval 10:00-09:00"), "{e}");
+    assert!(e.swedish().starts_with("Lördag: Intervallet 10:00-09:00"), "{}", e.swedish());
+    form.week.pop();
+    assert!(form.parse().is_err(), "a week has seven days");
+}
