@@ -286,20 +286,7 @@ pub(crate) async fn seed_catalog_in(tx: &mut Transaction<'static, Sqlite>, now: 
             .execute(&mut **tx)
             .await?;
     }
-    let hours = serde_json::to_string(&opening_hours()).map_err(|e| crate::Error::Storage(e.to_string()))?;
-    sqlx::query("INSERT INTO setting (key, value) VALUES ('opening_hours', ?)")
-        .bind(hours)
-        .execute(&mut **tx)
-        .await?;
     Ok(())
-}
-
-/// The demo store is open around the clock, so it can be tried (and tested) at any hour; a
-/// manager changes that in Öppettider like in any store.
-pub fn opening_hours() -> storekeep_domain::hours::OpeningHours {
-    use storekeep_domain::hours::{DayHours, OpeningHours, Week};
-    let all_day = DayHours::parse("00:00-24:00").unwrap_or_default();
-    OpeningHours { week: Week::every_day(&all_day), special_days: Vec::new(), grace_minutes: 10 }
 }
 
 /// Codes shown on the demo screen: a few articles, and full scale labels for a weighed and a

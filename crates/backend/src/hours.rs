@@ -48,6 +48,8 @@ pub struct HoursView {
     pub status: HoursStatus,
     /// Today and the six days after, every rule applied.
     pub week: Vec<DayPlan>,
+    /// A manager has set the hours; until then the store counts as open around the clock.
+    pub configured: bool,
     pub standing: OpeningHours,
     /// The same as the editor shows it.
     pub form: storekeep_domain::hours::OpeningHoursForm,
@@ -169,19 +171,37 @@ impl<'a> Hours<'a> {
         self.put_setting(by, FEED_HTTP_KEY, json(&old)?, json(&feed)?, &reason).await
     }
 
-    /// Changes that can shape the hours from two days ago on (ended ones too, for "since").
-    pub async fn changes(&self) -> Result<Vec<HoursChange>> {
+    /// The standing hours (and whether a manager set them) and the changes that can shape the
+    /// hours from two days ago on (ended ones too, for "since"), in one read: the till asks at
+    /// the start of every sale, and each round trip to SQLite costs more than the arithmetic.
+    async fn load(&self) -> Result<(OpeningHours, bool, Vec<HoursChange>)> {
         let horizon = (self.sk.clock().now() - SignedDuration::from_hours(48)).to_string();
         let rows = sqlx::query(
-            "SELECT id, rule, reason, made_by, made_by_name, made_at, ended_at, ended_by, ended_by_name, end_reason
+            "SELECT id, rule, reason, made_by, made_by_name, made_at, ended_at, ended_by, ended_by_name, end_reason,
+                    1 AS is_change
              FROM hours_change
              WHERE (applies_until IS NULL OR applies_until > ?1) AND (ended_at IS NULL OR ended_at > ?1)
-             ORDER BY id",
+             UNION ALL
+             SELECT 0, value, '', 0, '', '', NULL, NULL, NULL, NULL, 0 FROM setting WHERE key = ?2
+             ORDER BY is_change, id",
         )
         .bind(&horizon)
+        .bind(HOURS_KEY)
         .fetch_all(self.sk.db().reader())
         .await?;
-        rows.iter().map(change_from_row).collect()
+        let mut standing = None;
+        let mut changes = Vec::with_capacity(rows.len());
+        for r in &rows {
+            if r.get::<i64, _>(10) == 0 {
+                standing = Some(serde_json::from_str(r.get::<&str, _>(1)).map_err(|e| {
+                    Error::Inconsistent(format!("the setting {HOURS_KEY} cannot be read: {e}"))
+                })?);
+            } else {
+                changes.push(change_from_row(r)?);
+            }
+        }
+        let configured = standing.is_some();
+        Ok((standing.unwrap_or_default(), configured, changes))
     }
 
     /// Adds a temporary change or an override (managers, with a reason; audited).
@@ -266,7 +286,7 @@ impl<'a> Hours<'a> {
 
     /// The state at `at` with everything in force.
     pub async fn status_at(&self, at: Timestamp) -> Result<HoursStatus> {
-        let (standing, changes) = (self.standing().await?, self.changes().await?);
+        let (standing, _, changes) = self.load().await?;
         Ok(Schedule::new(&standing, &changes, self.sk.time_zone()).status(at))
     }
 
@@ -278,7 +298,7 @@ impl<'a> Hours<'a> {
     pub async fn view(&self) -> Result<HoursView> {
         let now = self.sk.clock().now();
         let tz = self.sk.time_zone();
-        let (standing, changes) = (self.standing().await?, self.changes().await?);
+        let (standing, configured, changes) = self.load().await?;
         let schedule = Schedule::new(&standing, &changes, tz);
         let today = now.to_zoned_datetime(tz.clone()).date();
         Ok(HoursView {
@@ -286,6 +306,7 @@ impl<'a> Hours<'a> {
             week: schedule.days(today, 7),
             changes: changes.iter().filter(|c| c.in_force_or_ahead(now, tz)).cloned().collect(),
             calendar: storekeep_domain::hours::coming_special_days(today),
+            configured,
             form: storekeep_domain::hours::OpeningHoursForm::from_hours(&standing),
             standing,
             notice: self.notice().await?,

@@ -383,3 +383,20 @@ async fn special_days_and_temporary_changes_show_as_the_reason_for_the_hours() {
     assert_eq!(view.week[1].special_day, Some(SpecialDay::Juldagen));
     assert_eq!(view.week[1].hours_sv, "08:00–21:00", "juldagen has no hours of its own here: the week's");
 }
+
+#[tokio::test]
+async fn until_a_manager_sets_hours_the_store_is_open_around_the_clock() {
+    let t = demo_store().await;
+    let erik = cashier(&t).await;
+    t.clock.set(at(3, 30));
+    let view = erik.hours_view().await.unwrap();
+    assert!(!view.configured, "the view says the hours are not set");
+    assert!(view.status.open);
+    assert_eq!(view.status.summary_sv, "Öppet – stänger inte den kommande veckan");
+    erik.scan(&articles(1)[0].0).await.unwrap();
+    erik.pay_cash("100").await.unwrap();
+    assert!(!last_sale_payload(&t).await.contains("outside_hours"));
+    manager(&t).await.set_opening_hours(&form(&eight_to_nine()), "Ordinarie tider").await.unwrap();
+    assert!(erik.hours_view().await.unwrap().configured);
+    assert_eq!(erik.scan(&articles(1)[0].0).await.unwrap_err().code(), ErrorCode::StoreClosed);
+}

@@ -365,20 +365,12 @@ pub struct OpeningHours {
 }
 
 impl Default for OpeningHours {
-    /// 08:00–21:00 every day; closed on the big holidays, short days on the eves.
+    /// Until a manager sets the hours: open around the clock, so a store that has not set them
+    /// (or has just been upgraded) never has its sales held up. The hours view says they are
+    /// not set.
     fn default() -> OpeningHours {
-        let h = |t: &str| DayHours::parse(t).unwrap_or_default();
-        OpeningHours {
-            week: Week::every_day(&h("08:00-21:00")),
-            special_days: vec![
-                SpecialDayHours { day: SpecialDay::Nyarsdagen, hours: h("12:00-18:00") },
-                SpecialDayHours { day: SpecialDay::Midsommarafton, hours: h("08:00-14:00") },
-                SpecialDayHours { day: SpecialDay::Julafton, hours: h("08:00-13:00") },
-                SpecialDayHours { day: SpecialDay::Juldagen, hours: DayHours::closed() },
-                SpecialDayHours { day: SpecialDay::Nyarsafton, hours: h("08:00-16:00") },
-            ],
-            grace_minutes: 10,
-        }
+        let all_day = DayHours(vec![Interval { opens: MIDNIGHT, closes: END_OF_DAY }]);
+        OpeningHours { week: Week::every_day(&all_day), special_days: Vec::new(), grace_minutes: 10 }
     }
 }
 
@@ -1094,9 +1086,13 @@ mod tests {
 
     #[test]
     fn hours_survive_json_as_text() {
-        let h = OpeningHours::default();
+        let mut h = OpeningHours::default();
+        assert_eq!(h.week.sunday.to_string(), "00:00-24:00", "open around the clock until set");
+        h.week.monday = DayHours::parse("8-12, 13-21").unwrap();
+        h.special_days.push(SpecialDayHours { day: SpecialDay::Julafton, hours: DayHours::closed() });
         let json = serde_json::to_string(&h).unwrap();
-        assert!(json.contains("\"monday\":\"08:00-21:00\""), "{json}");
+        assert!(json.contains("\"monday\":\"08:00-12:00,13:00-21:00\""), "{json}");
+        assert!(json.contains("{\"day\":\"julafton\",\"hours\":\"closed\"}"), "{json}");
         assert_eq!(serde_json::from_str::<OpeningHours>(&json).unwrap(), h);
         assert!(serde_json::from_str::<DayHours>("\"12-08\"").is_err());
     }

@@ -292,17 +292,30 @@ fn change_requests_as_typed_become_rules_or_clear_errors() {
     // "until 06:00" at 22:00 means tomorrow morning; "until 23:00" means tonight.
     let close = |until: &str| ChangeRequest::Override { open: false, until: Some(until.into()) };
     let rule = close("06:00").to_rule(now, &tz).unwrap();
-    assert_eq!(rule, ChangeRule::Override { open: false, from: now, until: Some(at(date(2026, 11, 28), 6, 0)) });
+    assert_eq!(
+        rule,
+        ChangeRule::Override { open: false, from: now, until: Some(at(date(2026, 11, 28), 6, 0)) }
+    );
     let rule = close("23:00").to_rule(now, &tz).unwrap();
-    assert_eq!(rule, ChangeRule::Override { open: false, from: now, until: Some(at(date(2026, 11, 27), 23, 0)) });
+    assert_eq!(
+        rule,
+        ChangeRule::Override { open: false, from: now, until: Some(at(date(2026, 11, 27), 23, 0)) }
+    );
     let rule = close("2026-11-30T08:00").to_rule(now, &tz).unwrap();
-    assert_eq!(rule, ChangeRule::Override { open: false, from: now, until: Some(at(date(2026, 11, 30), 8, 0)) });
+    assert_eq!(
+        rule,
+        ChangeRule::Override { open: false, from: now, until: Some(at(date(2026, 11, 30), 8, 0)) }
+    );
     assert_eq!(close("halv sju").to_rule(now, &tz).unwrap_err(), HoursError::BadUntil("halv sju".into()));
     assert!(close("2026-11-27T21:00").to_rule(now, &tz).is_err(), "already passed");
     let open = ChangeRequest::Override { open: true, until: Some("  ".into()) };
     assert_eq!(open.to_rule(now, &tz).unwrap(), ChangeRule::Override { open: true, from: now, until: None });
 
-    let temp = ChangeRequest::Temporary { starts: "2026-11-28".into(), ends: Some("".into()), hours: "stängt".into() };
+    let temp = ChangeRequest::Temporary {
+        starts: "2026-11-28".into(),
+        ends: Some("".into()),
+        hours: "stängt".into(),
+    };
     assert_eq!(
         temp.to_rule(now, &tz).unwrap(),
         ChangeRule::Temporary { starts: date(2026, 11, 28), ends: None, hours: DayHours::closed() }
