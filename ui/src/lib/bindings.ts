@@ -195,7 +195,11 @@ export type HoursView = { status: HoursStatus,
 /**
  * Today and the six days after, every rule applied.
  */
-week: Array<DayPlan>, standing: OpeningHours, 
+week: Array<DayPlan>, 
+/**
+ * A manager has set the hours; until then the store counts as open around the clock.
+ */
+configured: boolean, standing: OpeningHours, 
 /**
  * The same as the editor shows it.
  */
