@@ -150,6 +150,20 @@ async fn a_sale_under_way_at_closing_finishes_and_a_new_one_asks() {
 }
 
 #[tokio::test]
+async fn training_before_opening_needs_no_approval() {
+    let t = store_eight_to_nine().await;
+    t.clock.set(at(6, 30));
+    let till = manager(&t).await;
+    till.set_training(true).await.unwrap();
+    let erik = t.sk.staff().list().await.unwrap().into_iter().find(|m| m.name == "Erik Berg").unwrap();
+    till.login(erik.id, "2222").await.unwrap();
+    till.scan(&articles(1)[0].0).await.unwrap();
+    till.pay_cash("100").await.unwrap();
+    assert_eq!(count(&t.sk, "journal WHERE kind = 'training'").await, 1);
+    till.set_training(false).await.unwrap_err(); // a cashier cannot switch it off
+}
+
+#[tokio::test]
 async fn close_now_takes_effect_at_once_and_ending_it_reopens() {
     let t = store_eight_to_nine().await;
     let anna = manager(&t).await;
