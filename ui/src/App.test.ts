@@ -12,6 +12,9 @@ import type {
   CatalogItem,
   Delivery,
   Discount,
+  HoursStatus,
+  HoursView,
+  OutsideHours,
   PricedCart,
   PricedLine,
   Receipt,
@@ -249,6 +252,11 @@ type Backend = {
   returnError: unknown;
   /** Refunds the terminal refused, paid in cash instead. */
   toCash: CashInstead[];
+  /** The opening hours now (hours_status). */
+  hours: HoursStatus;
+  /** A manager approved the next sale outside hours; the sale started so, and by whom. */
+  outsideApproved: boolean;
+  outsideHours: OutsideHours | null;
 };
 
 const CATALOG: CatalogItem[] = [
@@ -256,6 +264,69 @@ const CATALOG: CatalogItem[] = [
   { id: 12, code: null, plu: '4011', name: 'Bananer', price: '24.90', sold_by: 'weight', vat_category: 'food' },
   { id: 13, code: null, plu: '4012', name: 'Banankaka', price: '39.00', sold_by: 'each', vat_category: 'food' },
 ];
+
+/** Open as usual: the chip says so and the till shows no banner. */
+const OPEN_HOURS: HoursStatus = {
+  at: '2025-03-01T13:00:00Z',
+  open: true,
+  decided: { kind: 'weekly', weekday: 'saturday' },
+  since: '2025-03-01T09:00:00Z',
+  next_change: null,
+  minutes_to_change: null,
+  in_grace: false,
+  summary_sv: 'Öppet – stänger inte den kommande veckan',
+  summary_en: 'Open – no closing in the coming week',
+  reason_sv: 'Ordinarie veckoschema (lördag)',
+  reason_en: 'Regular weekly hours (Saturday)',
+};
+
+/** Closed now by a manager, until further notice. */
+const CLOSED_HOURS: HoursStatus = {
+  ...OPEN_HOURS,
+  open: false,
+  decided: { kind: 'override', id: 3, open: false, reason: 'IT-incident' },
+  since: '2025-03-01T12:55:00Z',
+  summary_sv: 'Stängt tills vidare',
+  summary_en: 'Closed until further notice',
+  reason_sv: 'Stängt nu av chef: IT-incident',
+  reason_en: 'Closed now by a manager: IT-incident',
+};
+
+const STORE_CLOSED = {
+  code: 'store_closed',
+  message: 'The store is closed (Closed until further notice). Selling outside opening hours needs a manager’s approval',
+  message_sv: 'Butiken är stängd (Stängt tills vidare). Försäljning utanför öppettiderna kräver en chefs godkännande',
+};
+
+/** The manager's page for `status`: a week of one rule, nothing changed. */
+function hoursViewOf(status: HoursStatus): HoursView {
+  const form = { week: Array.from({ length: 7 }, () => '08:00-21:00'), special_days: [], grace_minutes: 10 };
+  return {
+    status,
+    week: [],
+    configured: true,
+    standing: {
+      week: {
+        monday: '08:00-21:00',
+        tuesday: '08:00-21:00',
+        wednesday: '08:00-21:00',
+        thursday: '08:00-21:00',
+        friday: '08:00-21:00',
+        saturday: '08:00-21:00',
+        sunday: '08:00-21:00',
+      },
+      special_days: [],
+      grace_minutes: 10,
+    },
+    form,
+    changes: [],
+    notice: { sv: '', en: '' },
+    feed_http: { enabled: false, bind: '127.0.0.1:8787' },
+    calendar: [],
+    public_dir: '/tmp/storekeep/public',
+    publish_problem: null,
+  };
+}
 
 const NEEDS_APPROVAL = { code: 'needs_approval', message: 'A manager must approve.', message_sv: 'En chef måste godkänna.' };
 
@@ -292,6 +363,9 @@ function installBackend(): void {
     copies: [],
     returnError: null,
     toCash: [],
+    hours: OPEN_HOURS,
+    outsideApproved: false,
+    outsideHours: null,
   };
   invokeMock.mockReset();
   invokeMock.mockImplementation(async (command: string, args?: unknown) => {
@@ -301,7 +375,7 @@ function installBackend(): void {
       return staff ? { staff, idle_logout_seconds: backend.idleSeconds } : null;
     };
     const view = (): SaleView => ({
-      cart: cartOf(backend.lines, backend.tenders, backend.saleDiscount),
+      cart: { ...cartOf(backend.lines, backend.tenders, backend.saleDiscount), outside_hours: backend.outsideHours },
       swish: backend.swish,
       card_unknown: backend.cardUnknown,
       parked: backend.parked.length,
@@ -484,7 +558,29 @@ function installBackend(): void {
         return backend.audit;
       case 'current_cart':
         return view();
+      case 'hours_status':
+        return backend.hours;
+      case 'hours_view':
+        return hoursViewOf(backend.hours);
+      case 'approve_outside_hours': {
+        const given = a.approval as Approval | null;
+        if (!given || PINS[given.manager_id] !== given.pin) throw WRONG_PIN;
+        backend.outsideApproved = true;
+        return view();
+      }
       case 'scan': {
+        // A cashier's first scan while the store is closed needs a manager's approval.
+        const closed = !backend.hours.open && !backend.hours.in_grace && backend.lines.length === 0;
+        if (closed && session()!.staff.role === 'cashier') {
+          if (!backend.outsideApproved) throw STORE_CLOSED;
+          backend.outsideHours = {
+            at: '2025-03-01T21:30:00Z',
+            state: backend.hours.summary_sv,
+            decided: backend.hours.decided,
+            approved_by: { id: ANNA.id, name: ANNA.name },
+          };
+          backend.outsideApproved = false;
+        }
         backend.running += 1;
         backend.maxRunning = Math.max(backend.maxRunning, backend.running);
         try {
@@ -2448,5 +2544,143 @@ describe('Swedish register rules on the till', () => {
     await waitFor(() => expect(calls('simulate_control_unit')).toEqual([{ failing: true }, { failing: false }]));
     // The scanner still works.
     await scanned(MILK);
+  });
+});
+
+describe('opening hours on the till', () => {
+  it('shows everyone logged in whether the store is open, and a manager the way to the hours', async () => {
+    await render();
+    await waitFor(() => expect(query('hours-chip')).not.toBeNull());
+    const chip = get('hours-chip');
+    expect(chip.dataset.open).toBe('true');
+    // The reason is its title, and read out after the state (hidden from sight).
+    expect(text('hours-chip')).toBe('Öppet · stänger inte den kommande veckan. Ordinarie veckoschema (lördag)');
+    expect(chip.getAttribute('title')).toBe('Ordinarie veckoschema (lördag)');
+    // A cashier's chip only tells; there is no banner while open.
+    expect(chip.tagName).toBe('SPAN');
+    expect(query('closed-banner')).toBeNull();
+    expect(calls('hours_status')).toHaveLength(1);
+
+    // A manager's chip is a button to the opening hours, as is the navigation.
+    press('F9');
+    await waitFor(() => expect(query('lock-screen')).not.toBeNull());
+    backend.sessionId = ANNA.id;
+    backend.hours = CLOSED_HOURS;
+    unmount(app!);
+    app = null;
+    container.remove();
+    await render();
+    await waitFor(() => expect(get('hours-chip').dataset.open).toBe('false'));
+    const button = get('hours-chip');
+    expect(button.tagName).toBe('BUTTON');
+    expect(text('hours-chip')).toBe('Stängt · tills vidare');
+    expect(button.getAttribute('aria-label')).toBe('Öppettider: Stängt · tills vidare. Stängt nu av chef: IT-incident. visa öppettiderna');
+    // A manager's own sale needs no approval: the banner says so.
+    expect(text('closed-banner')).toBe('Butiken är stängd (Stängt tills vidare). Din försäljning registreras som godkänd av dig.');
+    button.click();
+    await waitFor(() => expect(query('hours-now')).not.toBeNull());
+    expect(text('hours-now')).toContain('Stängt tills vidare');
+    expect(get('nav-hours').getAttribute('aria-current')).toBe('page');
+    expect(query('closed-banner')).toBeNull();
+    get('nav-till').click();
+    await waitFor(() => expect(query('scan-input')).not.toBeNull());
+    get('nav-hours').click();
+    await waitFor(() => expect(query('hours-view')).not.toBeNull());
+  });
+
+  it('tells a kiosk the state too, without a banner about selling', async () => {
+    backend.sessionId = KIM.id;
+    backend.hours = CLOSED_HOURS;
+    await render();
+    await waitFor(() => expect(query('hours-chip')).not.toBeNull());
+    expect(get('hours-chip').dataset.open).toBe('false');
+    expect(get('hours-chip').tagName).toBe('SPAN');
+    expect(query('closed-banner')).toBeNull();
+  });
+
+  it('asks a manager when a cashier scans while closed, then takes the burst once, in order', async () => {
+    backend.hours = CLOSED_HOURS;
+    await render();
+    await waitFor(() =>
+      expect(text('closed-banner')).toBe('Butiken är stängd (Stängt tills vidare). En försäljning kräver en chefs godkännande.'),
+    );
+    get('lang-en').click();
+    await waitFor(() =>
+      expect(text('closed-banner')).toBe('The store is closed (Closed until further notice). A sale needs a manager’s approval.'),
+    );
+    get('lang-sv').click();
+    flushSync();
+
+    // Two scans in a burst: both refused, one dialog.
+    wedgeScan(MILK);
+    wedgeScan(BREAD);
+    await waitFor(() => expect(query('approval-dialog')).not.toBeNull());
+    await waitFor(() => expect(calls('scan')).toHaveLength(2));
+    expect(text('approval-dialog')).toContain(
+      'Butiken är stängd (Stängt tills vidare). Försäljning utanför öppettiderna kräver en chefs godkännande',
+    );
+    expect(all('approval-dialog')).toHaveLength(1);
+    expect(all('cart-line')).toHaveLength(0);
+    expect(query('error')).toBeNull();
+
+    const pin = get('approval-pin') as HTMLInputElement;
+    await waitFor(() => expect(document.activeElement).toBe(pin));
+    typeInto(pin, '1111');
+    press('Enter', pin);
+    await waitFor(() => expect(all('cart-line')).toHaveLength(2));
+    expect(query('approval-dialog')).toBeNull();
+    expect(calls('approve_outside_hours')).toEqual([{ approval: { manager_id: 1, pin: '1111' } }]);
+    expect(calls('scan')).toEqual([{ code: MILK }, { code: BREAD }, { code: MILK }, { code: BREAD }]);
+    expect(all('cart-line').map((l) => l.textContent)).toEqual([
+      expect.stringContaining('Mjölk 1,5 %'),
+      expect.stringContaining('Rågbröd'),
+    ]);
+    expect(text('outside-hours-note')).toBe('Försäljning utanför öppettiderna – godkänd av Anna Andersson');
+    get('lang-en').click();
+    await waitFor(() => expect(text('outside-hours-note')).toBe('Sale outside opening hours – approved by Anna Andersson'));
+  });
+
+  it('says a training sale needs no approval while closed', async () => {
+    backend.hours = CLOSED_HOURS;
+    backend.till = { ...TILL_STATE, training: true };
+    await render();
+    await waitFor(() =>
+      expect(text('closed-banner')).toBe('Butiken är stängd (Stängt tills vidare). Övningsköp behöver inget godkännande.'),
+    );
+  });
+
+  it('leaves the cart empty when the approval is cancelled', async () => {
+    backend.hours = CLOSED_HOURS;
+    await render();
+    wedgeScan(MILK);
+    await waitFor(() => expect(query('approval-dialog')).not.toBeNull());
+    press('Escape', get('approval-pin'));
+    flushSync();
+    expect(query('approval-dialog')).toBeNull();
+    expect(all('cart-line')).toHaveLength(0);
+    expect(query('error')).toBeNull();
+    expect(calls('scan')).toEqual([{ code: MILK }]);
+    expect(calls('approve_outside_hours')).toEqual([]);
+    expect(query('closed-banner')).not.toBeNull();
+  });
+
+  it('says when customers still inside are served after closing', async () => {
+    backend.hours = { ...CLOSED_HOURS, in_grace: true, since: '2025-03-01T20:00:00Z' };
+    await render();
+    await waitFor(() =>
+      expect(text('closed-banner')).toBe('Stängt sedan 21:00 – kunder som redan är i butiken betjänas.'),
+    );
+    // Within the grace a scan is taken as usual.
+    wedgeScan(MILK);
+    await waitFor(() => expect(all('cart-line')).toHaveLength(1));
+    expect(query('approval-dialog')).toBeNull();
+  });
+
+  it('shows a sale allowed outside hours by the approval setting', async () => {
+    backend.outsideHours = { at: '2025-03-01T21:30:00Z', state: 'Stängt tills vidare', decided: CLOSED_HOURS.decided, approved_by: null };
+    backend.lines = [products[MILK]!];
+    await render();
+    await waitFor(() => expect(query('outside-hours-note')).not.toBeNull());
+    expect(text('outside-hours-note')).toBe('Försäljning utanför öppettiderna – tillåten enligt inställning');
   });
 });

@@ -36,7 +36,7 @@ afterEach(() => {
 });
 
 describe('manager navigation', () => {
-  it('leads a manager to the catalog import and the approval settings', () => {
+  it('leads a manager to the catalog import, the approval settings and the opening hours', () => {
     const onview = vi.fn();
     render(ANNA, onview, 'settings');
     expect(nav('nav-catalog')?.textContent?.trim()).toBe('Sortiment');
@@ -44,10 +44,12 @@ describe('manager navigation', () => {
     expect(nav('nav-settings')?.getAttribute('aria-current')).toBe('page');
     expect(nav('nav-catalog')?.hasAttribute('aria-current')).toBe(false);
     expect(nav('nav-reports')?.textContent?.trim()).toBe('Rapporter');
+    expect(nav('nav-hours')?.textContent?.trim()).toBe('Öppettider');
     nav('nav-catalog')!.click();
     nav('nav-settings')!.click();
     nav('nav-reports')!.click();
-    expect(onview.mock.calls).toEqual([['catalog'], ['settings'], ['reports']]);
+    nav('nav-hours')!.click();
+    expect(onview.mock.calls).toEqual([['catalog'], ['settings'], ['reports'], ['hours']]);
   });
 
   it('shows a cashier neither', () => {
@@ -55,5 +57,6 @@ describe('manager navigation', () => {
     expect(nav('nav-catalog')).toBeNull();
     expect(nav('nav-settings')).toBeNull();
     expect(nav('nav-reports')).toBeNull();
+    expect(nav('nav-hours')).toBeNull();
   });
 });

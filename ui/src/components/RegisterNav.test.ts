@@ -36,7 +36,7 @@ afterEach(() => {
 });
 
 describe('register navigation on a manager page', () => {
-  it('leads to the reports, the cash shift, the control unit and training mode', () => {
+  it('leads to the reports, the cash shift, the control unit, training mode and the opening hours', () => {
     const go = vi.fn<(view: View) => void>();
     render(new Map([[MANAGER_NAV, { view: 'training', go }]]));
     expect(nav('register-nav')?.getAttribute('aria-label')).toBe('Kassaregister');
@@ -48,7 +48,9 @@ describe('register navigation on a manager page', () => {
     nav('register-nav-reports')!.click();
     nav('register-nav-cash')!.click();
     nav('register-nav-control-unit')!.click();
-    expect(go.mock.calls).toEqual([['reports'], ['cash'], ['control_unit']]);
+    expect(nav('register-nav-hours')?.textContent?.trim()).toBe('Öppettider');
+    nav('register-nav-hours')!.click();
+    expect(go.mock.calls).toEqual([['reports'], ['cash'], ['control_unit'], ['hours']]);
 
     locale.set('en');
     flushSync();

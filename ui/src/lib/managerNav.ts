@@ -1,10 +1,10 @@
 // The navigation a manager's page shows between the register pages (reports, cash shift,
-// control unit, training mode). App.svelte provides it; a page mounted on its own (a unit
+// control unit, training mode) and the opening hours. App.svelte provides it; a page mounted on its own (a unit
 // test) has none and shows no navigation.
 
 import { getContext, setContext } from 'svelte';
 import type { MessageKey } from './i18n';
-import type { ManagerFiscalView, View } from './till.svelte';
+import type { View } from './till.svelte';
 
 export type ManagerNav = {
   /** The page in front. */
@@ -12,11 +12,12 @@ export type ManagerNav = {
   go(view: View): void;
 };
 
-export const REGISTER_VIEWS: readonly { view: ManagerFiscalView; label: MessageKey; testid: string }[] = [
+export const REGISTER_VIEWS: readonly { view: View; label: MessageKey; testid: string }[] = [
   { view: 'reports', label: 'navReports', testid: 'register-nav-reports' },
   { view: 'cash', label: 'navCash', testid: 'register-nav-cash' },
   { view: 'control_unit', label: 'navControlUnit', testid: 'register-nav-control-unit' },
   { view: 'training', label: 'navTraining', testid: 'register-nav-training' },
+  { view: 'hours', label: 'navHours', testid: 'register-nav-hours' },
 ];
 
 /** The context key (exported for tests, which pass the navigation to `mount` directly). */

@@ -35,10 +35,17 @@ import type {
   StoreStatus,
 } from './bindings';
 import type {
+  ChangeRequest,
   ControlUnitPolicy,
   ControlUnitSetting,
+  FeedHttp,
+  HoursChange,
+  HoursStatus,
+  HoursView as HoursInfo,
   JournalCheck,
   MovementKind,
+  Notice as CustomerNotice,
+  OpeningHoursForm,
   Outage,
   ReportKind,
   ReportView,
@@ -47,6 +54,7 @@ import type {
   TillState,
   ZSummary,
 } from './bindings';
+import { instantMs } from './hours';
 import { createSerialQueue } from './queue';
 import { canCopy } from './receipt';
 import { inputError } from './validate';
@@ -58,19 +66,30 @@ import { inputError } from './validate';
 export type Phase = 'loading' | 'failed' | 'not_setup' | 'first_manager' | 'locked' | 'ready';
 
 /** What a manager looks at; everyone else only ever sees the till. */
-export type View = 'till' | 'staff' | 'audit' | 'catalog' | 'settings' | ManagerFiscalView;
+export type View = 'till' | 'staff' | 'audit' | 'catalog' | 'settings' | 'hours' | ManagerFiscalView;
 
 /** The manager's register pages: day reports, the cash shift, the control unit, training mode. */
 export type ManagerFiscalView = 'reports' | 'cash' | 'control_unit' | 'training';
 
 /** What a manager's PIN is asked for. */
-export type ApprovalKind = 'void' | 'line_discount' | 'sale_discount' | 'abandon' | 'drawer' | 'clear_card' | 'return';
+export type ApprovalKind =
+  | 'void'
+  | 'line_discount'
+  | 'sale_discount'
+  | 'abandon'
+  | 'drawer'
+  | 'clear_card'
+  | 'return'
+  /** A sale started while the store is closed (`store_closed`). */
+  | 'outside_hours';
 
 /** A step waiting for a manager's PIN; `retry` sends it again with the approval. */
 export type PendingApproval = {
   kind: ApprovalKind;
   /** The line's name (void, line discount), or empty. */
   subject: string;
+  /** What the backend said, in both languages (outside_hours: the store is closed, and until when). */
+  because?: ApiError;
   retry: (approval: Approval) => Promise<Outcome>;
 };
 
@@ -157,6 +176,11 @@ export class Till {
   proForma = $state.raw<Handed | null>(null);
   /** The receipt looked up for a return, and what is left to return of it. */
   returnPlan = $state.raw<ReturnPlan | null>(null);
+  /**
+   * The opening hours now (the header's chip, the till's banner): fetched once after login, then
+   * kept current by the backend's `hours-changed` event. Never polled.
+   */
+  hours = $state.raw<HoursStatus | null>(null);
 
   readonly #api: Api;
   readonly #enqueue = createSerialQueue();
@@ -165,6 +189,13 @@ export class Till {
   #searchSeq = 0;
   /** A void is on its way to the backend: a second one waits until it is answered. */
   #voiding = false;
+  /** Sale steps refused with `store_closed`, in order, waiting for a manager's approval. */
+  #outsideHours: (() => Promise<SaleView>)[] = [];
+  /** Who else wants each `hours-changed` event (the manager's page). */
+  readonly #hoursListeners = new Set<(status: HoursStatus) => void>();
+  /** The event's unsubscribe, once subscribed (one subscription for the life of the till). */
+  #hoursUnlisten: Promise<() => void> | null = null;
+  #disposed = false;
 
   constructor(api: Api = defaultApi, options: TillOptions = {}) {
     this.#api = api;
@@ -233,6 +264,7 @@ export class Till {
     this.view = 'till';
     this.paying = false;
     this.pendingApproval = null;
+    this.#outsideHours = [];
     this.approvalError = null;
     this.error = null;
     this.loginError = null;
@@ -284,6 +316,7 @@ export class Till {
       this.phase = 'ready';
       this.#setView(view, 'last');
       void this.refreshTillState();
+      void this.refreshHours();
     } catch (reason) {
       const error = toApiError(reason);
       if (error.code === 'not_logged_in') {
@@ -311,6 +344,7 @@ export class Till {
       }
     });
     void this.refreshTillState();
+    void this.refreshHours();
     return done;
   }
 
@@ -379,9 +413,11 @@ export class Till {
     return pending.retry(approval);
   }
 
+  /** Outside opening hours, the refused scans are dropped with it: the cart stays empty. */
   cancelApproval(): void {
     if (this.approving) return;
     this.pendingApproval = null;
+    this.#outsideHours = [];
     this.approvalError = null;
   }
 
@@ -551,20 +587,14 @@ export class Till {
     }
   }
 
-  /** Sends one typed or scanned code; resolves when the backend answered. */
-  scan(rawCode: string): Promise<void> {
+  /**
+   * Sends one typed or scanned code; resolves when the backend answered. The cart stays exactly
+   * as it was after a bad scan; a closed store asks for a manager first (see `#sellStep`).
+   */
+  async scan(rawCode: string): Promise<void> {
     const code = rawCode.trim();
-    if (!code || !this.canSell) return Promise.resolve();
-    return this.#run(async () => {
-      try {
-        this.#setView(await this.#api.scan(code), 'last');
-        this.error = null;
-        this.notice = null;
-      } catch (reason) {
-        // The cart stays exactly as it was: a bad scan never clears it.
-        this.error = this.#fail(reason);
-      }
-    });
+    if (!code || !this.canSell) return;
+    await this.#sellStep(() => this.#api.scan(code));
   }
 
   /** Opens the payment panel; false when there is nothing to pay. An earlier error goes. */
@@ -725,9 +755,13 @@ export class Till {
     this.#swishTimer = null;
   }
 
-  /** Stops timers (the screen is going away). */
+  /** Stops timers and the hours event (the screen is going away). */
   dispose(): void {
     this.#stopSwishPolling();
+    this.#disposed = true;
+    this.#hoursListeners.clear();
+    void this.#hoursUnlisten?.then((unlisten) => unlisten());
+    this.#hoursUnlisten = null;
   }
 
   /** Fetches the sale again, quietly (inside a queued task). */
@@ -853,13 +887,87 @@ export class Till {
   }
 
   /** Adds a catalog item: pieces (`quantity`, default 1) or a hand-typed `weight` in kg. */
-  addItem(productId: number, quantity: string | null = null, weight: string | null = null): Promise<boolean> {
-    return this.#saleStep(() => this.#api.addItem(productId, blankToNull(quantity), blankToNull(weight)), 'last');
+  addItem(productId: number, quantity: string | null = null, weight: string | null = null): Promise<Outcome> {
+    if (!this.#canEdit()) return Promise.resolve('failed');
+    return this.#sellStep(() => this.#api.addItem(productId, blankToNull(quantity), blankToNull(weight)));
   }
 
   /** Reads the scale and adds the weighed item. */
-  weigh(productId: number): Promise<boolean> {
-    return this.#saleStep(() => this.#api.weigh(productId), 'last');
+  weigh(productId: number): Promise<Outcome> {
+    if (!this.#canEdit()) return Promise.resolve('failed');
+    return this.#sellStep(() => this.#api.weigh(productId));
+  }
+
+  /**
+   * A step that may start a sale (scan, add, weigh). Refused with `store_closed` (a cashier, the
+   * store closed, the grace over), it waits for a manager's approval and is sent again once
+   * given, so nothing is scanned twice. Steps already queued behind it (a scanner's burst) are
+   * refused the same way and wait with it, in order: after the approval all of them are sent,
+   * each once; cancelling drops them all and the cart stays empty.
+   */
+  #sellStep(call: () => Promise<SaleView>): Promise<Outcome> {
+    return this.#run(async (): Promise<Outcome> => {
+      try {
+        this.#setView(await call(), 'last');
+        this.error = null;
+        this.notice = null;
+        return 'done';
+      } catch (reason) {
+        const error = this.#fail(reason);
+        if (!error) return 'failed';
+        if (error.code === 'store_closed' && this.#awaitOutsideHours(error, call)) return 'approval';
+        this.error = error;
+        return 'failed';
+      }
+    });
+  }
+
+  /** Opens the approval for a sale outside opening hours, or joins the one open; false if another kind is open. */
+  #awaitOutsideHours(error: ApiError, call: () => Promise<SaleView>): boolean {
+    const pending = this.pendingApproval;
+    if (pending && pending.kind !== 'outside_hours') return false;
+    this.#outsideHours.push(call);
+    if (!pending) {
+      this.pendingApproval = {
+        kind: 'outside_hours',
+        subject: '',
+        because: error,
+        retry: (approval) => this.#approveOutsideHours(approval),
+      };
+      this.approvalError = null;
+    }
+    return true;
+  }
+
+  /** The manager's approval for the next sale, then the waiting steps in the order they came. */
+  #approveOutsideHours(approval: Approval): Promise<Outcome> {
+    this.approving = true;
+    return this.#run(async (): Promise<Outcome> => {
+      try {
+        this.#setView(await this.#api.approveOutsideHours(approval));
+      } catch (reason) {
+        // A wrong PIN stays in the dialog; the steps keep waiting.
+        const error = this.#fail(reason);
+        if (error) this.approvalError = error;
+        return 'failed';
+      } finally {
+        this.approving = false;
+      }
+      this.pendingApproval = null;
+      this.approvalError = null;
+      for (const call of this.#outsideHours.splice(0)) {
+        try {
+          this.#setView(await call(), 'last');
+          this.error = null;
+          this.notice = null;
+        } catch (reason) {
+          const error = this.#fail(reason);
+          if (!error) return 'failed';
+          this.error = error;
+        }
+      }
+      return 'done';
+    });
   }
 
   /** Pieces for a piece line, kg for a hand-weighed line. */
@@ -1066,6 +1174,82 @@ export class Till {
         this.#showReceipt(done.receipt, done.delivery, done.to_cash_instead);
       },
     );
+  }
+
+  // ------------------------------------------------------------------- opening hours
+
+  /** Keeps the newest state: an answer sent before an event may arrive after it. */
+  #takeHours(status: HoursStatus): void {
+    const current = this.hours;
+    if (current && instantMs(status.at) < instantMs(current.at)) return;
+    this.hours = status;
+  }
+
+  /** Subscribes to the backend's `hours-changed` event (once; outside Tauri it never fires). */
+  #listenHours(): void {
+    if (this.#hoursUnlisten || this.#disposed) return;
+    this.#hoursUnlisten = this.#api
+      .onHoursChanged((status) => {
+        this.#takeHours(status);
+        for (const listener of this.#hoursListeners) listener(status);
+      })
+      .catch(() => () => {});
+  }
+
+  /** Calls `listener` on every `hours-changed` event until the returned function is called. */
+  watchHours(listener: (status: HoursStatus) => void): () => void {
+    this.#listenHours();
+    this.#hoursListeners.add(listener);
+    return () => {
+      this.#hoursListeners.delete(listener);
+    };
+  }
+
+  /** Fetches the state now, quietly (after login); the event keeps it current from then on. */
+  refreshHours(): Promise<void> {
+    if (this.phase !== 'ready' || !this.session) return Promise.resolve();
+    this.#listenHours();
+    return this.#run(async () => {
+      try {
+        this.#takeHours(await this.#api.hoursStatus());
+      } catch (reason) {
+        // The chip and the banner wait for the next event; not_logged_in still locks.
+        this.#fail(reason);
+      }
+    });
+  }
+
+  /** A manager's command that answers with the whole view: the chip follows at once. */
+  async #hoursCall(task: () => Promise<HoursInfo>): Promise<HoursInfo> {
+    const view = await this.#managerCall(task);
+    this.#takeHours(view.status);
+    return view;
+  }
+
+  /** The hours now, the coming week, the changes in force and the settings. */
+  hoursView(): Promise<HoursInfo> {
+    return this.#hoursCall(() => this.#api.hoursView());
+  }
+
+  setOpeningHours(form: OpeningHoursForm, reason: string): Promise<HoursInfo> {
+    return this.#hoursCall(() => this.#api.setOpeningHours(form, reason));
+  }
+
+  /** A temporary change, or close now / open now. */
+  addHoursChange(request: ChangeRequest, reason: string): Promise<HoursChange> {
+    return this.#managerCall(() => this.#api.addHoursChange(request, reason));
+  }
+
+  endHoursChange(id: number, reason: string): Promise<HoursChange> {
+    return this.#managerCall(() => this.#api.endHoursChange(id, reason));
+  }
+
+  setCustomerNotice(notice: CustomerNotice, reason: string): Promise<HoursInfo> {
+    return this.#hoursCall(() => this.#api.setCustomerNotice(notice, reason));
+  }
+
+  setFeedHttp(feed: FeedHttp, reason: string): Promise<HoursInfo> {
+    return this.#hoursCall(() => this.#api.setFeedHttp(feed, reason));
   }
 
   // ----------------------------------------------- simulated devices (demo)

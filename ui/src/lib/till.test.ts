@@ -5,6 +5,8 @@ import type {
   CatalogItem,
   PayOutcome,
   Delivery,
+  HoursStatus,
+  HoursView,
   PricedCart,
   PricedLine,
   Receipt,
@@ -226,11 +228,11 @@ describe('Till: item search', () => {
   it('adds a weighed item by typed weight or from the scale', async () => {
     await start(EMPTY);
     api.addItem.mockResolvedValue(view([line('Bananer', '11.25', { sold_by: 'weight', quantity: '0.452' })]));
-    expect(await till.addItem(4, null, '0,452')).toBe(true);
+    expect(await till.addItem(4, null, '0,452')).toBe('done');
     expect(api.addItem).toHaveBeenCalledWith(4, null, '0,452');
 
     api.weigh.mockRejectedValue(err('scale_not_ready', 'The scale is not steady'));
-    expect(await till.weigh(4)).toBe(false);
+    expect(await till.weigh(4)).toBe('failed');
     expect(till.error?.code).toBe('scale_not_ready');
     expect(till.cart?.lines).toHaveLength(1);
   });
@@ -827,5 +829,211 @@ describe('Till: Swedish register rules', () => {
     expect(await till.simulateControlUnit(true)).toBe(true);
     expect(api.simulateControlUnit.mock.calls).toEqual([[true]]);
     expect(till.tillState?.control_unit_simulated_failing).toBe(true);
+  });
+});
+
+describe('Till: opening hours', () => {
+  const OPEN: HoursStatus = {
+    at: '2026-11-27T19:35:00Z',
+    open: true,
+    decided: { kind: 'weekly', weekday: 'friday' },
+    since: '2026-11-27T07:00:00Z',
+    next_change: '2026-11-27T20:00:00Z',
+    minutes_to_change: 25,
+    in_grace: false,
+    summary_sv: 'Öppet – stänger om 25 min (21:00)',
+    summary_en: 'Open – closing in 25 min (21:00)',
+    reason_sv: 'Ordinarie veckoschema (fredag)',
+    reason_en: 'Regular weekly hours (Friday)',
+  };
+  const CLOSED: HoursStatus = {
+    ...OPEN,
+    at: '2026-11-27T20:00:00Z',
+    open: false,
+    since: '2026-11-27T20:00:00Z',
+    next_change: '2026-11-28T07:00:00Z',
+    minutes_to_change: 660,
+    summary_sv: 'Stängt – öppnar i morgon 08:00',
+    summary_en: 'Closed – opens tomorrow 08:00',
+  };
+  const STORE_CLOSED: ApiError = {
+    code: 'store_closed',
+    message: 'The store is closed (Closed – opens tomorrow 08:00). Selling outside opening hours needs a manager’s approval',
+    message_sv: 'Butiken är stängd (Stängt – öppnar i morgon 08:00). Försäljning utanför öppettiderna kräver en chefs godkännande',
+  };
+  const approval = { manager_id: 1, pin: '1111' };
+
+  /** The backend's event: the handler the till subscribed with, and whether it unsubscribed. */
+  function captureEvent(): { send: (status: HoursStatus) => void; unlistened: () => boolean } {
+    let handler: ((status: HoursStatus) => void) | null = null;
+    let off = false;
+    api.onHoursChanged.mockImplementation(async (h: (status: HoursStatus) => void) => {
+      handler = h;
+      return () => {
+        off = true;
+      };
+    });
+    return {
+      send: (status) => {
+        if (!handler) throw new Error('nobody listens to hours-changed');
+        handler(status);
+      },
+      unlistened: () => off,
+    };
+  }
+
+  /**
+   * A closed store as the backend has it: a cashier's first step is refused until a manager
+   * approves; each scan adds one line named by its code.
+   */
+  function closedStore(): { lines: PricedLine[] } {
+    const state = { approved: false, lines: [] as PricedLine[] };
+    const add = (name: string) => {
+      if (!state.approved && state.lines.length === 0) return Promise.reject(STORE_CLOSED);
+      state.lines = [...state.lines, line(name)];
+      return Promise.resolve(view(state.lines));
+    };
+    api.scan.mockImplementation((code: string) => add(code));
+    api.addItem.mockImplementation((id: number) => add(`Vara ${id}`));
+    api.approveOutsideHours.mockImplementation(async (given: { pin: string }) => {
+      if (given.pin !== '1111') throw err('wrong_pin', 'Wrong PIN');
+      state.approved = true;
+      return view(state.lines);
+    });
+    return state;
+  }
+
+  it('fetches the state once after login, then follows the backend’s event, newest first', async () => {
+    const event = captureEvent();
+    api.hoursStatus.mockResolvedValue(OPEN);
+    await start(EMPTY);
+    await vi.waitFor(() => expect(till.hours).toEqual(OPEN));
+    expect(api.hoursStatus).toHaveBeenCalledTimes(1);
+    expect(api.onHoursChanged).toHaveBeenCalledTimes(1);
+
+    event.send(CLOSED);
+    expect(till.hours).toEqual(CLOSED);
+    // An answer computed before the event is older: it does not turn the state back.
+    event.send({ ...OPEN, at: '2026-11-27T19:59:00.123456789Z' });
+    expect(till.hours).toEqual(CLOSED);
+
+    // The manager's page hears the same event; a second page does not subscribe again.
+    const heard: HoursStatus[] = [];
+    const stop = till.watchHours((status) => heard.push(status));
+    const reopened = { ...OPEN, at: '2026-11-28T07:00:00Z' };
+    event.send(reopened);
+    stop();
+    event.send({ ...CLOSED, at: '2026-11-28T20:00:00Z' });
+    expect(heard).toEqual([reopened]);
+    expect(api.onHoursChanged).toHaveBeenCalledTimes(1);
+    expect(api.hoursStatus).toHaveBeenCalledTimes(1); // never polled
+
+    till.dispose();
+    await vi.waitFor(() => expect(event.unlistened()).toBe(true));
+  });
+
+  it('keeps selling when the state cannot be fetched', async () => {
+    api.hoursStatus.mockRejectedValue(err('internal', 'no hours'));
+    await start(EMPTY);
+    await vi.waitFor(() => expect(api.hoursStatus).toHaveBeenCalledTimes(1));
+    expect(till.hours).toBeNull();
+    expect(till.error).toBeNull();
+  });
+
+  it('asks a manager when a scan is refused because the store is closed, then takes the scan once', async () => {
+    const store = closedStore();
+    await start(EMPTY);
+    await till.scan('7310865004703');
+    expect(till.pendingApproval).toMatchObject({ kind: 'outside_hours', subject: '', because: STORE_CLOSED });
+    expect(till.error).toBeNull();
+    expect(till.cart?.lines).toHaveLength(0);
+
+    // A wrong PIN stays in the dialog; nothing is scanned again.
+    expect(await till.approve({ manager_id: 1, pin: '0000' })).toBe('failed');
+    expect(till.approvalError?.code).toBe('wrong_pin');
+    expect(till.pendingApproval?.kind).toBe('outside_hours');
+    expect(api.scan).toHaveBeenCalledTimes(1);
+
+    expect(await till.approve(approval)).toBe('done');
+    expect(till.pendingApproval).toBeNull();
+    expect(till.approvalError).toBeNull();
+    expect(api.approveOutsideHours.mock.calls).toEqual([[{ manager_id: 1, pin: '0000' }], [approval]]);
+    expect(api.scan.mock.calls).toEqual([['7310865004703'], ['7310865004703']]);
+    expect(store.lines.map((l) => l.name)).toEqual(['7310865004703']);
+    expect(till.cart?.lines.map((l) => l.name)).toEqual(['7310865004703']);
+  });
+
+  it('keeps a burst of scans refused while closed, in order, and sends each once after the approval', async () => {
+    closedStore();
+    await start(EMPTY);
+    const codes = ['1000000000001', '1000000000002', '1000000000003'];
+    await Promise.all(codes.map((code) => till.scan(code)));
+    expect(api.scan.mock.calls).toEqual(codes.map((code) => [code]));
+    expect(till.pendingApproval?.kind).toBe('outside_hours');
+    expect(till.cart?.lines).toHaveLength(0);
+
+    // A scan arriving after the approval queues behind the waiting ones.
+    const approved = till.approve(approval);
+    const later = till.scan('1000000000004');
+    expect(await approved).toBe('done');
+    await later;
+    expect(api.scan.mock.calls.slice(3)).toEqual([...codes, '1000000000004'].map((code) => [code]));
+    expect(till.cart?.lines.map((l) => l.name)).toEqual([...codes, '1000000000004']);
+    expect(api.approveOutsideHours).toHaveBeenCalledTimes(1);
+  });
+
+  it('leaves the cart empty when the approval is cancelled, and asks again on the next scan', async () => {
+    closedStore();
+    await start(EMPTY);
+    await Promise.all([till.scan('1000000000001'), till.scan('1000000000002')]);
+    till.cancelApproval();
+    expect(till.pendingApproval).toBeNull();
+    expect(till.error).toBeNull();
+    expect(till.cart?.lines).toHaveLength(0);
+
+    await till.scan('1000000000003');
+    expect(till.pendingApproval?.kind).toBe('outside_hours');
+    expect(await till.approve(approval)).toBe('done');
+    // Only the scan after the cancel is sent again.
+    expect(api.scan.mock.calls.map(([code]) => code)).toEqual(['1000000000001', '1000000000002', '1000000000003', '1000000000003']);
+    expect(till.cart?.lines.map((l) => l.name)).toEqual(['1000000000003']);
+  });
+
+  it('shows on the till why a waiting scan failed after the approval', async () => {
+    closedStore();
+    await start(EMPTY);
+    await till.scan('1000000000001');
+    api.scan.mockRejectedValueOnce(err('unknown_product', 'Unknown product'));
+    expect(await till.approve(approval)).toBe('done');
+    expect(till.pendingApproval).toBeNull();
+    expect(till.error?.code).toBe('unknown_product');
+    expect(till.cart?.lines).toHaveLength(0);
+  });
+
+  it('asks for the approval when an item from the search is refused, and adds it once', async () => {
+    closedStore();
+    await start(EMPTY);
+    expect(await till.addItem(12, '2')).toBe('approval');
+    expect(till.pendingApproval?.because?.message_sv).toContain('Stängt – öppnar i morgon 08:00');
+    expect(await till.approve(approval)).toBe('done');
+    expect(api.addItem.mock.calls).toEqual([
+      [12, '2', null],
+      [12, '2', null],
+    ]);
+    expect(till.cart?.lines.map((l) => l.name)).toEqual(['Vara 12']);
+  });
+
+  it('passes the manager’s commands through and keeps the chip in step with their answers', async () => {
+    await start(EMPTY);
+    const hoursView = { status: CLOSED } as unknown as HoursView;
+    api.hoursView.mockResolvedValue(hoursView);
+    expect(await till.hoursView()).toBe(hoursView);
+    expect(till.hours).toEqual(CLOSED);
+
+    api.addHoursChange.mockRejectedValue(err('not_allowed', 'Managers only'));
+    await expect(till.addHoursChange({ kind: 'override', open: false, until: null }, 'IT')).rejects.toMatchObject({ code: 'not_allowed' });
+    api.endHoursChange.mockRejectedValue(err('not_logged_in'));
+    await expect(till.endHoursChange(3, 'Klart')).rejects.toMatchObject({ code: 'not_logged_in' });
+    expect(till.phase).toBe('locked');
   });
 });
