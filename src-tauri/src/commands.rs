@@ -433,18 +433,15 @@ pub async fn set_customer_notice(
     api(state.till()?.set_customer_notice(&notice, &reason).await)
 }
 
-/// Saves the endpoint setting (audited), then starts, moves or stops the endpoint at once, so a
-/// port already taken is reported here rather than found later.
+/// Starts, moves or stops the endpoint, then saves the setting (audited): a port already taken
+/// is reported here and the setting stays as it was.
 #[tauri::command]
 pub async fn set_feed_http(
     state: State<'_, AppState>,
     feed: FeedHttp,
     reason: String,
 ) -> CmdResult<HoursView> {
-    let till = state.till()?;
-    let view = api(till.set_feed_http(&feed, &reason).await)?;
-    api(state.feed().apply(till.storekeep(), &view.feed_http).await)?;
-    Ok(view)
+    api(state.till()?.set_feed_http(&feed, &reason).await)
 }
 
 #[tauri::command]

@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use clap::Parser;
 use storekeep_backend::devices::Devices;
-use storekeep_backend::feed_server::FeedEndpoint;
 use storekeep_backend::{ApiError, OpenOptions, Storekeep, SystemClock, Till, demo, paths};
 use tauri::Runtime;
 
@@ -36,38 +35,32 @@ pub struct Options {
 /// What the commands share: the till, or why the store could not be opened (shown to the
 /// person instead of a crash).
 #[derive(Debug)]
-pub struct AppState {
-    till: Result<Till, ApiError>,
-    /// The opt-in HTTP endpoint for the opening-hours feed, started and stopped by its setting.
-    feed: Arc<FeedEndpoint>,
-}
+pub struct AppState(Result<Till, ApiError>);
 
 impl AppState {
     pub fn ready(till: Till) -> AppState {
-        AppState::opened(Ok(till))
+        AppState(Ok(till))
     }
 
     /// The outcome of [`open_store`]: a till, or the reason every command will give.
-    pub fn opened(till: Result<Till, ApiError>) -> AppState {
-        AppState { till, feed: Arc::default() }
+    pub fn opened(result: Result<Till, ApiError>) -> AppState {
+        AppState(result)
     }
 
     pub(crate) fn till(&self) -> Result<&Till, ApiError> {
-        self.till.as_ref().map_err(Clone::clone)
-    }
-
-    pub(crate) fn feed(&self) -> &FeedEndpoint {
-        &self.feed
+        self.0.as_ref().map_err(Clone::clone)
     }
 }
 
 /// The event the UI listens to for the live opening-hours state (payload: `HoursStatus`).
 pub const HOURS_EVENT: &str = "hours-changed";
 
-/// Keeps the opening hours live: on every change, at every opening and closing, and after
-/// midnight (the sign's week moves on) it rewrites the customer files, makes the feed endpoint
-/// match its setting, and tells the UI. Nothing polls: it sleeps until the next of those.
-async fn watch_hours<R: Runtime>(app: tauri::AppHandle<R>, sk: Storekeep, feed: Arc<FeedEndpoint>) {
+/// Keeps the opening hours live: on every change made in this app, at every opening, closing,
+/// change of rule and end of the grace, and after midnight (the sign's week moves on) it
+/// rewrites the customer files, makes the feed endpoint match its setting, and tells the UI.
+/// It sleeps until the next of those; at most five minutes, so a change made from the command
+/// line (another process) shows within that.
+async fn watch_hours<R: Runtime>(app: tauri::AppHandle<R>, sk: Storekeep) {
     use tauri::Emitter;
     loop {
         if let Err(e) = sk.hours().publish().await {
@@ -75,13 +68,13 @@ async fn watch_hours<R: Runtime>(app: tauri::AppHandle<R>, sk: Storekeep, feed: 
         }
         match sk.hours().feed_http().await {
             Ok(setting) => {
-                if let Err(e) = feed.apply(&sk, &setting).await {
+                if let Err(e) = sk.feed_endpoint().apply(&sk, &setting).await {
                     tracing::warn!("{e}");
                 }
             }
             Err(e) => tracing::warn!("{e}"),
         }
-        let mut wait = std::time::Duration::from_secs(3600);
+        let mut wait = std::time::Duration::from_secs(300);
         match sk.hours().status().await {
             Ok(status) => {
                 if let Err(e) = app.emit(HOURS_EVENT, &status) {
@@ -94,7 +87,7 @@ async fn watch_hours<R: Runtime>(app: tauri::AppHandle<R>, sk: Storekeep, feed: 
                     .and_then(|z| z.start_of_day())
                     .map(|z| z.timestamp())
                     .unwrap_or(now);
-                for t in [status.next_change, Some(midnight)].into_iter().flatten() {
+                for t in [status.refresh_at, Some(midnight)].into_iter().flatten() {
                     if let Ok(d) = std::time::Duration::try_from(t.duration_since(now)) {
                         // A second after the moment, so the state has turned.
                         wait = wait.min(d + std::time::Duration::from_secs(1));
@@ -222,13 +215,13 @@ pub fn run() {
         .init();
     let options = Options::parse();
     let state = AppState::opened(tauri::async_runtime::block_on(open_store(&options)));
-    if let Err(e) = &state.till {
+    if let Err(e) = &state.0 {
         tracing::error!(code = ?e.code, "{}", e.message);
     }
-    let watched = state.till.as_ref().ok().map(|t| (t.storekeep().clone(), state.feed.clone()));
+    let watched = state.0.as_ref().ok().map(|t| t.storekeep().clone());
     let builder = tauri::Builder::default().setup(move |app| {
-        if let Some((sk, feed)) = watched {
-            tauri::async_runtime::spawn(watch_hours(app.handle().clone(), sk, feed));
+        if let Some(sk) = watched {
+            tauri::async_runtime::spawn(watch_hours(app.handle().clone(), sk));
         }
         Ok(())
     });

@@ -8,6 +8,7 @@
 
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KEY, openDemo } from './webdriver.mjs';
@@ -84,10 +85,16 @@ test('the manager closes the store now: header, feed and door sign follow at onc
   assert.match(sign, /Öppettider/);
   assert.match(sign, /Stängt/);
   await session.cmd('POST', '/execute/sync', {
-    script: "document.querySelector('[data-testid=\"hours-view\"]').scrollIntoView()",
+    script: "document.querySelector('[data-testid=\"hours-now\"]').scrollIntoView({ block: 'center' })",
     args: [],
   });
   writeFileSync(join(artifacts, 'e2e-hours-view.png'), await session.screenshot());
+  // The published sign itself, as a picture to look at beside the preview.
+  const pdf = join(dataDir, 'demo', 'public', 'door-sign.pdf');
+  execFileSync('pdftoppm', ['-png', '-r', '60', '-singlefile', pdf, join(artifacts, 'e2e-door-sign-pdf')]);
+  const printed = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
+  assert.match(printed, /Öppettider · Opening hours/);
+  assert.match(printed, /Stängt\s+Closed|Closed/);
   const preview = await session.find('door-sign-preview');
   writeFileSync(
     join(artifacts, 'e2e-door-sign.png'),

@@ -274,6 +274,7 @@ const OPEN_HOURS: HoursStatus = {
   next_change: null,
   minutes_to_change: null,
   in_grace: false,
+  refresh_at: null,
   summary_sv: 'Öppet – stänger inte den kommande veckan',
   summary_en: 'Open – no closing in the coming week',
   reason_sv: 'Ordinarie veckoschema (lördag)',
@@ -325,6 +326,7 @@ function hoursViewOf(status: HoursStatus): HoursView {
     calendar: [],
     public_dir: '/tmp/storekeep/public',
     publish_problem: null,
+    feed_listening: null,
   };
 }
 

@@ -184,6 +184,12 @@ pub enum Error {
         "\"{0}\" is not an address to listen on: write it as 127.0.0.1:8787, or 0.0.0.0:8787 for the store's network"
     )]
     BadBindAddress(String),
+    #[error("The opening-hours endpoint cannot listen on {bind} ({why}); the setting is unchanged")]
+    FeedCannotListen { bind: String, why: String },
+    #[error(
+        "The customer notice is {0} characters long: keep each language to 300 so the door sign stays readable"
+    )]
+    NoticeTooLong(usize),
     #[error("There is no opening-hours change {0} in force")]
     HoursChangeNotFound(i64),
     #[error("The store is closed ({en}). Selling outside opening hours needs a manager's approval")]
@@ -317,9 +323,11 @@ impl Error {
             Error::ScaleUnstable | Error::ScaleEmpty => ErrorCode::ScaleNotReady,
             Error::ControlUnitDown(_) => ErrorCode::ControlUnitDown,
             Error::StoreClosed { .. } => ErrorCode::StoreClosed,
-            Error::Hours(_) | Error::NoticeNeedsBothLanguages | Error::BadBindAddress(_) => {
-                ErrorCode::InvalidInput
-            }
+            Error::Hours(_)
+            | Error::NoticeNeedsBothLanguages
+            | Error::NoticeTooLong(_)
+            | Error::BadBindAddress(_) => ErrorCode::InvalidInput,
+            Error::FeedCannotListen { .. } => ErrorCode::DeviceUnavailable,
             Error::HoursChangeNotFound(_) => ErrorCode::AlreadyDone,
             Error::CopyAlreadyMade(_) | Error::ZAlreadyTaken(_) | Error::ShiftAlreadyOpen { .. } => {
                 ErrorCode::AlreadyDone

@@ -72,38 +72,55 @@ pub async fn serve(sk: Storekeep, listener: tokio::net::TcpListener) -> std::io:
 /// The endpoint as the setting says: started, moved or stopped when the setting changes.
 #[derive(Debug, Default)]
 pub struct FeedEndpoint {
-    running: tokio::sync::Mutex<Option<(String, tokio::task::JoinHandle<()>)>>,
+    running: tokio::sync::Mutex<Option<Running>>,
+}
+
+#[derive(Debug)]
+struct Running {
+    /// The setting's address, as written (`127.0.0.1:0` stays that, for comparing).
+    bind: String,
+    /// Where it actually listens.
+    addr: SocketAddr,
+    task: tokio::task::JoinHandle<()>,
 }
 
 impl FeedEndpoint {
-    /// Makes the endpoint match `setting`; returns where it listens, if it does.
+    /// Makes the endpoint match `setting`; returns where it listens, if it does. A new address
+    /// is bound before the old one is let go only when they differ in port or host; the old
+    /// listener is closed (and awaited) first, so moving 127.0.0.1:8787 to 0.0.0.0:8787 works.
     pub async fn apply(&self, sk: &Storekeep, setting: &FeedHttp) -> crate::Result<Option<SocketAddr>> {
         let mut running = self.running.lock().await;
-        if let Some((bind, task)) = running.as_ref() {
-            if setting.enabled && *bind == setting.bind && !task.is_finished() {
-                return Ok(setting.bind.parse().ok());
-            }
-            task.abort();
-            *running = None;
+        if let Some(r) = running.as_ref()
+            && setting.enabled
+            && r.bind == setting.bind
+            && !r.task.is_finished()
+        {
+            return Ok(Some(r.addr));
+        }
+        if let Some(r) = running.take() {
+            r.task.abort();
+            let _ = r.task.await; // the listener is dropped with the task
         }
         if !setting.enabled {
             return Ok(None);
         }
-        let listener = tokio::net::TcpListener::bind(&setting.bind).await.map_err(|e| {
-            crate::Error::Storage(format!(
-                "the opening-hours endpoint cannot listen on {}: {e}",
-                setting.bind
-            ))
-        })?;
-        let addr = listener.local_addr().ok();
-        let sk = sk.clone();
+        let listener = tokio::net::TcpListener::bind(&setting.bind)
+            .await
+            .map_err(|e| crate::Error::FeedCannotListen { bind: setting.bind.clone(), why: e.to_string() })?;
+        let addr = listener.local_addr().map_err(|e| crate::Error::Storage(e.to_string()))?;
+        let server = sk.clone();
         let task = tokio::spawn(async move {
-            if let Err(e) = serve(sk, listener).await {
+            if let Err(e) = serve(server, listener).await {
                 tracing::warn!("the opening-hours endpoint stopped: {e}");
             }
         });
-        tracing::info!(?addr, "opening-hours endpoint listening");
-        *running = Some((setting.bind.clone(), task));
-        Ok(addr)
+        tracing::info!(%addr, "opening-hours endpoint listening");
+        *running = Some(Running { bind: setting.bind.clone(), addr, task });
+        Ok(Some(addr))
+    }
+
+    /// Where it listens now, if it does.
+    pub async fn listening(&self) -> Option<SocketAddr> {
+        self.running.lock().await.as_ref().filter(|r| !r.task.is_finished()).map(|r| r.addr)
     }
 }

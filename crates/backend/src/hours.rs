@@ -57,6 +57,8 @@ pub struct HoursView {
     pub changes: Vec<HoursChange>,
     pub notice: Notice,
     pub feed_http: FeedHttp,
+    /// Where the endpoint listens now (`None`: it does not).
+    pub feed_listening: Option<String>,
     /// The special days by their next date, for the editor.
     pub calendar: Vec<storekeep_domain::hours::SpecialDayDate>,
     /// Where the feed and the door sign are written.
@@ -141,7 +143,7 @@ impl<'a> Hours<'a> {
         self.put_setting(by, HOURS_KEY, json(&old)?, json(hours)?, &reason).await
     }
 
-    /// What customers are told on the sign, in the feed and on the customer display.
+    /// What customers are told on the door sign and in the feed.
     pub async fn notice(&self) -> Result<Notice> {
         self.setting(NOTICE_KEY).await
     }
@@ -152,6 +154,10 @@ impl<'a> Hours<'a> {
         if notice.sv.is_empty() != notice.en.is_empty() {
             return Err(Error::NoticeNeedsBothLanguages);
         }
+        let longest = notice.sv.chars().count().max(notice.en.chars().count());
+        if longest > 300 {
+            return Err(Error::NoticeTooLong(longest));
+        }
         let old = self.notice().await?;
         self.put_setting(by, NOTICE_KEY, json(&old)?, json(&notice)?, &reason).await
     }
@@ -160,6 +166,9 @@ impl<'a> Hours<'a> {
         self.setting(FEED_HTTP_KEY).await
     }
 
+    /// Switches the endpoint on, off or to another address: it is made to listen first, and
+    /// the setting is saved (audited) only once it does, so the setting never claims an
+    /// endpoint that is not there.
     pub async fn set_feed_http(&self, by: &Actor, feed: &FeedHttp, reason: &str) -> Result<()> {
         let reason = self.manager(by, "opening-hours endpoint", reason).await?;
         let bind = feed.bind.trim();
@@ -168,14 +177,29 @@ impl<'a> Hours<'a> {
         }
         let feed = FeedHttp { enabled: feed.enabled, bind: bind.to_string() };
         let old = self.feed_http().await?;
-        self.put_setting(by, FEED_HTTP_KEY, json(&old)?, json(&feed)?, &reason).await
+        let endpoint = self.sk.feed_endpoint();
+        if let Err(e) = endpoint.apply(self.sk, &feed).await {
+            // Back to what the setting says (it may have been stopped to free the port).
+            if let Err(again) = endpoint.apply(self.sk, &old).await {
+                tracing::warn!("the opening-hours endpoint could not be restored: {again}");
+            }
+            return Err(e);
+        }
+        if let Err(e) = self.put_setting(by, FEED_HTTP_KEY, json(&old)?, json(&feed)?, &reason).await {
+            if let Err(again) = endpoint.apply(self.sk, &old).await {
+                tracing::warn!("the opening-hours endpoint could not be restored: {again}");
+            }
+            return Err(e);
+        }
+        Ok(())
     }
 
     /// The standing hours (and whether a manager set them) and the changes that can shape the
     /// hours from two days ago on (ended ones too, for "since"), in one read: the till asks at
     /// the start of every sale, and each round trip to SQLite costs more than the arithmetic.
     async fn load(&self) -> Result<(OpeningHours, bool, Vec<HoursChange>)> {
-        let horizon = (self.sk.clock().now() - SignedDuration::from_hours(48)).to_string();
+        // The timeline starts at yesterday's midnight: 72 hours back covers it, 25-hour days too.
+        let horizon = (self.sk.clock().now() - SignedDuration::from_hours(72)).to_string();
         let rows = sqlx::query(
             "SELECT id, rule, reason, made_by, made_by_name, made_at, ended_at, ended_by, ended_by_name, end_reason,
                     1 AS is_change
@@ -311,6 +335,7 @@ impl<'a> Hours<'a> {
             standing,
             notice: self.notice().await?,
             feed_http: self.feed_http().await?,
+            feed_listening: self.sk.feed_endpoint().listening().await.map(|a| a.to_string()),
             public_dir: self.public_dir().display().to_string(),
             publish_problem: self.sk.publish_problem(),
         })
@@ -333,6 +358,7 @@ impl<'a> Hours<'a> {
 
     /// Rewrites the feed and the door sign (each file replaced whole, never half-written).
     pub async fn publish(&self) -> Result<HoursFeed> {
+        let _one_at_a_time = self.sk.publish_lock().lock().await;
         let feed = self.feed().await?;
         let dir = self.public_dir();
         let result = write_public(&dir, &feed).await;
@@ -357,6 +383,8 @@ impl<'a> Hours<'a> {
     }
 }
 
+static TMP_COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 async fn write_public(dir: &Path, feed: &HoursFeed) -> Result<()> {
     let io = |e: std::io::Error| Error::Storage(format!("{}: {e}", dir.display()));
     tokio::fs::create_dir_all(dir).await.map_err(io)?;
@@ -366,7 +394,9 @@ async fn write_public(dir: &Path, feed: &HoursFeed) -> Result<()> {
         (SIGN_PDF_FILE, sign_pdf(feed)),
     ];
     for (name, bytes) in files {
-        let tmp = dir.join(format!(".{name}.tmp"));
+        // Named for this process and this write: two writers never share a half-written file.
+        let n = TMP_COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let tmp = dir.join(format!(".{name}.{}.{n}.tmp", std::process::id()));
         tokio::fs::write(&tmp, &bytes).await.map_err(io)?;
         tokio::fs::rename(&tmp, dir.join(name)).await.map_err(io)?;
     }

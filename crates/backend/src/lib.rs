@@ -58,6 +58,10 @@ pub struct Storekeep {
     hours_signal: Arc<tokio::sync::Notify>,
     /// Why the customer files could not be written last time, if they could not.
     publish_problem: Arc<std::sync::Mutex<Option<String>>>,
+    /// One publisher at a time in this process (another process writes under its own names).
+    publish_lock: Arc<tokio::sync::Mutex<()>>,
+    /// The opt-in HTTP endpoint for the opening-hours feed.
+    feed: Arc<feed_server::FeedEndpoint>,
 }
 
 /// What the app shows before anything else: who the store is, and whether this is the demo.
@@ -108,6 +112,8 @@ impl Storekeep {
             dir: dir.to_path_buf(),
             hours_signal: Default::default(),
             publish_problem: Default::default(),
+            publish_lock: Default::default(),
+            feed: Default::default(),
         })
     }
 
@@ -130,6 +136,15 @@ impl Storekeep {
     /// Notified (one permit) whenever the opening hours, the notice or the feed setting change.
     pub fn hours_signal(&self) -> &tokio::sync::Notify {
         &self.hours_signal
+    }
+
+    /// The opening-hours endpoint (started by the app from its setting).
+    pub fn feed_endpoint(&self) -> &feed_server::FeedEndpoint {
+        &self.feed
+    }
+
+    pub(crate) fn publish_lock(&self) -> &tokio::sync::Mutex<()> {
+        &self.publish_lock
     }
 
     pub(crate) fn publish_problem(&self) -> Option<String> {

@@ -217,6 +217,12 @@ pub fn swedish(e: &Error) -> String {
         Error::BadBindAddress(a) => format!(
             "\"{a}\" är ingen adress att lyssna på: skriv 127.0.0.1:8787, eller 0.0.0.0:8787 för butikens nätverk"
         ),
+        Error::FeedCannotListen { bind, why } => {
+            format!("Öppettidstjänsten kan inte lyssna på {bind} ({why}); inställningen är oförändrad")
+        }
+        Error::NoticeTooLong(n) => format!(
+            "Meddelandet till kunderna är {n} tecken långt: håll varje språk under 300 så att dörrskylten går att läsa"
+        ),
         Error::HoursChangeNotFound(id) => format!("Det finns ingen gällande ändring {id} av öppettiderna"),
         Error::StoreClosed { sv, .. } => {
             format!("Butiken är stängd ({sv}). Försäljning utanför öppettiderna kräver en chefs godkännande")

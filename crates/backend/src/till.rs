@@ -87,7 +87,21 @@ struct Current {
     swish: Option<SwishPending>,
     /// The customer wants the receipt as a file (elektroniskt kassakvitto), not on paper.
     electronic: bool,
+    /// A manager's approval for the next sale while the store is closed, waiting for its
+    /// first line: good for that one sale, the cashier it was given to, and a few minutes.
+    outside_hours_approval: Option<OutsideHoursApproval>,
 }
+
+/// An approval to start a sale outside opening hours, not yet used.
+#[derive(Debug, Clone)]
+struct OutsideHoursApproval {
+    approved_by: Option<StaffRef>,
+    cashier: i64,
+    at: Timestamp,
+}
+
+/// How long an approval to sell outside hours waits for the sale it was given for.
+const OUTSIDE_HOURS_APPROVAL_VALID: SignedDuration = SignedDuration::from_mins(5);
 
 impl Current {
     /// No card or Swish request is waiting for its answer.
@@ -208,22 +222,9 @@ fn staff_ref(a: &Actor) -> StaffRef {
     StaffRef { id: a.id, name: a.name.clone() }
 }
 
-/// What the sale records when it starts outside opening hours: the approving manager, or the
-/// manager selling.
-fn outside_hours(
-    status: &storekeep_domain::hours::HoursStatus,
-    ok: &Authorized,
-) -> storekeep_domain::hours::OutsideHours {
-    storekeep_domain::hours::OutsideHours {
-        at: status.at,
-        state: status.summary_sv.clone(),
-        decided: status.decided.clone(),
-        approved_by: ok
-            .approved_by
-            .as_ref()
-            .or((ok.actor.role == Role::Manager).then_some(&ok.actor))
-            .map(staff_ref),
-    }
+/// Who approved a step: the approving manager, or the manager taking it.
+fn approver(ok: &Authorized) -> Option<StaffRef> {
+    ok.approved_by.as_ref().or((ok.actor.role == Role::Manager).then_some(&ok.actor)).map(staff_ref)
 }
 
 impl Till {
@@ -422,42 +423,62 @@ impl Till {
         cur.editable()?;
         let mut next = cur.cart.clone();
         // Training sales are not sales: staff practise before opening without asking.
-        if next.is_empty() && !self.training.load(Ordering::SeqCst) {
-            self.check_hours(&mut next).await?;
+        let starting = next.is_empty() && !self.training.load(Ordering::SeqCst);
+        if starting {
+            self.check_hours(cur.outside_hours_approval.as_ref(), &mut next).await?;
         }
         change(&mut next)?;
         let priced = self.price(&next).await?;
         self.check_discount_limits(&priced).await?;
         cur.cart = next;
+        if starting {
+            cur.outside_hours_approval = None;
+        }
         self.view_priced(cur, priced).await
     }
 
-    /// A sale about to start: outside opening hours (past the grace after closing) it needs a
-    /// manager's approval, given beforehand with [`Till::approve_outside_hours`], or a manager
-    /// selling. The approval goes into the sale's registration. Inside hours, a leftover
-    /// approval is dropped.
-    async fn check_hours(&self, next: &mut Cart) -> Result<()> {
+    /// A sale about to start (or a parked one coming back): outside opening hours, past the
+    /// grace after closing, it needs a manager's approval, given just before with
+    /// [`Till::approve_outside_hours`] to the same cashier, or a manager selling. The approval
+    /// and the state at the sale's start go into its registration; inside hours nothing does.
+    async fn check_hours(&self, waiting: Option<&OutsideHoursApproval>, next: &mut Cart) -> Result<()> {
         let Some(status) = self.sk.hours().closed_for_sale().await? else {
             next.set_outside_hours(None);
             return Ok(());
         };
         if next.outside_hours().is_some() {
+            return Ok(()); // a parked sale that was approved when it started
+        }
+        let record = |approved_by| storekeep_domain::hours::OutsideHours {
+            at: status.at,
+            state: status.summary_sv.clone(),
+            decided: status.decided.clone(),
+            approved_by,
+        };
+        let seller = self.active_member()?.id;
+        if let Some(a) = waiting.filter(|a| {
+            a.cashier == seller
+                && a.at <= status.at
+                && status.at.duration_since(a.at) <= OUTSIDE_HOURS_APPROVAL_VALID
+        }) {
+            next.set_outside_hours(Some(record(a.approved_by.clone())));
             return Ok(());
         }
         match self.authorize(Action::SellOutsideHours, None, "sell outside opening hours").await {
             Ok(ok) => {
-                next.set_outside_hours(Some(outside_hours(&status, &ok)));
+                next.set_outside_hours(Some(record(approver(&ok))));
                 Ok(())
             }
             Err(Error::NeedsApproval(_)) => {
-                Err(Error::StoreClosed { sv: status.summary_sv, en: status.summary_en })
+                Err(Error::StoreClosed { sv: status.summary_sv.clone(), en: status.summary_en.clone() })
             }
             Err(e) => Err(e),
         }
     }
 
     /// A manager approves the next sale while the store is closed (the approval dialog after
-    /// a `store_closed` answer). Nothing to approve while open.
+    /// a `store_closed` answer): good for this cashier's next sale within five minutes.
+    /// Nothing to approve while open.
     pub async fn approve_outside_hours(&self, approval: Option<&Approval>) -> Result<SaleView> {
         let mut cur = self.current().await?;
         if !cur.cart.is_empty() {
@@ -465,7 +486,11 @@ impl Till {
         }
         if let Some(status) = self.sk.hours().closed_for_sale().await? {
             let ok = self.authorize(Action::SellOutsideHours, approval, "sell outside opening hours").await?;
-            cur.cart.set_outside_hours(Some(outside_hours(&status, &ok)));
+            cur.outside_hours_approval = Some(OutsideHoursApproval {
+                approved_by: approver(&ok),
+                cashier: ok.actor.id,
+                at: status.at,
+            });
         }
         self.view(&cur).await
     }
@@ -733,16 +758,31 @@ impl Till {
         if !cur.cart.is_empty() {
             return Err(Error::SaleInProgress);
         }
-        let mut tx = self.sk.db().begin_write().await?;
-        let json: String = sqlx::query_scalar("DELETE FROM parked_sale WHERE id = ? RETURNING cart")
+        let parse = |json: &str| {
+            serde_json::from_str::<Cart>(json)
+                .map_err(|e| Error::Inconsistent(format!("parked sale {id} cannot be read: {e}")))
+        };
+        // Brought back after closing, a parked sale needs the approval a new one would.
+        let json: String = sqlx::query_scalar("SELECT cart FROM parked_sale WHERE id = ?")
             .bind(id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(self.sk.db().reader())
             .await?
             .ok_or(Error::ParkedNotFound(id))?;
-        let cart: Cart = serde_json::from_str(&json)
-            .map_err(|e| Error::Inconsistent(format!("parked sale {id} cannot be read: {e}")))?;
+        let mut cart = parse(&json)?;
+        if !self.training.load(Ordering::SeqCst) {
+            self.check_hours(cur.outside_hours_approval.as_ref(), &mut cart).await?;
+        }
+        let mut tx = self.sk.db().begin_write().await?;
+        let taken: Option<String> = sqlx::query_scalar("DELETE FROM parked_sale WHERE id = ? RETURNING cart")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if taken.as_deref() != Some(json.as_str()) {
+            return Err(Error::ParkedNotFound(id)); // resumed elsewhere meanwhile
+        }
         tx.commit().await?;
         cur.cart = cart;
+        cur.outside_hours_approval = None;
         self.view(&cur).await
     }
 

@@ -17,6 +17,11 @@ use storekeep_domain::holidays::SpecialDay;
 use storekeep_domain::hours::{
     ChangeRequest, DayHours, Decided, OpeningHours, OpeningHoursForm, SpecialDayForm, SpecialDayHours, Week,
 };
+use storekeep_domain::staff::Role;
+
+async fn anna_actor(t: &TestStore) -> storekeep_backend::audit::Actor {
+    t.sk.staff().list().await.unwrap().into_iter().find(|m| m.name == "Anna Lind").unwrap().actor()
+}
 
 fn anna() -> Approval {
     Approval { manager_id: 1, pin: "1111".into() }
@@ -349,7 +354,7 @@ async fn the_local_endpoint_serves_the_live_feed_only_when_switched_on() {
     let anna = manager(&t).await;
     let erik = cashier(&t).await;
     t.clock.set(at(12, 0));
-    let endpoint = storekeep_backend::feed_server::FeedEndpoint::default();
+    let endpoint = t.sk.feed_endpoint();
     assert_eq!(
         endpoint.apply(&t.sk, &t.sk.hours().feed_http().await.unwrap()).await.unwrap(),
         None,
@@ -358,8 +363,11 @@ async fn the_local_endpoint_serves_the_live_feed_only_when_switched_on() {
 
     let on = FeedHttp { enabled: true, bind: "127.0.0.1:0".into() };
     assert_eq!(erik.set_feed_http(&on, "webb").await.unwrap_err().code(), ErrorCode::NotAllowed);
-    anna.set_feed_http(&on, "Webbplatsen ska visa öppettiderna").await.unwrap();
-    let addr = endpoint.apply(&t.sk, &t.sk.hours().feed_http().await.unwrap()).await.unwrap().unwrap();
+    assert_eq!(endpoint.listening().await, None, "a refused change starts nothing");
+    let view = anna.set_feed_http(&on, "Webbplatsen ska visa öppettiderna").await.unwrap();
+    let addr = endpoint.listening().await.unwrap();
+    assert_ne!(addr.port(), 0);
+    assert_eq!(view.feed_listening, Some(addr.to_string()));
     let (status, body) = http_get(addr, "/hours.json").await;
     assert_eq!(status, 200);
     assert!(body.contains("access-control-allow-origin: *") && body.contains("\"open\": true"), "{body}");
@@ -373,9 +381,70 @@ async fn the_local_endpoint_serves_the_live_feed_only_when_switched_on() {
     assert_eq!(http_get(addr, "/").await.0, 404);
 
     // Switched off: it stops listening.
-    endpoint.apply(&t.sk, &FeedHttp { enabled: false, bind: "127.0.0.1:0".into() }).await.unwrap();
-    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    anna.set_feed_http(&FeedHttp { enabled: false, bind: "127.0.0.1:0".into() }, "Inte längre")
+        .await
+        .unwrap();
     assert!(tokio::net::TcpStream::connect(addr).await.is_err());
+    assert_eq!(endpoint.listening().await, None);
+}
+
+#[tokio::test]
+async fn an_address_already_taken_is_refused_and_the_setting_stays() {
+    let t = store_eight_to_nine().await;
+    let anna = manager(&t).await;
+    let taken = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let bind = taken.local_addr().unwrap().to_string();
+    let e = anna.set_feed_http(&FeedHttp { enabled: true, bind: bind.clone() }, "webb").await.unwrap_err();
+    assert!(matches!(e, Error::FeedCannotListen { .. }), "{e}");
+    assert!(e.to_api().message_sv.contains("inställningen är oförändrad"));
+    assert_eq!(t.sk.hours().feed_http().await.unwrap(), FeedHttp::default());
+    assert_eq!(count(&t.sk, "audit_log WHERE action = 'setting.hours_feed_http'").await, 0);
+    assert_eq!(t.sk.feed_endpoint().listening().await, None);
+    // A notice too long for the sign is refused too.
+    let long = Notice { sv: "x".repeat(301), en: "y".into() };
+    assert!(matches!(anna.set_customer_notice(&long, "x").await, Err(Error::NoticeTooLong(301))));
+}
+
+#[tokio::test]
+async fn a_parked_sale_brought_back_after_closing_needs_the_approval_a_new_one_would() {
+    let t = store_eight_to_nine().await;
+    let erik = cashier(&t).await;
+    let code = &articles(1)[0].0;
+    t.clock.set(at(20, 50));
+    erik.scan(code).await.unwrap();
+    erik.park().await.unwrap();
+    let parked = erik.parked().await.unwrap()[0].id;
+    t.clock.set(at(23, 0));
+    assert_eq!(erik.resume(parked).await.unwrap_err().code(), ErrorCode::StoreClosed);
+    assert_eq!(erik.parked().await.unwrap().len(), 1, "refused, it stays parked");
+    erik.approve_outside_hours(Some(&anna())).await.unwrap();
+    erik.resume(parked).await.unwrap();
+    erik.pay_cash("100").await.unwrap();
+    assert!(last_sale_payload(&t).await.contains("\"approved_by\":{\"id\":1,\"name\":\"Anna Lind\"}"));
+}
+
+#[tokio::test]
+async fn an_approval_is_for_one_sale_by_that_cashier_within_minutes() {
+    let t = store_eight_to_nine().await;
+    let erik = cashier(&t).await;
+    let code = &articles(1)[0].0;
+    t.clock.set(at(22, 5));
+    erik.approve_outside_hours(Some(&anna())).await.unwrap();
+    // Six minutes later the customer is long gone: the approval has lapsed.
+    t.clock.set(at(22, 11));
+    assert_eq!(erik.scan(code).await.unwrap_err().code(), ErrorCode::StoreClosed);
+    // Within five minutes it holds, stamped with when the sale started.
+    erik.approve_outside_hours(Some(&anna())).await.unwrap();
+    t.clock.set(at(22, 14));
+    erik.scan(code).await.unwrap();
+    erik.pay_cash("100").await.unwrap();
+    let payload = last_sale_payload(&t).await;
+    assert!(payload.contains(&format!("\"at\":\"{}\"", at(22, 14))), "{payload}");
+    // Given to one cashier, it does not carry over to the next person on the till.
+    erik.approve_outside_hours(Some(&anna())).await.unwrap();
+    let lisa = t.sk.staff().create(&anna_actor(&t).await, "Lisa Ek", Role::Cashier, "4444").await.unwrap();
+    erik.login(lisa.id, "4444").await.unwrap();
+    assert_eq!(erik.scan(code).await.unwrap_err().code(), ErrorCode::StoreClosed);
 }
 
 #[tokio::test]

@@ -189,8 +189,8 @@ enum HoursCommand {
         #[arg(long)]
         reason: String,
     },
-    /// What customers are told on the sign, in the feed and on the customer display (both
-    /// languages; both empty clears it).
+    /// What customers are told on the door sign and in the feed (both languages, at most 300
+    /// characters each; both empty clears it).
     Notice {
         #[command(flatten)]
         login: Login,

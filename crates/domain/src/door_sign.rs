@@ -19,8 +19,7 @@ use crate::receipt_doc::escape_html;
 
 pub const FEED_FORMAT: &str = "storekeep-opening-hours/1";
 
-/// What the store tells customers, in both languages. Shown on the sign, in the feed and on
-/// the customer display.
+/// What the store tells customers, in both languages, on the door sign and in the feed.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
 pub struct Notice {
     pub sv: String,
@@ -219,61 +218,153 @@ pub fn sign_html(feed: &HoursFeed) -> String {
     )
 }
 
-/// The door sign as an A4 PDF.
+/// The door sign as an A4 PDF. A long notice or a week full of special days is set smaller
+/// until it fits the page.
 pub fn sign_pdf(feed: &HoursFeed) -> Vec<u8> {
     let (w, h) = A4;
+    // From the top down to above the footer.
+    let room = h - 80.0 - 60.0;
+    let used = layout(feed, 1.0, None);
+    let k = if used > room { room / used } else { 1.0 };
     let mut p = Page::new(w, h);
-    let left = 56.0;
-    let hours_x = 330.0;
-    let mut y = h - 80.0;
-    p.text(Font::HelveticaBold, 30.0, left, y, &feed.store.name);
-    y -= 34.0;
-    p.text(Font::Helvetica, 22.0, left, y, "Öppettider · Opening hours");
-    y -= 22.0;
-    if let Some(n) = &feed.notice {
-        let sv = wrap(&n.sv, 52);
-        let en = wrap(&n.en, 58);
-        let box_h = 18.0 * sv.len() as f32 + 16.0 * en.len() as f32 + 22.0;
-        p.rect(left - 8.0, y - box_h, w - 2.0 * left + 16.0, box_h, 3.0);
-        y -= 24.0;
-        for l in &sv {
-            p.text(Font::HelveticaBold, 15.0, left, y, l);
-            y -= 18.0;
-        }
-        for l in &en {
-            p.text(Font::Helvetica, 13.0, left, y, l);
-            y -= 16.0;
-        }
-        y -= 10.0;
-    }
-    y -= 14.0;
-    for d in &feed.days {
-        let (sv, en) = day_label(d);
-        y -= 22.0;
-        p.text(Font::HelveticaBold, 18.0, left, y, &sv);
-        p.text(Font::HelveticaBold, 18.0, hours_x, y, &d.hours_sv);
-        y -= 16.0;
-        p.text(Font::Helvetica, 12.0, left, y, &en);
-        if d.hours_en != d.hours_sv {
-            p.text(Font::Helvetica, 12.0, hours_x, y, &d.hours_en);
-        }
-        if let Some(s) = &d.special_day {
-            y -= 14.0;
-            p.text(Font::Helvetica, 11.0, left, y, &format!("{} · {}", s.sv, s.en));
-        }
-        if d.changed {
-            y -= 14.0;
-            p.text(Font::HelveticaBold, 11.0, left, y, "Ändrade öppettider · Changed hours");
-        }
-        y -= 8.0;
-        p.rect(left, y, w - 2.0 * left, 0.1, 0.8);
-    }
+    layout(feed, k, Some(&mut p));
     p.text(
         Font::Helvetica,
         9.0,
-        left,
+        56.0,
         40.0,
         &format!("{} · Uppdaterad / Updated {}", feed.store.address, feed.updated()),
     );
     p.finish()
+}
+
+/// Sets the sign at scale `k` on `page` (or only measures it); returns the height it took
+/// below the top margin.
+fn layout(feed: &HoursFeed, k: f32, mut page: Option<&mut Page>) -> f32 {
+    let (w, h) = A4;
+    let left = 56.0;
+    let hours_x = 330.0;
+    let top = h - 80.0;
+    let mut y = top;
+    let mut text = |font, size: f32, x: f32, y: f32, s: &str| {
+        if let Some(p) = page.as_deref_mut() {
+            p.text(font, size * k, x, y, s);
+        }
+    };
+    text(Font::HelveticaBold, 30.0, left, y, &feed.store.name);
+    y -= 34.0 * k;
+    text(Font::Helvetica, 22.0, left, y, "Öppettider · Opening hours");
+    y -= 22.0 * k;
+    let mut boxes = Vec::new();
+    if let Some(n) = &feed.notice {
+        let sv = wrap(&n.sv, (52.0 / k) as usize);
+        let en = wrap(&n.en, (58.0 / k) as usize);
+        let box_h = (18.0 * sv.len() as f32 + 16.0 * en.len() as f32 + 22.0) * k;
+        boxes.push((left - 8.0, y - box_h, w - 2.0 * left + 16.0, box_h, 3.0));
+        y -= 24.0 * k;
+        for l in &sv {
+            text(Font::HelveticaBold, 15.0, left, y, l);
+            y -= 18.0 * k;
+        }
+        for l in &en {
+            text(Font::Helvetica, 13.0, left, y, l);
+            y -= 16.0 * k;
+        }
+        y -= 10.0 * k;
+    }
+    y -= 14.0 * k;
+    for d in &feed.days {
+        let (sv, en) = day_label(d);
+        y -= 22.0 * k;
+        text(Font::HelveticaBold, 18.0, left, y, &sv);
+        text(Font::HelveticaBold, 18.0, hours_x, y, &d.hours_sv);
+        y -= 16.0 * k;
+        text(Font::Helvetica, 12.0, left, y, &en);
+        if d.hours_en != d.hours_sv {
+            text(Font::Helvetica, 12.0, hours_x, y, &d.hours_en);
+        }
+        if let Some(s) = &d.special_day {
+            y -= 14.0 * k;
+            text(Font::Helvetica, 11.0, left, y, &format!("{} · {}", s.sv, s.en));
+        }
+        if d.changed {
+            y -= 14.0 * k;
+            text(Font::HelveticaBold, 11.0, left, y, "Ändrade öppettider · Changed hours");
+        }
+        y -= 8.0 * k;
+        boxes.push((left, y, w - 2.0 * left, 0.1, 0.8));
+    }
+    if let Some(p) = page {
+        for (x, by, bw, bh, line) in boxes {
+            p.rect(x, by, bw, bh, line);
+        }
+    }
+    top - y
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(date: &str, special: bool) -> FeedDay {
+        FeedDay {
+            date: date.into(),
+            weekday_sv: "måndag".into(),
+            weekday_en: "Monday".into(),
+            open: vec![],
+            hours_sv: "Stängt".into(),
+            hours_en: "Closed".into(),
+            special_day: special.then(|| FeedSpecialDay {
+                id: SpecialDay::Julafton,
+                sv: "Julafton".into(),
+                en: "Christmas Eve".into(),
+            }),
+            changed: true,
+        }
+    }
+
+    fn feed(notice_len: usize) -> HoursFeed {
+        let words = "Vi har stängt på grund av en IT-incident. ".repeat(notice_len / 42 + 1);
+        HoursFeed {
+            format: FEED_FORMAT.into(),
+            generated_at: "2026-12-21T08:00:00Z".parse().unwrap_or(Timestamp::UNIX_EPOCH),
+            time_zone: "Europe/Stockholm".into(),
+            store: FeedStore { name: "Butiken".into(), address: "Gatan 1".into() },
+            now: FeedNow {
+                open: false,
+                summary_sv: String::new(),
+                summary_en: String::new(),
+                next_change: None,
+            },
+            notice: Some(Notice { sv: words[..notice_len].into(), en: words[..notice_len].into() }),
+            days: (21..28).map(|d| day(&format!("2026-12-{d}"), true)).collect(),
+        }
+    }
+
+    /// The lowest baseline of any text above the footer, from the PDF's own drawing commands.
+    fn lowest_text(pdf: &[u8]) -> f32 {
+        let text = String::from_utf8_lossy(pdf);
+        text.lines()
+            .filter_map(|l| {
+                let parts: Vec<&str> = l.split_whitespace().collect();
+                let td = parts.iter().position(|p| *p == "Td")?;
+                parts.get(td - 1)?.parse::<f32>().ok()
+            })
+            .filter(|y| *y > 45.0) // the footer sits at 40
+            .fold(f32::MAX, f32::min)
+    }
+
+    #[test]
+    fn a_full_week_with_a_long_notice_still_fits_the_page() {
+        let short = sign_pdf(&feed(80));
+        let long = sign_pdf(&feed(300));
+        assert!(lowest_text(&short) > 60.0, "{}", lowest_text(&short));
+        assert!(lowest_text(&long) > 60.0, "{}", lowest_text(&long));
+        // Everything is still there, only smaller.
+        let text = String::from_utf8_lossy(&long);
+        assert_eq!(text.matches("Changed hours) Tj").count(), 7);
+        assert_eq!(text.matches("Christmas Eve) Tj").count(), 7);
+        assert!(String::from_utf8_lossy(&short).contains("/F4 30 Tf"), "a short sign at full size");
+        assert!(!text.contains("/F4 30 Tf"), "a long one smaller, the title too");
+    }
 }

@@ -154,9 +154,15 @@ impl SpecialDay {
         }
     }
 
-    /// The special day falling on `date`, if any.
+    /// The special day falling on `date`, if any (the first in calendar order when two fall
+    /// together, as Kristi himmelsfärd and första maj do in 2008 and 2160).
     pub fn on(date: Date) -> Option<SpecialDay> {
-        SpecialDay::ALL.into_iter().find(|d| d.date(date.year()) == date)
+        SpecialDay::all_on(date).next()
+    }
+
+    /// Every special day falling on `date`, in calendar order.
+    pub fn all_on(date: Date) -> impl Iterator<Item = SpecialDay> {
+        SpecialDay::ALL.into_iter().filter(move |d| d.date(date.year()) == date)
     }
 }
 
@@ -217,5 +223,8 @@ mod tests {
         }
         assert_eq!(SpecialDay::on(date(2026, 6, 19)), Some(SpecialDay::Midsommarafton));
         assert_eq!(SpecialDay::on(date(2026, 6, 18)), None);
+        // Two on one date: pingstdagen is nationaldagen in 2049.
+        let both: Vec<SpecialDay> = SpecialDay::all_on(date(2049, 6, 6)).collect();
+        assert_eq!(both, vec![SpecialDay::Nationaldagen, SpecialDay::Pingstdagen]);
     }
 }

@@ -56,7 +56,7 @@ impl HoursError {
     /// The message in Swedish.
     pub fn swedish(&self) -> String {
         match self {
-            HoursError::BadTime(t) => format!("\"{t}\" är ingen klockslag: skriv TT:MM, till exempel 08:00"),
+            HoursError::BadTime(t) => format!("\"{t}\" är inget klockslag: skriv TT:MM, till exempel 08:00"),
             HoursError::BadInterval(t) => format!(
                 "\"{t}\" är inget tidsintervall: skriv 08:00-12:00, flera med komma emellan, eller \"stängt\""
             ),
@@ -646,7 +646,7 @@ impl Decided {
             (Decided::Weekly { weekday }, Lang::En) => {
                 format!("Regular weekly hours ({})", weekday_name(*weekday, lang))
             }
-            (Decided::SpecialDay { day }, Lang::Sv) => format!("Helgdag: {}", day.swedish()),
+            (Decided::SpecialDay { day }, Lang::Sv) => format!("Särskild dag: {}", day.swedish()),
             (Decided::SpecialDay { day }, Lang::En) => format!("Special day: {}", day.english()),
             (Decided::Temporary { reason, .. }, Lang::Sv) => format!("Tillfällig ändring: {reason}"),
             (Decided::Temporary { reason, .. }, Lang::En) => format!("Temporary change: {reason}"),
@@ -700,10 +700,14 @@ pub struct HoursStatus {
     pub minutes_to_change: Option<i64>,
     /// Within the grace after closing: a sale may still start without approval.
     pub in_grace: bool,
+    /// The next moment anything here changes other than the minutes counting down: a change
+    /// of state, of the rule that decides, or the end of the grace.
+    #[ts(type = "string | null")]
+    pub refresh_at: Option<Timestamp>,
     /// "Öppet – stänger 21:00 (om 25 min)" and its English twin.
     pub summary_sv: String,
     pub summary_en: String,
-    /// Why: `decided` in words ("Helgdag: Julafton").
+    /// Why: `decided` in words ("Särskild dag: Julafton").
     pub reason_sv: String,
     pub reason_en: String,
 }
@@ -805,10 +809,11 @@ impl<'a> Schedule<'a> {
 
     /// The day's standing hours: its special-day hours or the week's.
     fn base(&self, date: Date) -> (&'a DayHours, Decided) {
-        if let Some(day) = SpecialDay::on(date)
-            && let Some(h) = self.hours.special(day)
-        {
-            return (h, Decided::SpecialDay { day });
+        // When two special days fall together, the first with hours of its own decides.
+        for day in SpecialDay::all_on(date) {
+            if let Some(h) = self.hours.special(day) {
+                return (h, Decided::SpecialDay { day });
+            }
         }
         (self.hours.week.day(date.weekday()), Decided::Weekly { weekday: date.weekday() })
     }
@@ -892,6 +897,9 @@ impl<'a> Schedule<'a> {
         });
         let grace = SignedDuration::from_mins(i64::from(self.hours.grace_minutes));
         let in_grace = !here.open && since.is_some_and(|s| now.duration_since(s) < grace);
+        let grace_ends = since.filter(|_| in_grace).map(|s| s + grace);
+        let boundary = line.get(i + 1).map(|p| p.from);
+        let refresh_at = [grace_ends, boundary].into_iter().flatten().min();
         let (summary_sv, summary_en) =
             self.summary(now, here.open, &here.decided, next_change, minutes_to_change);
         HoursStatus {
@@ -901,6 +909,7 @@ impl<'a> Schedule<'a> {
             next_change,
             minutes_to_change,
             in_grace,
+            refresh_at,
             summary_sv,
             summary_en,
             reason_sv: here.decided.text(Lang::Sv),

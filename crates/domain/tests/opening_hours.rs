@@ -15,7 +15,7 @@ fn tz() -> TimeZone {
     TimeZone::get("Europe/Stockholm").unwrap()
 }
 
-/// A moment on the store's clock; `fold` picks the second 02:xx on the night clocks go back.
+/// A moment on the store's clock (the first 02:xx on the night clocks go back).
 fn at(d: Date, h: i8, m: i8) -> Timestamp {
     d.at(h, m, 0, 0).to_zoned_datetime(tz()).unwrap().timestamp()
 }
@@ -332,4 +332,54 @@ fn change_requests_as_typed_become_rules_or_clear_errors() {
     assert!(e.swedish().starts_with("Lördag: Intervallet 10:00-09:00"), "{}", e.swedish());
     form.week.pop();
     assert!(form.parse().is_err(), "a week has seven days");
+}
+
+#[test]
+fn a_night_shop_s_days_on_the_nights_the_clocks_change() {
+    let h = night_shop();
+    let tz = tz();
+    let s = Schedule::new(&h, &[], &tz);
+    for d in [date(2026, 3, 29), date(2026, 10, 25)] {
+        let plan = &s.days(d, 1)[0];
+        assert_eq!(plan.hours_sv, "00:00–06:00, 22:00–24:00", "{d}");
+        assert_eq!(plan.intervals.last().unwrap().closes.to_string(), "24:00");
+    }
+    // Saturday 22:00 to Sunday 06:00 is one opening: no change at midnight.
+    let st = s.status(at(date(2026, 10, 24), 23, 59));
+    assert_eq!(st.next_change, Some(utc("2026-10-25T05:00:00Z")));
+}
+
+#[test]
+fn refresh_comes_at_the_end_of_the_grace_and_when_the_rule_changes() {
+    let h = hours("08:00-21:00");
+    let tz = tz();
+    let d = date(2026, 11, 27);
+    let s = Schedule::new(&h, &[], &tz);
+    // Just closed: the next thing to change is the end of the grace, not tomorrow's opening.
+    assert_eq!(s.status(at(d, 21, 2)).refresh_at, Some(at(d, 21, 10)));
+    // Open now until 20:00 inside the ordinary hours: still open after, but for another reason.
+    let open = change(
+        1,
+        ChangeRule::Override { open: true, from: at(d, 19, 0), until: Some(at(d, 20, 0)) },
+        "Extra",
+        at(d, 19, 0),
+    );
+    let changes = vec![open];
+    let s = Schedule::new(&h, &changes, &tz);
+    let st = s.status(at(d, 19, 30));
+    assert_eq!(st.next_change, Some(at(d, 21, 0)));
+    assert_eq!(st.refresh_at, Some(at(d, 20, 0)));
+}
+
+#[test]
+fn when_two_special_days_fall_together_the_one_with_hours_decides() {
+    // 6 June 2049 is both nationaldagen and pingstdagen.
+    let mut h = hours("08:00-21:00");
+    h.special_days.push(SpecialDayHours { day: SpecialDay::Pingstdagen, hours: DayHours::closed() });
+    let tz = tz();
+    let s = Schedule::new(&h, &[], &tz);
+    let st = s.status(at(date(2049, 6, 6), 12, 0));
+    assert!(!st.open);
+    assert_eq!(st.decided, Decided::SpecialDay { day: SpecialDay::Pingstdagen });
+    assert_eq!(st.reason_sv, "Särskild dag: Pingstdagen");
 }

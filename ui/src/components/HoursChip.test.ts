@@ -13,6 +13,7 @@ const OPEN: HoursStatus = {
   next_change: '2026-11-27T20:00:00Z',
   minutes_to_change: 25,
   in_grace: false,
+  refresh_at: null,
   summary_sv: 'Öppet – stänger om 25 min (21:00)',
   summary_en: 'Open – closing in 25 min (21:00)',
   reason_sv: 'Ordinarie veckoschema (fredag)',

@@ -22,6 +22,7 @@ const OPEN: HoursStatus = {
   next_change: '2026-12-20T15:00:00Z',
   minutes_to_change: 25,
   in_grace: false,
+  refresh_at: null,
   summary_sv: 'Öppet – stänger om 25 min (16:00)',
   summary_en: 'Open – closing in 25 min (16:00)',
   reason_sv: 'Ordinarie veckoschema (söndag)',
@@ -87,7 +88,7 @@ const WEEK: DayPlan[] = [
     ['10:00–14:00', '10:00–14:00'],
     [weekly('thursday'), { kind: 'special_day', day: 'julafton' }],
     [
-      ['Ordinarie veckoschema (torsdag)', 'Helgdag: Julafton'],
+      ['Ordinarie veckoschema (torsdag)', 'Särskild dag: Julafton'],
       ['Regular weekly hours (Thursday)', 'Special day: Christmas Eve'],
     ],
     'julafton',
@@ -98,7 +99,7 @@ const WEEK: DayPlan[] = [
     ['Stängt', 'Closed'],
     [weekly('friday'), { kind: 'special_day', day: 'juldagen' }],
     [
-      ['Ordinarie veckoschema (fredag)', 'Helgdag: Juldagen'],
+      ['Ordinarie veckoschema (fredag)', 'Särskild dag: Juldagen'],
       ['Regular weekly hours (Friday)', 'Special day: Christmas Day'],
     ],
     'juldagen',
@@ -154,6 +155,7 @@ const VIEW: HoursInfo = {
   ],
   public_dir: '/data/demo/public',
   publish_problem: null,
+  feed_listening: null,
 };
 
 const apiError = (code: ApiError['code'], message: string, message_sv: string): ApiError => ({ code, message, message_sv });
@@ -317,7 +319,7 @@ describe('opening hours view', () => {
       'Torsdag 2026-12-24',
       '10:00–14:00',
       'Julafton',
-      'Ordinarie veckoschema (torsdag); Helgdag: Julafton',
+      'Ordinarie veckoschema (torsdag); Särskild dag: Julafton',
     ]);
 
     locale.set('en');
@@ -592,18 +594,21 @@ describe('opening hours view', () => {
 
     expect((get('hours-feed-enabled') as HTMLInputElement).checked).toBe(false);
     expect(value('hours-feed-bind')).toBe('127.0.0.1:8787');
+    expect(text('hours-feed-listening')).toBe('Av – inget lyssnar');
     check('hours-feed-enabled', true);
     typeInto('hours-feed-bind', '0.0.0.0:8787');
     typeInto('hours-feed-reason', 'Webbplatsen hämtar tiderna');
     setFeedHttp.mockResolvedValue({
       ...VIEW,
       feed_http: { enabled: true, bind: '0.0.0.0:8787' },
+      feed_listening: '0.0.0.0:8787',
       publish_problem: 'Permission denied (os error 13)',
     });
     click('hours-feed-save');
     await waitFor(() => expect(query('hours-feed-done')).not.toBeNull());
     expect(setFeedHttp.mock.calls).toEqual([[{ enabled: true, bind: '0.0.0.0:8787' }, 'Webbplatsen hämtar tiderna']]);
     expect(text('hours-publish-problem')).toBe('Filerna kunde inte skrivas: Permission denied (os error 13)');
+    expect(text('hours-feed-listening')).toBe('http://0.0.0.0:8787/hours.json');
   });
 
   it('gives every field a label and keeps the controls reachable by Tab', async () => {

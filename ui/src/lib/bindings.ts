@@ -141,11 +141,16 @@ minutes_to_change: number | null,
  */
 in_grace: boolean, 
 /**
+ * The next moment anything here changes other than the minutes counting down: a change
+ * of state, of the rule that decides, or the end of the grace.
+ */
+refresh_at: string | null, 
+/**
  * "Öppet – stänger 21:00 (om 25 min)" and its English twin.
  */
 summary_sv: string, summary_en: string, 
 /**
- * Why: `decided` in words ("Helgdag: Julafton").
+ * Why: `decided` in words ("Särskild dag: Julafton").
  */
 reason_sv: string, reason_en: string, };
 
@@ -208,6 +213,10 @@ form: OpeningHoursForm,
  * Changes in force now or ahead, oldest first.
  */
 changes: Array<HoursChange>, notice: Notice, feed_http: FeedHttp, 
+/**
+ * Where the endpoint listens now (`None`: it does not).
+ */
+feed_listening: string | null, 
 /**
  * The special days by their next date, for the editor.
  */

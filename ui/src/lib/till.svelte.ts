@@ -54,7 +54,6 @@ import type {
   TillState,
   ZSummary,
 } from './bindings';
-import { instantMs } from './hours';
 import { createSerialQueue } from './queue';
 import { canCopy } from './receipt';
 import { inputError } from './validate';
@@ -1017,10 +1016,12 @@ export class Till {
     });
   }
 
-  async resumeSale(parkedId: number): Promise<boolean> {
-    const resumed = await this.#saleStep(() => this.#api.resumeSale(parkedId), 'last');
-    if (resumed) this.notice = 'resumed';
-    return resumed;
+  /** Brings a parked sale back; after closing it asks for a manager like a new sale would. */
+  async resumeSale(parkedId: number): Promise<Outcome> {
+    if (!this.#canEdit()) return 'failed';
+    const outcome = await this.#sellStep(() => this.#api.resumeSale(parkedId));
+    if (outcome === 'done') this.notice = 'resumed';
+    return outcome;
   }
 
   /** Gives up the sale in progress (a cashier needs a manager's approval). */
@@ -1178,10 +1179,17 @@ export class Till {
 
   // ------------------------------------------------------------------- opening hours
 
-  /** Keeps the newest state: an answer sent before an event may arrive after it. */
-  #takeHours(status: HoursStatus): void {
-    const current = this.hours;
-    if (current && instantMs(status.at) < instantMs(current.at)) return;
+  /** Events seen so far: an answer that was on its way while one came is older than it. */
+  #hoursEvents = 0;
+
+  /**
+   * Keeps the newest state. An event always is; a command's answer only if no event came while
+   * it was on its way (`seen`). Comparing the states' times would not do: the clock may be set
+   * back.
+   */
+  #takeHours(status: HoursStatus, seen: number | null = null): void {
+    if (seen === null) this.#hoursEvents += 1;
+    else if (seen !== this.#hoursEvents) return;
     this.hours = status;
   }
 
@@ -1211,7 +1219,8 @@ export class Till {
     this.#listenHours();
     return this.#run(async () => {
       try {
-        this.#takeHours(await this.#api.hoursStatus());
+        const seen = this.#hoursEvents;
+        this.#takeHours(await this.#api.hoursStatus(), seen);
       } catch (reason) {
         // The chip and the banner wait for the next event; not_logged_in still locks.
         this.#fail(reason);
@@ -1221,8 +1230,9 @@ export class Till {
 
   /** A manager's command that answers with the whole view: the chip follows at once. */
   async #hoursCall(task: () => Promise<HoursInfo>): Promise<HoursInfo> {
+    const seen = this.#hoursEvents;
     const view = await this.#managerCall(task);
-    this.#takeHours(view.status);
+    this.#takeHours(view.status, seen);
     return view;
   }
 

@@ -548,7 +548,7 @@ describe('Till: parked sales', () => {
     expect(till.parkedList).toEqual([parkedSale]);
 
     api.resumeSale.mockResolvedValue(TWO);
-    expect(await till.resumeSale(9)).toBe(true);
+    expect(await till.resumeSale(9)).toBe('done');
     expect(api.resumeSale).toHaveBeenCalledWith(9);
     expect(till.cart?.lines).toHaveLength(2);
     expect(till.selectedIndex).toBe(1);
@@ -841,6 +841,7 @@ describe('Till: opening hours', () => {
     next_change: '2026-11-27T20:00:00Z',
     minutes_to_change: 25,
     in_grace: false,
+    refresh_at: null,
     summary_sv: 'Öppet – stänger om 25 min (21:00)',
     summary_en: 'Open – closing in 25 min (21:00)',
     reason_sv: 'Ordinarie veckoschema (fredag)',
@@ -895,6 +896,7 @@ describe('Till: opening hours', () => {
     };
     api.scan.mockImplementation((code: string) => add(code));
     api.addItem.mockImplementation((id: number) => add(`Vara ${id}`));
+    api.resumeSale.mockImplementation((id: number) => add(`Parkerat köp ${id}`));
     api.approveOutsideHours.mockImplementation(async (given: { pin: string }) => {
       if (given.pin !== '1111') throw err('wrong_pin', 'Wrong PIN');
       state.approved = true;
@@ -913,9 +915,10 @@ describe('Till: opening hours', () => {
 
     event.send(CLOSED);
     expect(till.hours).toEqual(CLOSED);
-    // An answer computed before the event is older: it does not turn the state back.
-    event.send({ ...OPEN, at: '2026-11-27T19:59:00.123456789Z' });
-    expect(till.hours).toEqual(CLOSED);
+    // An event is the newest state even when its clock reads earlier (the clock was set back).
+    const setBack = { ...OPEN, at: '2026-11-27T18:00:00Z' };
+    event.send(setBack);
+    expect(till.hours).toEqual(setBack);
 
     // The manager's page hears the same event; a second page does not subscribe again.
     const heard: HoursStatus[] = [];
@@ -930,6 +933,25 @@ describe('Till: opening hours', () => {
 
     till.dispose();
     await vi.waitFor(() => expect(event.unlistened()).toBe(true));
+  });
+
+  it('drops an answer that was on its way while an event came: the event is newer', async () => {
+    const event = captureEvent();
+    api.hoursStatus.mockResolvedValue(OPEN);
+    await start(EMPTY);
+    await vi.waitFor(() => expect(till.hours).toEqual(OPEN));
+    let answer: (status: HoursStatus) => void = () => {};
+    api.hoursStatus.mockReturnValueOnce(new Promise<HoursStatus>((resolve) => (answer = resolve)));
+    const refreshing = till.refreshHours();
+    await vi.waitFor(() => expect(api.hoursStatus).toHaveBeenCalledTimes(2));
+    event.send(CLOSED);
+    answer(OPEN);
+    await refreshing;
+    expect(till.hours).toEqual(CLOSED);
+    // With no event meanwhile, an answer is taken.
+    api.hoursStatus.mockResolvedValueOnce(OPEN);
+    await till.refreshHours();
+    expect(till.hours).toEqual(OPEN);
   });
 
   it('keeps selling when the state cannot be fetched', async () => {
@@ -961,6 +983,16 @@ describe('Till: opening hours', () => {
     expect(api.scan.mock.calls).toEqual([['7310865004703'], ['7310865004703']]);
     expect(store.lines.map((l) => l.name)).toEqual(['7310865004703']);
     expect(till.cart?.lines.map((l) => l.name)).toEqual(['7310865004703']);
+  });
+
+  it('asks a manager to bring a parked sale back after closing, then resumes it once', async () => {
+    closedStore();
+    await start(EMPTY);
+    expect(await till.resumeSale(9)).toBe('approval');
+    expect(till.pendingApproval?.kind).toBe('outside_hours');
+    expect(await till.approve(approval)).toBe('done');
+    expect(api.resumeSale.mock.calls).toEqual([[9], [9]]);
+    expect(till.cart?.lines.map((l) => l.name)).toEqual(['Parkerat köp 9']);
   });
 
   it('keeps a burst of scans refused while closed, in order, and sends each once after the approval', async () => {
