@@ -27,6 +27,7 @@ use storekeep_domain::barcode;
 use storekeep_domain::cart::{
     Cart, CartError, Discount, Measure, PricedCart, SoldBy, parse_kg, parse_pieces,
 };
+use storekeep_domain::hours::HoursStatus;
 use storekeep_domain::receipt::Receipt;
 use storekeep_domain::sale::{
     AbandonedSale, DrawerOpening, Tender, TenderMethod, VoidedLine, exact_amount, is_settled, settle_cash,
@@ -420,12 +421,26 @@ impl Till {
         cur: &mut Current,
         change: impl FnOnce(&mut Cart) -> std::result::Result<(), CartError>,
     ) -> Result<SaleView> {
+        self.change_knowing(cur, None, change).await
+    }
+
+    /// [`Till::change`] with the opening hours already read, if the caller read them (`Some`).
+    async fn change_knowing(
+        &self,
+        cur: &mut Current,
+        closed: Option<Option<HoursStatus>>,
+        change: impl FnOnce(&mut Cart) -> std::result::Result<(), CartError>,
+    ) -> Result<SaleView> {
         cur.editable()?;
         let mut next = cur.cart.clone();
         // Training sales are not sales: staff practise before opening without asking.
         let starting = next.is_empty() && !self.training.load(Ordering::SeqCst);
         if starting {
-            self.check_hours(cur.outside_hours_approval.as_ref(), &mut next).await?;
+            let closed = match closed {
+                Some(known) => known,
+                None => self.sk.hours().closed_for_sale().await?,
+            };
+            self.check_hours(closed, cur.outside_hours_approval.as_ref(), &mut next).await?;
         }
         change(&mut next)?;
         let priced = self.price(&next).await?;
@@ -441,8 +456,13 @@ impl Till {
     /// grace after closing, it needs a manager's approval, given just before with
     /// [`Till::approve_outside_hours`] to the same cashier, or a manager selling. The approval
     /// and the state at the sale's start go into its registration; inside hours nothing does.
-    async fn check_hours(&self, waiting: Option<&OutsideHoursApproval>, next: &mut Cart) -> Result<()> {
-        let Some(status) = self.sk.hours().closed_for_sale().await? else {
+    async fn check_hours(
+        &self,
+        closed: Option<HoursStatus>,
+        waiting: Option<&OutsideHoursApproval>,
+        next: &mut Cart,
+    ) -> Result<()> {
+        let Some(status) = closed else {
             next.set_outside_hours(None);
             return Ok(());
         };
@@ -506,9 +526,18 @@ impl Till {
     pub async fn scan(&self, input: &str) -> Result<SaleView> {
         self.authorize(Action::Sell, None, "scan").await?;
         let scan = barcode::parse(input)?;
-        let item = self.sk.catalog().by_code(scan.lookup_code()).await?;
+        // A scan that starts a sale reads the item and the opening hours side by side: two
+        // reads on the read pool at once rather than one after the other.
+        let starting = self.current().await?.cart.is_empty();
+        let (item, closed) = if starting {
+            let (catalog, hours) = (self.sk.catalog(), self.sk.hours());
+            let (item, closed) = tokio::join!(catalog.by_code(scan.lookup_code()), hours.closed_for_sale());
+            (item?, Some(closed?))
+        } else {
+            (self.sk.catalog().by_code(scan.lookup_code()).await?, None)
+        };
         let mut cur = self.current().await?;
-        self.change(&mut cur, |c| c.add_scan(&scan, &item)).await
+        self.change_knowing(&mut cur, closed, |c| c.add_scan(&scan, &item)).await
     }
 
     /// Items by PLU or name, best first, for the cashier to pick from.
@@ -770,7 +799,8 @@ impl Till {
             .ok_or(Error::ParkedNotFound(id))?;
         let mut cart = parse(&json)?;
         if !self.training.load(Ordering::SeqCst) {
-            self.check_hours(cur.outside_hours_approval.as_ref(), &mut cart).await?;
+            let closed = self.sk.hours().closed_for_sale().await?;
+            self.check_hours(closed, cur.outside_hours_approval.as_ref(), &mut cart).await?;
         }
         let mut tx = self.sk.db().begin_write().await?;
         let taken: Option<String> = sqlx::query_scalar("DELETE FROM parked_sale WHERE id = ? RETURNING cart")
