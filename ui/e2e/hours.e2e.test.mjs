@@ -151,3 +151,26 @@ test('the manager ends the closure and the store is open again', async () => {
     ],
   );
 });
+
+test('the header follows the clock by itself: a closure that runs out turns the chip back', async () => {
+  // Close now until two minutes ahead (the store's clock, HH:MM): nothing on screen is touched
+  // afterwards, so only the app's own hours-changed event can turn the chip back to open.
+  const until = new Date(Date.now() + 120_000).toLocaleTimeString('sv-SE', {
+    timeZone: 'Europe/Stockholm',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+  await session.click('hours-close-now');
+  await session.typeInto('hours-change-until', until);
+  await session.typeInto('hours-change-reason', 'Kort stopp');
+  await session.click('hours-change-confirm');
+  assert.match(await chipSays(false), /Stängt/);
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    const chip = await session.find('hours-chip');
+    if ((await session.cmd('GET', `/element/${chip}/attribute/data-open`)) === 'true') break;
+    if (Date.now() > deadline) throw new Error(`the chip never turned back to open after ${until}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  assert.equal(feed().now.open, true, 'the published feed turned with it');
+});

@@ -2,23 +2,11 @@ import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { HoursStatus } from '../lib/bindings';
 import { locale } from '../lib/locale.svelte';
+import { hoursStatus } from '../lib/testing/hours';
 import HoursChip from './HoursChip.svelte';
 
 /** Friday 27 November 2026, 20:35 in Stockholm; closing at 21:00. */
-const OPEN: HoursStatus = {
-  at: '2026-11-27T19:35:00Z',
-  open: true,
-  decided: { kind: 'weekly', weekday: 'friday' },
-  since: '2026-11-27T07:00:00Z',
-  next_change: '2026-11-27T20:00:00Z',
-  minutes_to_change: 25,
-  in_grace: false,
-  refresh_at: null,
-  summary_sv: 'Öppet – stänger om 25 min (21:00)',
-  summary_en: 'Open – closing in 25 min (21:00)',
-  reason_sv: 'Ordinarie veckoschema (fredag)',
-  reason_en: 'Regular weekly hours (Friday)',
-};
+const OPEN = hoursStatus();
 
 let chip: ReturnType<typeof mount> | null = null;
 let container: HTMLElement;
@@ -65,7 +53,7 @@ describe('hours chip', () => {
 
   it('is a labelled button when it leads somewhere', () => {
     const onopen = vi.fn();
-    const closed: HoursStatus = { ...OPEN, open: false, next_change: '2026-11-28T07:00:00Z', reason_sv: 'Ordinarie veckoschema (fredag)' };
+    const closed = hoursStatus({ open: false, next_change: '2026-11-28T07:00:00Z', reason_sv: 'Ordinarie veckoschema (fredag)' });
     const element = render({ status: closed, onopen });
     expect(element.tagName).toBe('BUTTON');
     expect(element.dataset.open).toBe('false');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DayPlan, HoursChange, HoursStatus, SpecialDayDate } from './bindings';
+import type { DayPlan, HoursChange, SpecialDayDate } from './bindings';
 import {
   chipText,
   dayHoursText,
@@ -17,27 +17,10 @@ import {
   summaryText,
   temporaryRequest,
 } from './hours';
+import { hoursStatus } from './testing/hours';
 
 /** Friday 27 November 2026, 20:35 in Stockholm (UTC+1). */
 const NOW = Date.parse('2026-11-27T19:35:00Z');
-
-function status(extra: Partial<HoursStatus> = {}): HoursStatus {
-  return {
-    at: '2026-11-27T19:35:00Z',
-    open: true,
-    decided: { kind: 'weekly', weekday: 'friday' },
-    since: '2026-11-27T07:00:00Z',
-    next_change: '2026-11-27T20:00:00Z',
-    minutes_to_change: 25,
-    in_grace: false,
-    refresh_at: null,
-    summary_sv: 'Öppet – stänger om 25 min (21:00)',
-    summary_en: 'Open – closing in 25 min (21:00)',
-    reason_sv: 'Ordinarie veckoschema (fredag)',
-    reason_en: 'Regular weekly hours (Friday)',
-    ...extra,
-  };
-}
 
 function day(date: string, decided: DayPlan['decided']): DayPlan {
   return {
@@ -56,39 +39,39 @@ function day(date: string, decided: DayPlan['decided']): DayPlan {
 
 describe('the state in words', () => {
   it('counts the minutes within the hour before the change, on the store’s clock', () => {
-    expect(chipText(status(), NOW, 'sv')).toBe('Öppet · stänger om 25 min (21:00)');
-    expect(chipText(status(), NOW, 'en')).toBe('Open · closing in 25 min (21:00)');
+    expect(chipText(hoursStatus(), NOW, 'sv')).toBe('Öppet · stänger om 25 min (21:00)');
+    expect(chipText(hoursStatus(), NOW, 'en')).toBe('Open · closing in 25 min (21:00)');
     // 30 s later the minute is still counted up, as the backend does.
-    expect(chipText(status(), NOW + 30_000, 'sv')).toBe('Öppet · stänger om 25 min (21:00)');
-    expect(chipText(status(), NOW + 60_000, 'sv')).toBe('Öppet · stänger om 24 min (21:00)');
-    expect(summaryText(status(), NOW, 'sv')).toBe('Öppet – stänger om 25 min (21:00)');
+    expect(chipText(hoursStatus(), NOW + 30_000, 'sv')).toBe('Öppet · stänger om 25 min (21:00)');
+    expect(chipText(hoursStatus(), NOW + 60_000, 'sv')).toBe('Öppet · stänger om 24 min (21:00)');
+    expect(summaryText(hoursStatus(), NOW, 'sv')).toBe('Öppet – stänger om 25 min (21:00)');
   });
 
   it('gives the clock time alone when the change is more than an hour away', () => {
     const early = Date.parse('2026-11-27T12:00:00Z');
-    expect(chipText(status(), early, 'sv')).toBe('Öppet · stänger 21:00');
-    expect(chipText(status(), early, 'en')).toBe('Open · closes 21:00');
+    expect(chipText(hoursStatus(), early, 'sv')).toBe('Öppet · stänger 21:00');
+    expect(chipText(hoursStatus(), early, 'en')).toBe('Open · closes 21:00');
     // Summer time: 19:00 UTC is 21:00 in Stockholm.
-    const summer = status({ next_change: '2026-07-01T19:00:00Z' });
+    const summer = hoursStatus({ next_change: '2026-07-01T19:00:00Z' });
     expect(chipText(summer, Date.parse('2026-07-01T10:00:00Z'), 'sv')).toBe('Öppet · stänger 21:00');
   });
 
   it('says “i morgon” for tomorrow and the weekday further ahead', () => {
-    const closed = status({ open: false, next_change: '2026-11-28T07:00:00Z' });
+    const closed = hoursStatus({ open: false, next_change: '2026-11-28T07:00:00Z' });
     expect(chipText(closed, NOW, 'sv')).toBe('Stängt · öppnar i morgon 08:00');
     expect(chipText(closed, NOW, 'en')).toBe('Closed · opens tomorrow 08:00');
     expect(summaryText(closed, NOW, 'sv')).toBe('Stängt – öppnar i morgon 08:00');
-    const monday = status({ open: false, next_change: '2026-11-30T07:00:00Z' });
+    const monday = hoursStatus({ open: false, next_change: '2026-11-30T07:00:00Z' });
     expect(chipText(monday, NOW, 'sv')).toBe('Stängt · öppnar måndag 08:00');
     expect(chipText(monday, NOW, 'en')).toBe('Closed · opens Monday 08:00');
     // Ten minutes past midnight tomorrow, twenty minutes from 23:50: minutes and the day.
     const late = Date.parse('2026-11-27T22:50:00Z');
-    const night = status({ open: false, next_change: '2026-11-27T23:10:00Z' });
+    const night = hoursStatus({ open: false, next_change: '2026-11-27T23:10:00Z' });
     expect(chipText(night, late, 'sv')).toBe('Stängt · öppnar om 20 min (i morgon 00:10)');
   });
 
   it('says “tills vidare” when a manager’s change holds the state with no end', () => {
-    const closed = status({
+    const closed = hoursStatus({
       open: false,
       next_change: null,
       minutes_to_change: null,
@@ -97,16 +80,16 @@ describe('the state in words', () => {
     expect(chipText(closed, NOW, 'sv')).toBe('Stängt · tills vidare');
     expect(chipText(closed, NOW, 'en')).toBe('Closed · until further notice');
     expect(summaryText(closed, NOW, 'sv')).toBe('Stängt tills vidare');
-    const temporary = status({ next_change: null, decided: { kind: 'temporary', id: 4, reason: 'Inventering' } });
+    const temporary = hoursStatus({ next_change: null, decided: { kind: 'temporary', id: 4, reason: 'Inventering' } });
     expect(chipText(temporary, NOW, 'sv')).toBe('Öppet · tills vidare');
     // The week itself with no change within seven days says so.
-    const weekly = status({ next_change: null });
+    const weekly = hoursStatus({ next_change: null });
     expect(chipText(weekly, NOW, 'sv')).toBe('Öppet · stänger inte den kommande veckan');
-    expect(summaryText(status({ open: false, next_change: null }), NOW, 'en')).toBe('Closed – no opening in the coming week');
+    expect(summaryText(hoursStatus({ open: false, next_change: null }), NOW, 'en')).toBe('Closed – no opening in the coming week');
   });
 
   it('leaves the minutes out once the moment has passed (until the event comes)', () => {
-    expect(chipText(status(), Date.parse('2026-11-27T20:00:30Z'), 'sv')).toBe('Öppet · stänger 21:00');
+    expect(chipText(hoursStatus(), Date.parse('2026-11-27T20:00:30Z'), 'sv')).toBe('Öppet · stänger 21:00');
   });
 
   it('reads the backend’s instants, nanoseconds included', () => {

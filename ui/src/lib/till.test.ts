@@ -17,6 +17,7 @@ import type {
   Tender,
   TillState,
 } from './bindings';
+import { hoursStatus } from './testing/hours';
 import { Till } from './till.svelte';
 
 // ---------------------------------------------------------------- fixtures
@@ -833,22 +834,8 @@ describe('Till: Swedish register rules', () => {
 });
 
 describe('Till: opening hours', () => {
-  const OPEN: HoursStatus = {
-    at: '2026-11-27T19:35:00Z',
-    open: true,
-    decided: { kind: 'weekly', weekday: 'friday' },
-    since: '2026-11-27T07:00:00Z',
-    next_change: '2026-11-27T20:00:00Z',
-    minutes_to_change: 25,
-    in_grace: false,
-    refresh_at: null,
-    summary_sv: 'Öppet – stänger om 25 min (21:00)',
-    summary_en: 'Open – closing in 25 min (21:00)',
-    reason_sv: 'Ordinarie veckoschema (fredag)',
-    reason_en: 'Regular weekly hours (Friday)',
-  };
-  const CLOSED: HoursStatus = {
-    ...OPEN,
+  const OPEN = hoursStatus();
+  const CLOSED = hoursStatus({
     at: '2026-11-27T20:00:00Z',
     open: false,
     since: '2026-11-27T20:00:00Z',
@@ -856,7 +843,7 @@ describe('Till: opening hours', () => {
     minutes_to_change: 660,
     summary_sv: 'Stängt – öppnar i morgon 08:00',
     summary_en: 'Closed – opens tomorrow 08:00',
-  };
+  });
   const STORE_CLOSED: ApiError = {
     code: 'store_closed',
     message: 'The store is closed (Closed – opens tomorrow 08:00). Selling outside opening hours needs a manager’s approval',
