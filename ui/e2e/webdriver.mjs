@@ -3,7 +3,7 @@
 // WebKitWebDriver (Debian's webkit2gtk-driver).
 
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, openSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -85,7 +85,7 @@ export class Session {
     for (;;) {
       const found = await this.cmd('POST', '/elements', { using: 'css selector', value: selector });
       if (found.length > 0) return Object.values(found[0])[0];
-      if (Date.now() > deadline) throw new Error(`no element ${selector} within ${timeoutMs} ms`);
+      if (Date.now() > deadline) throw await this.failure(`no element ${selector} within ${timeoutMs} ms`);
       await sleep(100);
     }
   }
@@ -109,7 +109,7 @@ export class Session {
       } catch {
         // element not there yet
       }
-      if (Date.now() > deadline) throw new Error(`[data-testid="${testid}"] never matched; last text: ${last}`);
+      if (Date.now() > deadline) throw await this.failure(`[data-testid="${testid}"] never matched; last text: ${last}`);
       await sleep(100);
     }
   }
@@ -127,6 +127,27 @@ export class Session {
     const actions = [];
     for (const ch of text) actions.push({ type: 'keyDown', value: ch }, { type: 'keyUp', value: ch });
     await this.cmd('POST', '/actions', { actions: [{ type: 'key', id: 'scanner', actions }] });
+  }
+
+  /**
+   * The error for a wait that timed out, with what the screen says: any error shown, and a
+   * screenshot in the artifacts folder (`e2e-timeout-<time>.png`) to look at afterwards.
+   */
+  async failure(message) {
+    let shown = '';
+    try {
+      const errors = await this.cmd('POST', '/elements', { using: 'css selector', value: '[data-testid="error"], [role="alert"]' });
+      for (const e of errors) shown += ` | on screen: ${await this.cmd('GET', `/element/${Object.values(e)[0]}/text`)}`;
+      const dir = process.env.STOREKEEP_ARTIFACTS;
+      if (dir) {
+        const file = join(dir, `e2e-timeout-${Date.now()}.png`);
+        writeFileSync(file, await this.screenshot());
+        shown += ` | screenshot: ${file}`;
+      }
+    } catch {
+      // the window may be gone; the message alone will do
+    }
+    return new Error(message + shown);
   }
 
   /** A PNG of the window, after two animation frames so it shows the current state. */
