@@ -1164,6 +1164,18 @@ describe('scanner bursts, keys and focus', () => {
     expect(calls('void_line')).toEqual([{ index: 0, approval: null }]);
   });
 
+  it('keeps a code whole when its keys wait behind a busy screen: their own times decide', async () => {
+    await render();
+    // The scanner sends the code 1 ms a key; the screen is busy for 150 ms halfway through, so
+    // the rest of the keys are handled late, after the buffer's timer has fired.
+    keys(window, MILK.slice(0, 5), DRIVER_MS);
+    await sleep(150);
+    flushSync();
+    for (const char of MILK.slice(5)) keyAt(char, window, DRIVER_MS);
+    keyAt('Enter', window, DRIVER_MS);
+    await waitFor(() => expect(calls('scan')).toEqual([{ code: MILK }]));
+  });
+
   it('forgets a half-received code after 100 ms without a key, and on F12', async () => {
     await render();
     press('7');
