@@ -48,6 +48,8 @@ pub enum EntryKind {
     ControlOutageStart,
     /// The control unit answers again; lists the receipts issued without it.
     ControlOutageEnd,
+    /// A finished purchase from the chain's Scan & Pay app, received by the store.
+    ScanAndPay,
 }
 
 impl EntryKind {
@@ -71,6 +73,7 @@ impl EntryKind {
             EntryKind::ReportCopy => "report_copy",
             EntryKind::ControlOutageStart => "control_outage_start",
             EntryKind::ControlOutageEnd => "control_outage_end",
+            EntryKind::ScanAndPay => "scan_and_pay",
         }
     }
 }

@@ -23,6 +23,7 @@ pub mod report;
 pub mod returns;
 pub mod rounding;
 pub mod sale;
+pub mod scan_and_pay;
 pub mod search;
 pub mod staff;
 pub mod store;

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::Money;
+use crate::staff::StaffRef;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -214,6 +215,341 @@ pub fn evaluate(rules: &[FallbackRule], health: &Health, caps: &OfflineCaps) -> 
     out
 }
 
+/// How the till may ask the terminal to take a card.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum CardMode {
+    /// Authorised by the acquirer only: the terminal must not approve on its own.
+    Online,
+    /// Online, or offline (store-and-forward) if the terminal cannot reach the acquirer.
+    Either,
+    /// Store-and-forward only (online card is switched off).
+    Offline,
+}
+
+/// One method as it stands now: its availability and limits, and who or what set it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MethodState {
+    pub method: PaymentMethod,
+    pub availability: Availability,
+    pub limits: Limits,
+    /// The manager's reason, or the rule's.
+    pub reason: Option<String>,
+    /// The manager who set it; `None` with a `rule` is the system, with neither the default.
+    pub set_by: Option<StaffRef>,
+    pub rule: Option<FallbackRule>,
+    /// The change that decided it (`None`: the default, enabled).
+    #[ts(type = "number | null")]
+    pub change_id: Option<i64>,
+    #[ts(type = "string | null")]
+    pub since: Option<Timestamp>,
+    #[ts(type = "string | null")]
+    pub until: Option<Timestamp>,
+    /// The registers it applies to; `None`: every register.
+    pub registers: Option<Vec<String>>,
+}
+
+impl MethodState {
+    /// Enabled, no limits, nobody set it.
+    pub fn default_for(method: PaymentMethod) -> MethodState {
+        MethodState {
+            method,
+            availability: Availability::Enabled,
+            limits: Limits::default(),
+            reason: None,
+            set_by: None,
+            rule: None,
+            change_id: None,
+            since: None,
+            until: None,
+            registers: None,
+        }
+    }
+}
+
+/// The methods a cashier can take at the till (Scan & Pay is paid in the app).
+pub const AT_THE_TILL: [PaymentMethod; 4] =
+    [PaymentMethod::Cash, PaymentMethod::CardOnline, PaymentMethod::Swish, PaymentMethod::GiftVoucher];
+
+/// Every method's state on one register, with the offline caps and the exposure: what the
+/// till checks each tender against, at the moment the tender starts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct InForce {
+    /// One per method, in [`PaymentMethod::ALL`] order.
+    pub methods: Vec<MethodState>,
+    pub caps: OfflineCaps,
+    /// Offline card payments not yet forwarded, across the store.
+    pub exposure: Money,
+}
+
+impl InForce {
+    pub fn state(&self, method: PaymentMethod) -> MethodState {
+        self.methods
+            .iter()
+            .find(|s| s.method == method)
+            .cloned()
+            .unwrap_or_else(|| MethodState::default_for(method))
+    }
+
+    /// Whether `method` takes `amount` now.
+    pub fn check(&self, method: PaymentMethod, amount: Money) -> Result<(), Refusal> {
+        let s = self.state(method);
+        check_tender(method, s.availability, &s.limits, &self.caps, self.exposure, amount)
+    }
+
+    /// How a card payment of `amount` may go: online if card online takes it, offline if the
+    /// offline card takes it (caps and exposure included), or refused with the reason that
+    /// matters (the offline one when online card is switched off).
+    pub fn card_mode(&self, amount: Money) -> Result<CardMode, Refusal> {
+        let online = self.check(PaymentMethod::CardOnline, amount);
+        let offline = self.check(PaymentMethod::CardOffline, amount);
+        match (online, offline) {
+            (Ok(()), Ok(())) => Ok(CardMode::Either),
+            (Ok(()), Err(_)) => Ok(CardMode::Online),
+            (Err(_), Ok(())) => Ok(CardMode::Offline),
+            (Err(on), Err(off)) => {
+                if self.state(PaymentMethod::CardOnline).availability == Availability::Disabled {
+                    Err(off)
+                } else {
+                    Err(on)
+                }
+            }
+        }
+    }
+
+    /// The methods at the till that would take `amount`, `except` the one refused. Card is
+    /// named by how it would go (online, or offline).
+    pub fn alternatives(&self, amount: Money, except: PaymentMethod) -> Vec<PaymentMethod> {
+        let card = |m: PaymentMethod| matches!(m, PaymentMethod::CardOnline | PaymentMethod::CardOffline);
+        AT_THE_TILL
+            .iter()
+            .filter(|m| !(**m == except || card(**m) && card(except)))
+            .filter_map(|m| match m {
+                PaymentMethod::CardOnline => match self.card_mode(amount) {
+                    Ok(CardMode::Offline) => Some(PaymentMethod::CardOffline),
+                    Ok(_) => Some(PaymentMethod::CardOnline),
+                    Err(_) => None,
+                },
+                m => self.check(*m, amount).is_ok().then_some(*m),
+            })
+            .collect()
+    }
+
+    /// What customers are told: the methods taken today and those not.
+    pub fn acceptance(&self) -> Acceptance {
+        let off = |m| self.state(m).availability == Availability::Disabled;
+        let mut taken = Vec::new();
+        let mut not_taken = Vec::new();
+        for m in PaymentMethod::ALL {
+            let shown = match m {
+                PaymentMethod::CardOffline => continue,
+                // Card is taken if either way of taking it is.
+                PaymentMethod::CardOnline => {
+                    if off(PaymentMethod::CardOnline) && off(PaymentMethod::CardOffline) {
+                        not_taken.push(CustomerMethod::plain(m));
+                        continue;
+                    }
+                    let way = if off(PaymentMethod::CardOnline) {
+                        PaymentMethod::CardOffline
+                    } else {
+                        PaymentMethod::CardOnline
+                    };
+                    let mut c = self.customer_limits(way);
+                    if way == PaymentMethod::CardOffline {
+                        let max = c.max.map_or(self.caps.per_payment, |x| x.min(self.caps.per_payment));
+                        c.max = Some(max);
+                        c.describe();
+                    }
+                    c
+                }
+                m if off(m) => {
+                    not_taken.push(CustomerMethod::plain(m));
+                    continue;
+                }
+                m => self.customer_limits(m),
+            };
+            taken.push(shown);
+        }
+        let list = |v: &[CustomerMethod], en: bool| {
+            v.iter().map(|c| if en { c.en.clone() } else { c.sv.clone() }).collect::<Vec<_>>().join(", ")
+        };
+        let (mut sv, mut en) = if taken.is_empty() {
+            ("I dag kan vi inte ta betalt".to_string(), "Today we cannot take payment".to_string())
+        } else {
+            (
+                format!("I dag tar vi: {}", list(&taken, false)),
+                format!("Today we take: {}", list(&taken, true)),
+            )
+        };
+        if !not_taken.is_empty() && !taken.is_empty() {
+            sv += &format!(" — inte {}", list(&not_taken, false));
+            en += &format!(" — not {}", list(&not_taken, true));
+        }
+        Acceptance { all_taken: not_taken.is_empty(), taken, not_taken, sv, en }
+    }
+
+    fn customer_limits(&self, m: PaymentMethod) -> CustomerMethod {
+        let s = self.state(m);
+        let mut c = CustomerMethod::plain(m);
+        if s.availability == Availability::Limited {
+            c.min = s.limits.min;
+            c.max = s.limits.max;
+        }
+        c.describe();
+        c
+    }
+}
+
+/// A method as customers see it: "kort (upp till 1\u{a0}000 kr)".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CustomerMethod {
+    /// `CardOnline` stands for card, however it is taken.
+    pub method: PaymentMethod,
+    pub min: Option<Money>,
+    pub max: Option<Money>,
+    pub sv: String,
+    pub en: String,
+}
+
+impl CustomerMethod {
+    fn plain(method: PaymentMethod) -> CustomerMethod {
+        let mut c = CustomerMethod { method, min: None, max: None, sv: String::new(), en: String::new() };
+        c.describe();
+        c
+    }
+
+    fn describe(&mut self) {
+        let (sv, en) = match self.method {
+            PaymentMethod::Cash => ("kontanter", "cash"),
+            PaymentMethod::CardOnline | PaymentMethod::CardOffline => ("kort", "cards"),
+            PaymentMethod::Swish => ("Swish", "Swish"),
+            PaymentMethod::ScanAndPay => ("Scan & Pay", "Scan & Pay"),
+            PaymentMethod::GiftVoucher => ("presentkort", "gift vouchers"),
+        };
+        let kr = |m: Money| format!("{} kr", m.to_swedish().trim_end_matches(",00"));
+        let (bound_sv, bound_en) = match (self.min, self.max) {
+            (Some(a), Some(b)) => (format!(" ({}–{})", kr(a), kr(b)), format!(" ({}–{})", kr(a), kr(b))),
+            (Some(a), None) => (format!(" (från {})", kr(a)), format!(" (from {})", kr(a))),
+            (None, Some(b)) => (format!(" (upp till {})", kr(b)), format!(" (up to {})", kr(b))),
+            (None, None) => (String::new(), String::new()),
+        };
+        self.sv = format!("{sv}{bound_sv}");
+        self.en = format!("{en}{bound_en}");
+    }
+}
+
+/// What customers are told about payment today, in Swedish and English.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Acceptance {
+    pub taken: Vec<CustomerMethod>,
+    pub not_taken: Vec<CustomerMethod>,
+    /// Every method is taken (no banner needed).
+    pub all_taken: bool,
+    /// "I dag tar vi: kontanter, Swish, Scan & Pay — inte kort"
+    pub sv: String,
+    /// "Today we take: cash, Swish, Scan & Pay — not cards"
+    pub en: String,
+}
+
+/// The A4 sign "I dag tar vi … / Today we take …" as a PDF.
+pub fn acceptance_pdf(store_name: &str, acceptance: &Acceptance, updated: &str) -> Vec<u8> {
+    use crate::pdf::{A4, Font, Page, wrap};
+    let (w, h) = A4;
+    let left = 56.0_f32;
+    let mut p = Page::new(w, h);
+    let mut y = h - 80.0;
+    p.text(Font::HelveticaBold, 28.0, left, y, store_name);
+    y -= 60.0;
+    if acceptance.taken.is_empty() {
+        p.text(Font::HelveticaBold, 34.0, left, y, "I dag kan vi inte ta betalt");
+        y -= 30.0;
+        p.text(Font::Helvetica, 22.0, left, y, "Today we cannot take payment");
+    } else {
+        p.text(Font::HelveticaBold, 34.0, left, y, "I dag tar vi");
+        y -= 28.0;
+        p.text(Font::Helvetica, 20.0, left, y, "Today we take");
+        y -= 22.0;
+        for c in &acceptance.taken {
+            y -= 44.0;
+            p.text(Font::HelveticaBold, 32.0, left + 10.0, y, &format!("• {}", capitalise(&c.sv)));
+            if c.en.to_lowercase() != c.sv.to_lowercase() {
+                y -= 24.0;
+                p.text(Font::Helvetica, 18.0, left + 36.0, y, &capitalise(&c.en));
+            }
+        }
+    }
+    if !acceptance.not_taken.is_empty() && !acceptance.taken.is_empty() {
+        y -= 60.0;
+        let sv = acceptance.not_taken.iter().map(|c| c.sv.clone()).collect::<Vec<_>>().join(", ");
+        let en = acceptance.not_taken.iter().map(|c| c.en.clone()).collect::<Vec<_>>().join(", ");
+        let sv_lines = wrap(&format!("Inte i dag: {sv}"), 34);
+        let en_lines = wrap(&format!("Not today: {en}"), 44);
+        let box_h = 34.0 * sv_lines.len() as f32 + 24.0 * en_lines.len() as f32 + 24.0;
+        p.rect(left - 8.0, y - box_h + 26.0, w - 2.0 * left + 16.0, box_h, 3.0);
+        for l in &sv_lines {
+            p.text(Font::HelveticaBold, 28.0, left, y, l);
+            y -= 34.0;
+        }
+        for l in &en_lines {
+            p.text(Font::Helvetica, 20.0, left, y, l);
+            y -= 24.0;
+        }
+    }
+    p.text(Font::Helvetica, 9.0, left, 40.0, &format!("Uppdaterad / Updated {updated}"));
+    p.finish()
+}
+
+/// The same sign as a self-contained HTML page (no scripts, no outside resources).
+pub fn acceptance_html(store_name: &str, acceptance: &Acceptance, updated: &str) -> String {
+    let e = crate::receipt_doc::escape_html;
+    let items: String = acceptance
+        .taken
+        .iter()
+        .map(|c| {
+            format!("<li>{}<div class=\"en\">{}</div></li>\n", e(&capitalise(&c.sv)), e(&capitalise(&c.en)))
+        })
+        .collect();
+    let not = if acceptance.not_taken.is_empty() || acceptance.taken.is_empty() {
+        String::new()
+    } else {
+        let sv = acceptance.not_taken.iter().map(|c| c.sv.clone()).collect::<Vec<_>>().join(", ");
+        let en = acceptance.not_taken.iter().map(|c| c.en.clone()).collect::<Vec<_>>().join(", ");
+        format!(
+            "<section class=\"not\"><p>Inte i dag: {}</p><p class=\"en\">Not today: {}</p></section>\n",
+            e(&sv),
+            e(&en)
+        )
+    };
+    let heading = if acceptance.taken.is_empty() {
+        "<h2>I dag kan vi inte ta betalt <span class=\"en\">Today we cannot take payment</span></h2>"
+            .to_string()
+    } else {
+        "<h2>I dag tar vi <span class=\"en\">Today we take</span></h2>".to_string()
+    };
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <title>Betalning – {name}</title>\n<style>\n\
+         @page {{ size: A4; margin: 18mm; }}\n\
+         body {{ font-family: 'DejaVu Sans', Helvetica, Arial, sans-serif; color: #000; max-width: 174mm; margin: 0 auto; }}\n\
+         h1 {{ font-size: 28pt; margin: 0 0 24pt; }}\n\
+         h2 {{ font-size: 34pt; margin: 0 0 12pt; }}\n\
+         h2 .en {{ display: block; font-size: 20pt; font-weight: normal; }}\n\
+         .en {{ font-style: italic; font-weight: normal; font-size: 18pt; }}\n\
+         ul {{ font-size: 32pt; font-weight: bold; padding-left: 1em; }}\n\
+         li {{ margin: 10pt 0; }}\n\
+         .not {{ border: 3pt solid #000; padding: 8pt 12pt; margin-top: 24pt; font-size: 28pt; font-weight: bold; }}\n\
+         .not p {{ margin: 4pt 0; }}\n\
+         footer {{ margin-top: 18pt; font-size: 10pt; }}\n\
+         </style>\n</head>\n<body>\n<h1>{name}</h1>\n{heading}\n<ul>\n{items}</ul>\n{not}<footer>Uppdaterad / Updated {updated}</footer>\n</body>\n</html>\n",
+        name = e(store_name),
+    )
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,5 +636,83 @@ mod tests {
         }
         // No rules set: nothing switches, whatever fails.
         assert!(evaluate(&[], &health(false, false, 99_000), &caps).is_empty());
+    }
+
+    fn in_force(states: &[(PaymentMethod, Availability, Limits)], exposure: i64) -> InForce {
+        let methods = PaymentMethod::ALL
+            .iter()
+            .map(|m| {
+                let mut s = MethodState::default_for(*m);
+                if let Some((_, a, l)) = states.iter().find(|(x, _, _)| x == m) {
+                    s.availability = *a;
+                    s.limits = *l;
+                }
+                s
+            })
+            .collect();
+        InForce { methods, caps: OfflineCaps::default(), exposure: kr(exposure) }
+    }
+
+    #[test]
+    fn card_goes_online_offline_or_not_at_all() {
+        use Availability::*;
+        use PaymentMethod::*;
+        let none = Limits::default();
+        let all_on = in_force(&[], 0);
+        assert_eq!(all_on.card_mode(kr(500)), Ok(CardMode::Either));
+        assert_eq!(all_on.card_mode(kr(1_500)), Ok(CardMode::Online), "above the offline cap: online only");
+        let offline_only = in_force(&[(CardOnline, Disabled, none)], 0);
+        assert_eq!(offline_only.card_mode(kr(1_000)), Ok(CardMode::Offline));
+        assert_eq!(offline_only.card_mode(kr(1_001)), Err(Refusal::OfflineCap { cap: kr(1_000) }));
+        let at_cap = in_force(&[(CardOnline, Disabled, none)], 19_900);
+        assert_eq!(at_cap.card_mode(kr(100)), Ok(CardMode::Offline));
+        assert_eq!(
+            at_cap.card_mode(kr(101)),
+            Err(Refusal::ExposureCap { cap: kr(20_000), exposure: kr(19_900) })
+        );
+        let no_card = in_force(&[(CardOnline, Disabled, none), (CardOffline, Disabled, none)], 0);
+        assert_eq!(no_card.card_mode(kr(10)), Err(Refusal::Disabled { method: CardOffline }));
+        let limited = Limits { min: Some(kr(50)), max: None };
+        let card_from_50 = in_force(&[(CardOnline, Limited, limited), (CardOffline, Disabled, none)], 0);
+        assert_eq!(
+            card_from_50.card_mode(kr(49)),
+            Err(Refusal::BelowMin { method: CardOnline, min: kr(50) })
+        );
+    }
+
+    #[test]
+    fn a_refused_tender_is_offered_the_methods_that_would_take_it() {
+        use Availability::*;
+        use PaymentMethod::*;
+        let none = Limits::default();
+        let swish_to_200 = Limits { min: None, max: Some(kr(200)) };
+        let f = in_force(&[(CardOnline, Disabled, none), (Swish, Limited, swish_to_200)], 0);
+        assert_eq!(f.alternatives(kr(150), CardOffline), vec![Cash, Swish, GiftVoucher]);
+        assert_eq!(f.alternatives(kr(1_500), Swish), vec![Cash, GiftVoucher], "offline card caps at 1 000");
+        assert_eq!(f.alternatives(kr(500), Cash), vec![CardOffline, GiftVoucher]);
+    }
+
+    #[test]
+    fn customers_are_told_what_is_taken_today() {
+        use Availability::*;
+        use PaymentMethod::*;
+        let none = Limits::default();
+        let everything = in_force(&[], 0).acceptance();
+        assert!(everything.all_taken);
+        assert_eq!(everything.sv, "I dag tar vi: kontanter, kort, Swish, Scan & Pay, presentkort");
+        let card_down = in_force(
+            &[(CardOnline, Disabled, none), (CardOffline, Disabled, none), (GiftVoucher, Disabled, none)],
+            0,
+        )
+        .acceptance();
+        assert_eq!(card_down.sv, "I dag tar vi: kontanter, Swish, Scan & Pay — inte kort, presentkort");
+        assert_eq!(card_down.en, "Today we take: cash, Swish, Scan & Pay — not cards, gift vouchers");
+        let offline = in_force(&[(CardOnline, Disabled, none)], 0).acceptance();
+        assert!(offline.sv.contains("kort (upp till 1\u{a0}000 kr)"), "{}", offline.sv);
+        assert!(offline.en.contains("cards (up to 1\u{a0}000 kr)"), "{}", offline.en);
+        let pdf = acceptance_pdf("Demobutiken", &card_down, "2026-11-28 12:00");
+        assert!(pdf.starts_with(b"%PDF-"));
+        let html = acceptance_html("Demo & Co", &card_down, "2026-11-28 12:00");
+        assert!(html.contains("Demo &amp; Co") && html.contains("Inte i dag: kort, presentkort"), "{html}");
     }
 }

@@ -123,6 +123,10 @@ pub struct Tally {
     /// Of which without a sale.
     #[ts(type = "number")]
     pub no_sale_openings: u64,
+    /// Purchases paid in the Scan & Pay app (receipted by the app, not in `sales`).
+    #[ts(type = "number")]
+    pub scan_and_pay: u64,
+    pub scan_and_pay_amount: Money,
     /// Sales given up before payment.
     #[ts(type = "number")]
     pub unfinished: u64,
@@ -182,6 +186,13 @@ impl Tally {
             let p: ProForma = serde_json::from_str(payload)?;
             t.pro_forma = 1;
             t.pro_forma_amount = p.total;
+        } else if k(EntryKind::ScanAndPay) {
+            #[derive(Deserialize)]
+            struct Lean {
+                total: Money,
+            }
+            t.scan_and_pay = 1;
+            t.scan_and_pay_amount = serde_json::from_str::<Lean>(payload)?.total;
         } else if k(EntryKind::DrawerOpen) {
             t.drawer_openings = 1;
             t.no_sale_openings = 1;
@@ -292,6 +303,8 @@ impl Tally {
         self.pro_forma_amount = self.pro_forma_amount + o.pro_forma_amount;
         self.drawer_openings += o.drawer_openings;
         self.no_sale_openings += o.no_sale_openings;
+        self.scan_and_pay += o.scan_and_pay;
+        self.scan_and_pay_amount = self.scan_and_pay_amount + o.scan_and_pay_amount;
         self.unfinished += o.unfinished;
         self.unfinished_amount = self.unfinished_amount + o.unfinished_amount;
         self.voids += o.voids;
