@@ -64,6 +64,18 @@ const COMMANDS: &[&str] = &[
     "set_customer_notice",
     "set_feed_http",
     "approve_outside_hours",
+    "payments_view",
+    "payments_status",
+    "set_payment_method",
+    "end_payment_change",
+    "set_offline_caps",
+    "set_fallback_rules",
+    "simulate_health",
+    "forward_offline",
+    "scan_and_pay_day",
+    "import_scan_and_pay",
+    "check_exit",
+    "scan_and_pay_token",
 ];
 
 fn main() {

@@ -8,7 +8,12 @@ use storekeep_backend::control::{ControlUnitSetting, Outage};
 use storekeep_backend::demo::{DemoItem, DemoStaff};
 use storekeep_backend::devices::{SimCard, SimSwish};
 use storekeep_backend::hours::{FeedHttp, HoursView};
+use storekeep_backend::payments::{
+    CapsForm, LinkHealth, OfflinePayment, OfflineReport, PaymentChange, PaymentChangeEnded, PaymentsStatus,
+    PaymentsView, SetMethod,
+};
 use storekeep_backend::reports::ZSummary;
+use storekeep_backend::scan_and_pay::{ExitCheck, ReceiveReport, ReceivedPurchase, ScanAndPayDay, Source};
 use storekeep_backend::staff::{Approval, StaffMember};
 use storekeep_backend::till::{
     CashInstead, CopyOutput, Delivery, JournalCheck, ParkedSale, PayOutcome, ReportView, ReturnOutcome,
@@ -27,10 +32,15 @@ use storekeep_domain::hours::{
     Interval, OpeningHours, OpeningHoursForm, OutsideHours, SpecialDayDate, SpecialDayForm, SpecialDayHours,
     Week,
 };
+use storekeep_domain::payments::{
+    Acceptance, Availability, CustomerMethod, FallbackRule, InForce, Limits, MethodState, OfflineCaps,
+    PaymentMethod, Refusal,
+};
 use storekeep_domain::receipt::{Receipt, ReceiptKind, ReceiptLine, ReceiptPayment};
 use storekeep_domain::report::{DayReport, GrandTotals, ReportKind};
 use storekeep_domain::returns::{ReturnRequest, Returnable};
 use storekeep_domain::sale::{Tender, TenderMethod};
+use storekeep_domain::scan_and_pay::{AppPayment, ExitResult, Purchase, PurchaseLine};
 use storekeep_domain::staff::{Action, ApprovalPolicy, Role, StaffRef};
 use storekeep_domain::store::{OrgNumber, StoreIdentity};
 use storekeep_domain::tally::{Tally, VatSum};
@@ -84,6 +94,34 @@ pub fn render() -> String {
         FeedSpecialDay::decl(&cfg),
         FeedDay::decl(&cfg),
         HoursFeed::decl(&cfg),
+        PaymentMethod::decl(&cfg),
+        Availability::decl(&cfg),
+        Limits::decl(&cfg),
+        OfflineCaps::decl(&cfg),
+        Refusal::decl(&cfg),
+        FallbackRule::decl(&cfg),
+        MethodState::decl(&cfg),
+        InForce::decl(&cfg),
+        CustomerMethod::decl(&cfg),
+        Acceptance::decl(&cfg),
+        LinkHealth::decl(&cfg),
+        PaymentChange::decl(&cfg),
+        PaymentChangeEnded::decl(&cfg),
+        SetMethod::decl(&cfg),
+        CapsForm::decl(&cfg),
+        OfflinePayment::decl(&cfg),
+        OfflineReport::decl(&cfg),
+        PaymentsView::decl(&cfg),
+        PaymentsStatus::decl(&cfg),
+        PurchaseLine::decl(&cfg),
+        AppPayment::decl(&cfg),
+        Purchase::decl(&cfg),
+        ExitResult::decl(&cfg),
+        ExitCheck::decl(&cfg),
+        Source::decl(&cfg),
+        ReceivedPurchase::decl(&cfg),
+        ScanAndPayDay::decl(&cfg),
+        ReceiveReport::decl(&cfg),
         PricedCart::decl(&cfg),
         SwishView::decl(&cfg),
         SaleView::decl(&cfg),

@@ -8,7 +8,9 @@ use storekeep_backend::catalog::ImportReport;
 use storekeep_backend::control::{ControlUnitSetting, Outage};
 use storekeep_backend::devices::{SimCard, SimSwish};
 use storekeep_backend::hours::{FeedHttp, HoursView};
+use storekeep_backend::payments::{CapsForm, LinkHealth, PaymentsStatus, PaymentsView, SetMethod};
 use storekeep_backend::reports::ZSummary;
+use storekeep_backend::scan_and_pay::{ReceiveReport, ScanAndPayDay};
 use storekeep_backend::staff::{Approval, StaffMember};
 use storekeep_backend::till::{
     CopyOutput, Delivery, JournalCheck, ParkedSale, PayOutcome, ReportView, ReturnOutcome, ReturnPlan,
@@ -20,9 +22,11 @@ use storekeep_domain::cash::{MovementKind, ShiftClosed, ShiftState};
 use storekeep_domain::control::ControlUnitPolicy;
 use storekeep_domain::door_sign::Notice;
 use storekeep_domain::hours::{ChangeRequest, HoursChange, HoursStatus, OpeningHoursForm};
+use storekeep_domain::payments::FallbackRule;
 use storekeep_domain::receipt::Receipt;
 use storekeep_domain::report::ReportKind;
 use storekeep_domain::returns::ReturnRequest;
+use storekeep_domain::scan_and_pay::ExitResult;
 use storekeep_domain::staff::{ApprovalPolicy, Role};
 use tauri::State;
 
@@ -450,4 +454,102 @@ pub async fn approve_outside_hours(
     approval: Option<Approval>,
 ) -> CmdResult<SaleView> {
     api(state.till()?.approve_outside_hours(approval.as_ref()).await)
+}
+
+// Payment-method controls and Scan & Pay (issue 7).
+
+#[tauri::command]
+pub async fn payments_view(state: State<'_, AppState>) -> CmdResult<PaymentsView> {
+    api(state.till()?.payments_view().await)
+}
+
+#[tauri::command]
+pub async fn payments_status(state: State<'_, AppState>) -> CmdResult<PaymentsStatus> {
+    api(state.till()?.payments_status().await)
+}
+
+#[tauri::command]
+pub async fn set_payment_method(
+    state: State<'_, AppState>,
+    form: SetMethod,
+    reason: String,
+) -> CmdResult<PaymentsView> {
+    let till = state.till()?;
+    api(till.set_payment_method(&form, &reason).await)?;
+    api(till.payments_view().await)
+}
+
+#[tauri::command]
+pub async fn end_payment_change(
+    state: State<'_, AppState>,
+    id: i64,
+    reason: String,
+) -> CmdResult<PaymentsView> {
+    api(state.till()?.end_payment_change(id, &reason).await)
+}
+
+#[tauri::command]
+pub async fn set_offline_caps(
+    state: State<'_, AppState>,
+    caps: CapsForm,
+    reason: String,
+) -> CmdResult<PaymentsView> {
+    api(state.till()?.set_offline_caps(&caps, &reason).await)
+}
+
+#[tauri::command]
+pub async fn set_fallback_rules(
+    state: State<'_, AppState>,
+    rules: Vec<FallbackRule>,
+    reason: String,
+) -> CmdResult<PaymentsView> {
+    api(state.till()?.set_fallback_rules(&rules, &reason).await)
+}
+
+/// The simulators' links (the acquirer behind the terminal, Swish): the demo's health signal.
+#[tauri::command]
+pub async fn simulate_health(state: State<'_, AppState>, health: LinkHealth) -> CmdResult<PaymentsView> {
+    let till = state.till()?;
+    api(till.simulate_health(health).await)?;
+    api(till.payments_view().await)
+}
+
+#[tauri::command]
+pub async fn forward_offline(state: State<'_, AppState>) -> CmdResult<PaymentsView> {
+    let till = state.till()?;
+    api(till.forward_offline().await)?;
+    api(till.payments_view().await)
+}
+
+#[tauri::command]
+pub async fn scan_and_pay_day(state: State<'_, AppState>, date: Option<String>) -> CmdResult<ScanAndPayDay> {
+    api(state.till()?.scan_and_pay_day(date.as_deref()).await)
+}
+
+/// A Scan & Pay file the manager picked; the UI reads it (the webview has no file access).
+#[tauri::command]
+pub async fn import_scan_and_pay(state: State<'_, AppState>, contents: String) -> CmdResult<ReceiveReport> {
+    api(state.till()?.import_scan_and_pay(contents.as_bytes()).await)
+}
+
+#[tauri::command]
+pub async fn check_exit(
+    state: State<'_, AppState>,
+    purchase_id: String,
+    result: ExitResult,
+    note: String,
+) -> CmdResult<ScanAndPayDay> {
+    let till = state.till()?;
+    api(till.check_exit(&purchase_id, result, &note).await)?;
+    api(till.scan_and_pay_day(None).await)
+}
+
+/// A new token for the chain's app service (shown this once), or the endpoint's POST off.
+#[tauri::command]
+pub async fn scan_and_pay_token(
+    state: State<'_, AppState>,
+    on: bool,
+    reason: String,
+) -> CmdResult<Option<String>> {
+    api(state.till()?.scan_and_pay_token(on, &reason).await)
 }

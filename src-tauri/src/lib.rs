@@ -103,6 +103,41 @@ async fn watch_hours<R: Runtime>(app: tauri::AppHandle<R>, sk: Storekeep) {
     }
 }
 
+/// The event the UI listens to for the payment methods in force (payload: `PaymentsStatus`).
+pub const PAYMENTS_EVENT: &str = "payments-changed";
+
+/// Keeps the payment methods live: on every change (a manager's, a health signal, a fallback
+/// rule, an offline payment taken) and at least every minute, it asks the terminal what it has
+/// forwarded, runs the fallback rules, rewrites the customer files and tells the UI.
+async fn watch_payments<R: Runtime>(app: tauri::AppHandle<R>, sk: Storekeep) {
+    use tauri::{Emitter, Manager};
+    loop {
+        if let Ok(till) = app.state::<AppState>().till()
+            && let Err(e) = till.forward_offline_now().await
+        {
+            tracing::warn!("offline card payments could not be checked: {e}");
+        }
+        if let Err(e) = sk.payments().apply_fallback().await {
+            tracing::warn!("the payment fallback rules could not run: {e}");
+        }
+        if let Err(e) = sk.payments().publish().await {
+            tracing::warn!("the payment sign could not be written: {e}");
+        }
+        match sk.payments().status().await {
+            Ok(status) => {
+                if let Err(e) = app.emit(PAYMENTS_EVENT, &status) {
+                    tracing::warn!("the payments event could not be sent: {e}");
+                }
+            }
+            Err(e) => tracing::warn!("{e}"),
+        }
+        tokio::select! {
+            _ = sk.payments_signal().notified() => {}
+            _ = tokio::time::sleep(std::time::Duration::from_secs(60)) => {}
+        }
+    }
+}
+
 /// The app's wiring, shared by `run` and the mock-runtime tests.
 pub fn build_app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
     builder.manage(state).invoke_handler(tauri::generate_handler![
@@ -168,6 +203,18 @@ pub fn build_app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
         commands::set_customer_notice,
         commands::set_feed_http,
         commands::approve_outside_hours,
+        commands::payments_view,
+        commands::payments_status,
+        commands::set_payment_method,
+        commands::end_payment_change,
+        commands::set_offline_caps,
+        commands::set_fallback_rules,
+        commands::simulate_health,
+        commands::forward_offline,
+        commands::scan_and_pay_day,
+        commands::import_scan_and_pay,
+        commands::check_exit,
+        commands::scan_and_pay_token,
     ])
 }
 
@@ -221,7 +268,8 @@ pub fn run() {
     let watched = state.0.as_ref().ok().map(|t| t.storekeep().clone());
     let builder = tauri::Builder::default().setup(move |app| {
         if let Some(sk) = watched {
-            tauri::async_runtime::spawn(watch_hours(app.handle().clone(), sk));
+            tauri::async_runtime::spawn(watch_hours(app.handle().clone(), sk.clone()));
+            tauri::async_runtime::spawn(watch_payments(app.handle().clone(), sk));
         }
         Ok(())
     });

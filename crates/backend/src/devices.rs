@@ -17,6 +17,7 @@ use std::time::Duration;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use storekeep_domain::Money;
+use storekeep_domain::payments::CardMode;
 use ts_rs::TS;
 
 pub type BoxFut<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -44,13 +45,28 @@ pub enum CardOutcome {
     Declined { reason: String },
 }
 
+/// What the acquirer made of an offline payment once the terminal forwarded it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Forwarded {
+    Accepted,
+    /// The acquirer refused it after the fact (the store carries the loss).
+    Declined {
+        reason: String,
+    },
+}
+
 pub trait PaymentTerminal: Send + Sync + Debug {
-    /// Asks the terminal to take `amount` under the till's own `reference`.
+    /// Asks the terminal to take `amount` under the till's own `reference`, `mode` saying
+    /// whether it may approve without the acquirer (store-and-forward).
     fn purchase<'a>(
         &'a self,
         reference: &'a str,
         amount: Money,
+        mode: CardMode,
     ) -> BoxFut<'a, Result<CardOutcome, DeviceError>>;
+    /// The offline payments the terminal has forwarded since it was last asked, by
+    /// authorization, with the acquirer's answer.
+    fn forwarded(&self) -> BoxFut<'_, Result<Vec<(String, Forwarded)>, DeviceError>>;
     /// What became of an earlier request: `None` if the terminal never saw it. The till asks
     /// this before retrying a request that timed out, so a card is never charged twice.
     fn outcome_of<'a>(&'a self, reference: &'a str) -> BoxFut<'a, Result<Option<CardOutcome>, DeviceError>>;
@@ -88,6 +104,12 @@ pub struct SimulatedTerminal {
     delay: Mutex<Duration>,
     counter: Mutex<u64>,
     refunds: Mutex<Vec<(String, Money)>>,
+    /// The acquirer cannot be reached (a health signal the demo and the tests set).
+    acquirer_down: Mutex<bool>,
+    /// Offline approvals not yet forwarded, by authorization.
+    stored: Mutex<Vec<String>>,
+    /// How many of the next forwarded payments the acquirer declines.
+    decline_forwards: Mutex<u32>,
 }
 
 impl SimulatedTerminal {
@@ -121,6 +143,30 @@ impl SimulatedTerminal {
         lock(&self.refunds).clone()
     }
 
+    /// Cuts (or restores) the terminal's link to the acquirer. While it is cut, a purchase
+    /// that may go offline is approved offline and stored; one that must go online is declined.
+    pub fn set_acquirer_reachable(&self, reachable: bool) {
+        *lock(&self.acquirer_down) = !reachable;
+    }
+
+    pub fn acquirer_reachable(&self) -> bool {
+        !*lock(&self.acquirer_down)
+    }
+
+    fn acquirer_down_now(&self) -> bool {
+        *lock(&self.acquirer_down)
+    }
+
+    /// The acquirer will decline the next `n` offline payments forwarded.
+    pub fn decline_next_forwards(&self, n: u32) {
+        *lock(&self.decline_forwards) = n;
+    }
+
+    /// Offline approvals the terminal still holds.
+    pub fn stored_offline(&self) -> Vec<String> {
+        lock(&self.stored).clone()
+    }
+
     fn authorization(&self) -> String {
         let mut c = lock(&self.counter);
         *c += 1;
@@ -133,6 +179,7 @@ impl PaymentTerminal for SimulatedTerminal {
         &'a self,
         reference: &'a str,
         amount: Money,
+        mode: CardMode,
     ) -> BoxFut<'a, Result<CardOutcome, DeviceError>> {
         Box::pin(async move {
             let delay = *lock(&self.delay);
@@ -141,9 +188,18 @@ impl PaymentTerminal for SimulatedTerminal {
             }
             let next = lock(&self.next).pop_front().unwrap_or(SimCard::Approve);
             let approved = |offline| CardOutcome::Approved { authorization: self.authorization(), offline };
+            let offline_refused = || CardOutcome::Declined {
+                reason: "Ingen kontakt med kortinlösaren och offline är avstängt (simulator)".into(),
+            };
+            // Without the acquirer, or told to, the terminal approves on its own if allowed.
+            let offline =
+                mode == CardMode::Offline || self.acquirer_down_now() || next == SimCard::ApproveOffline;
             let (outcome, answer) = match next {
-                SimCard::Approve => (Some(approved(false)), true),
-                SimCard::ApproveOffline => (Some(approved(true)), true),
+                SimCard::Approve | SimCard::ApproveOffline if offline && mode == CardMode::Online => {
+                    (Some(offline_refused()), true)
+                }
+                SimCard::Approve | SimCard::ApproveOffline if offline => (Some(approved(true)), true),
+                SimCard::Approve | SimCard::ApproveOffline => (Some(approved(false)), true),
                 SimCard::Decline => (
                     Some(CardOutcome::Declined { reason: "Nekad av kortutgivaren (simulator)".into() }),
                     true,
@@ -155,12 +211,37 @@ impl PaymentTerminal for SimulatedTerminal {
                 }
             };
             if let Some(o) = &outcome {
+                if let CardOutcome::Approved { authorization, offline: true } = o {
+                    lock(&self.stored).push(authorization.clone());
+                }
                 lock(&self.seen).insert(reference.to_string(), (amount, o.clone()));
             }
             match (outcome, answer) {
                 (Some(o), true) => Ok(o),
                 _ => Err(DeviceError::Timeout),
             }
+        })
+    }
+
+    fn forwarded(&self) -> BoxFut<'_, Result<Vec<(String, Forwarded)>, DeviceError>> {
+        Box::pin(async move {
+            if self.acquirer_down_now() {
+                return Ok(Vec::new());
+            }
+            let stored = std::mem::take(&mut *lock(&self.stored));
+            let mut declines = lock(&self.decline_forwards);
+            Ok(stored
+                .into_iter()
+                .map(|authorization| {
+                    let answer = if *declines > 0 {
+                        *declines -= 1;
+                        Forwarded::Declined { reason: "Kortet spärrat (simulator)".into() }
+                    } else {
+                        Forwarded::Accepted
+                    };
+                    (authorization, answer)
+                })
+                .collect())
         })
     }
 
@@ -270,9 +351,20 @@ pub struct SimulatedSwish {
     paid: Mutex<Vec<(String, Money)>>,
     refunds: Mutex<Vec<(String, Money)>>,
     refunded: Mutex<HashMap<String, bool>>,
+    /// Swish cannot be reached (a health signal the demo and the tests set).
+    down: Mutex<bool>,
 }
 
 impl SimulatedSwish {
+    /// Cuts (or restores) the link to Swish: while cut, no request can be created.
+    pub fn set_reachable(&self, reachable: bool) {
+        *lock(&self.down) = !reachable;
+    }
+
+    pub fn reachable(&self) -> bool {
+        !*lock(&self.down)
+    }
+
     pub fn set_next(&self, outcome: SimSwish) {
         lock(&self.next).push_back(outcome);
     }
@@ -304,6 +396,9 @@ impl SwishGateway for SimulatedSwish {
         amount: Money,
     ) -> BoxFut<'a, Result<SwishRequest, DeviceError>> {
         Box::pin(async move {
+            if !self.reachable() {
+                return Err(DeviceError::Unreachable("the simulated Swish is offline".into()));
+            }
             let outcome = lock(&self.next).pop_front().unwrap_or(SimSwish::Pay);
             if outcome == SimSwish::Unreachable {
                 return Err(DeviceError::Unreachable("the simulated Swish is offline".into()));

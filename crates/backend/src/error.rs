@@ -194,6 +194,25 @@ pub enum Error {
     HoursChangeNotFound(i64),
     #[error("The store is closed ({en}). Selling outside opening hours needs a manager's approval")]
     StoreClosed { sv: String, en: String },
+    #[error("{refusal}. {}", alternatives_en(.alternatives))]
+    MethodRefused {
+        refusal: storekeep_domain::payments::Refusal,
+        alternatives: Vec<storekeep_domain::payments::PaymentMethod>,
+    },
+    #[error("{en}")]
+    PaymentSetting { en: String, sv: String },
+    #[error("There is no payment-method change {0} in force")]
+    PaymentChangeNotFound(i64),
+    #[error("There is no Scan & Pay purchase {0} in this store")]
+    PurchaseNotFound(String),
+}
+
+fn alternatives_en(methods: &[storekeep_domain::payments::PaymentMethod]) -> String {
+    if methods.is_empty() {
+        "No other method takes this amount now".into()
+    } else {
+        format!("Take {} instead", methods.iter().map(|m| m.english()).collect::<Vec<_>>().join(", "))
+    }
 }
 
 /// What the UI can switch on. Closed: adding one is a deliberate change on both sides.
@@ -233,6 +252,9 @@ pub enum ErrorCode {
     AlreadyDone,
     /// Outside opening hours: a sale needs a manager's approval to start.
     StoreClosed,
+    /// The payment method is switched off or limited for this amount; the message names the
+    /// methods that would take it.
+    MethodRefused,
     Internal,
 }
 
@@ -328,7 +350,9 @@ impl Error {
             | Error::NoticeTooLong(_)
             | Error::BadBindAddress(_) => ErrorCode::InvalidInput,
             Error::FeedCannotListen { .. } => ErrorCode::DeviceUnavailable,
-            Error::HoursChangeNotFound(_) => ErrorCode::AlreadyDone,
+            Error::HoursChangeNotFound(_) | Error::PaymentChangeNotFound(_) => ErrorCode::AlreadyDone,
+            Error::MethodRefused { .. } => ErrorCode::MethodRefused,
+            Error::PaymentSetting { .. } | Error::PurchaseNotFound(_) => ErrorCode::InvalidInput,
             Error::CopyAlreadyMade(_) | Error::ZAlreadyTaken(_) | Error::ShiftAlreadyOpen { .. } => {
                 ErrorCode::AlreadyDone
             }

@@ -1,7 +1,10 @@
-//! The opt-in local HTTP endpoint for the opening-hours feed, so the store's website or app can
-//! read the hours live: `GET /hours.json`, `/door-sign.html`, `/door-sign.pdf`. Read-only,
-//! nothing else answers; it listens on loopback unless a manager opens it to the store's LAN.
-//! Every answer is made fresh from the database, so it changes the moment the hours do.
+//! The opt-in local HTTP endpoint for what customers are told, so the store's website or app
+//! can read it live: `GET /hours.json`, `/door-sign.html`, `/door-sign.pdf`, `/payments.json`,
+//! `/payment-sign.html`, `/payment-sign.pdf`. The one thing it takes in is
+//! `POST /scan-and-pay/purchases` from the chain's app service, with the store's token
+//! (`Authorization: Bearer …`; no token set, no POST taken). Nothing else answers; it listens on
+//! loopback unless a manager opens it to the store's LAN. Every answer is made fresh from the
+//! database, so it changes the moment the hours or the payment methods do.
 
 use std::net::SocketAddr;
 
@@ -56,11 +59,96 @@ async fn sign_pdf(State(sk): State<Storekeep>) -> Response {
     }
 }
 
+async fn payments_file(sk: &Storekeep, name: &str) -> Response {
+    let acceptance = match sk.payments().in_force().await {
+        Ok(f) => f.acceptance(),
+        Err(e) => return unavailable(e),
+    };
+    let store = match sk.identity().await {
+        Ok(i) => i.map(|(i, _)| i.company_name).unwrap_or_default(),
+        Err(e) => return unavailable(e),
+    };
+    let now = sk.clock().now();
+    let updated = now.to_zoned_datetime(sk.time_zone().clone()).strftime("%Y-%m-%d %H:%M").to_string();
+    use storekeep_domain::payment_sign::{acceptance_html, acceptance_pdf};
+    match name {
+        "html" => {
+            answer("text/html; charset=utf-8", acceptance_html(&store, &acceptance, &updated).into_bytes())
+        }
+        "pdf" => answer("application/pdf", acceptance_pdf(&store, &acceptance, &updated)),
+        _ => {
+            let feed = crate::payments::PaymentsFeed {
+                format: crate::payments::STATUS_FORMAT.into(),
+                store,
+                updated_at: now.to_string(),
+                acceptance,
+            };
+            match serde_json::to_vec_pretty(&feed) {
+                Ok(body) => answer("application/json; charset=utf-8", body),
+                Err(e) => unavailable(crate::Error::Storage(e.to_string())),
+            }
+        }
+    }
+}
+
+async fn payments_json(State(sk): State<Storekeep>) -> Response {
+    payments_file(&sk, "json").await
+}
+
+async fn payment_sign_html(State(sk): State<Storekeep>) -> Response {
+    payments_file(&sk, "html").await
+}
+
+async fn payment_sign_pdf(State(sk): State<Storekeep>) -> Response {
+    payments_file(&sk, "pdf").await
+}
+
+fn json_answer(status: StatusCode, body: &impl serde::Serialize) -> Response {
+    let body = serde_json::to_vec_pretty(body).unwrap_or_default();
+    let mut r = (status, body).into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
+    r
+}
+
+/// Finished purchases from the chain's app service: 200 with the report when recorded (or
+/// already here), 422 with every problem when none was, 401 without the store's token.
+async fn receive_purchases(
+    State(sk): State<Storekeep>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let presented = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    let allowed = match presented {
+        None => false,
+        Some(t) => match sk.scan_and_pay().token_matches(t).await {
+            Ok(ok) => ok,
+            Err(e) => return unavailable(e),
+        },
+    };
+    if !allowed {
+        tracing::warn!("a Scan & Pay POST without the store's token was refused");
+        return (StatusCode::UNAUTHORIZED, "The store's Scan & Pay token is missing or wrong\n")
+            .into_response();
+    }
+    match sk.scan_and_pay().receive(&body, crate::scan_and_pay::Source::Endpoint, None).await {
+        Ok(report) if report.errors.is_empty() => json_answer(StatusCode::OK, &report),
+        Ok(report) => json_answer(StatusCode::UNPROCESSABLE_ENTITY, &report),
+        Err(e) => unavailable(e),
+    }
+}
+
 pub fn router(sk: Storekeep) -> Router {
     Router::new()
         .route("/hours.json", get(feed_json))
         .route("/door-sign.html", get(sign_html))
         .route("/door-sign.pdf", get(sign_pdf))
+        .route("/payments.json", get(payments_json))
+        .route("/payment-sign.html", get(payment_sign_html))
+        .route("/payment-sign.pdf", get(payment_sign_pdf))
+        .route("/scan-and-pay/purchases", axum::routing::post(receive_purchases))
         .with_state(sk)
 }
 

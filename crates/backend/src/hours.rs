@@ -361,7 +361,12 @@ impl<'a> Hours<'a> {
         let _one_at_a_time = self.sk.publish_lock().lock().await;
         let feed = self.feed().await?;
         let dir = self.public_dir();
-        let result = write_public(&dir, &feed).await;
+        let files = vec![
+            (FEED_FILE, serde_json::to_vec_pretty(&feed).map_err(|e| Error::Storage(e.to_string()))?),
+            (SIGN_HTML_FILE, sign_html(&feed).into_bytes()),
+            (SIGN_PDF_FILE, sign_pdf(&feed)),
+        ];
+        let result = write_public(&dir, files).await;
         self.sk.set_publish_problem(result.as_ref().err().map(|e| e.to_string()));
         result?;
         Ok(feed)
@@ -385,14 +390,10 @@ impl<'a> Hours<'a> {
 
 static TMP_COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
-async fn write_public(dir: &Path, feed: &HoursFeed) -> Result<()> {
+/// Writes each file whole (a temporary file, then a rename) into the customer folder.
+pub(crate) async fn write_public(dir: &Path, files: Vec<(&str, Vec<u8>)>) -> Result<()> {
     let io = |e: std::io::Error| Error::Storage(format!("{}: {e}", dir.display()));
     tokio::fs::create_dir_all(dir).await.map_err(io)?;
-    let files: [(&str, Vec<u8>); 3] = [
-        (FEED_FILE, serde_json::to_vec_pretty(feed).map_err(|e| Error::Storage(e.to_string()))?),
-        (SIGN_HTML_FILE, sign_html(feed).into_bytes()),
-        (SIGN_PDF_FILE, sign_pdf(feed)),
-    ];
     for (name, bytes) in files {
         // Named for this process and this write: two writers never share a half-written file.
         let n = TMP_COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);

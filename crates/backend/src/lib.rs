@@ -16,9 +16,11 @@ pub mod feed_server;
 pub mod hours;
 pub mod journal;
 pub mod paths;
+pub mod payments;
 pub mod printer;
 pub mod reports;
 pub mod sales;
+pub mod scan_and_pay;
 pub mod settings;
 pub mod shifts;
 pub mod staff;
@@ -62,6 +64,12 @@ pub struct Storekeep {
     publish_lock: Arc<tokio::sync::Mutex<()>>,
     /// The opt-in HTTP endpoint for the opening-hours feed.
     feed: Arc<feed_server::FeedEndpoint>,
+    /// The links to the payment services as last reported (issue 8's probes will report them).
+    link_health: Arc<std::sync::Mutex<payments::LinkHealth>>,
+    /// Woken whenever a payment method's state, the caps, the rules or the health change.
+    payments_signal: Arc<tokio::sync::Notify>,
+    /// One run of the fallback rules at a time in this process.
+    fallback_lock: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// What the app shows before anything else: who the store is, and whether this is the demo.
@@ -114,6 +122,9 @@ impl Storekeep {
             publish_problem: Default::default(),
             publish_lock: Default::default(),
             feed: Default::default(),
+            link_health: Default::default(),
+            payments_signal: Default::default(),
+            fallback_lock: Default::default(),
         })
     }
 
@@ -153,6 +164,31 @@ impl Storekeep {
 
     pub(crate) fn set_publish_problem(&self, problem: Option<String>) {
         *self.publish_problem.lock().unwrap_or_else(|p| p.into_inner()) = problem;
+    }
+
+    pub fn link_health(&self) -> payments::LinkHealth {
+        *self.link_health.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(crate) fn set_link_health(&self, health: payments::LinkHealth) {
+        *self.link_health.lock().unwrap_or_else(|p| p.into_inner()) = health;
+    }
+
+    /// Notified (one permit) whenever what the till takes may have changed.
+    pub fn payments_signal(&self) -> &tokio::sync::Notify {
+        &self.payments_signal
+    }
+
+    pub(crate) fn fallback_lock(&self) -> &tokio::sync::Mutex<()> {
+        &self.fallback_lock
+    }
+
+    pub fn payments(&self) -> payments::Payments<'_> {
+        payments::Payments::new(self)
+    }
+
+    pub fn scan_and_pay(&self) -> scan_and_pay::ScanAndPay<'_> {
+        scan_and_pay::ScanAndPay::new(self)
     }
 
     pub fn hours(&self) -> hours::Hours<'_> {
@@ -252,6 +288,9 @@ impl Storekeep {
         }
         if let Err(e) = self.hours().publish().await {
             tracing::warn!("the opening-hours files could not be written: {e}");
+        }
+        if let Err(e) = self.payments().publish().await {
+            tracing::warn!("the payment sign could not be written: {e}");
         }
         Ok(())
     }

@@ -164,7 +164,22 @@ impl<'a> Sales<'a> {
             .execute(&mut **tx)
             .await?;
         }
-        self.project_tenders(tx, sale_id, &sale.tenders, Money::from_ore(1)).await
+        self.project_tenders(tx, sale_id, &sale.tenders, Money::from_ore(1)).await?;
+        // An offline card payment is the store's risk until the acquirer has it: counted in
+        // the same transaction as the sale, so the exposure can never miss one.
+        for t in sale.tenders.iter().filter(|t| t.method == TenderMethod::Card && t.offline) {
+            sqlx::query(
+                "INSERT INTO card_offline (authorization, register_id, receipt_no, amount, taken_at) VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(t.reference.as_deref().unwrap_or_default())
+            .bind(&sale.register_id)
+            .bind(sale.receipt_no)
+            .bind(t.amount.to_string())
+            .bind(recorded_at)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Ok(())
     }
 
     /// Tender rows, and voucher redemptions (`sign` −1 for a refund back onto a voucher).

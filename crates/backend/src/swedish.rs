@@ -227,8 +227,38 @@ pub fn swedish(e: &Error) -> String {
         Error::StoreClosed { sv, .. } => {
             format!("Butiken är stängd ({sv}). Försäljning utanför öppettiderna kräver en chefs godkännande")
         }
+        Error::MethodRefused { refusal, alternatives } => {
+            let then = if alternatives.is_empty() {
+                "Inget annat betalsätt tar det beloppet nu".to_string()
+            } else {
+                format!("Ta i stället {}", alternatives.iter().map(|m| m.swedish()).collect::<Vec<_>>().join(", "))
+            };
+            format!("{}. {then}", refusal_sv(refusal))
+        }
+        Error::PaymentSetting { sv, .. } => sv.clone(),
+        Error::PaymentChangeNotFound(id) => format!("Det finns ingen gällande ändring {id} av betalsätten"),
+        Error::PurchaseNotFound(id) => format!("Det finns inget Scan & Pay-köp {id} i butiken"),
         Error::RefundUnknown(d) => format!(
             "Återbetalningen fick inget svar ({d}). Tryck Retur igen: kassan frågar först vad som hände, så inget betalas tillbaka två gånger"
+        ),
+    }
+}
+
+fn refusal_sv(r: &storekeep_domain::payments::Refusal) -> String {
+    use storekeep_domain::payments::Refusal;
+    match r {
+        Refusal::Disabled { method } => format!("{} tas inte nu", method.swedish()),
+        Refusal::BelowMin { method, min } => format!("{} tas från {} kr", method.swedish(), min.to_swedish()),
+        Refusal::AboveMax { method, max } => {
+            format!("{} tas upp till {} kr per betalning", method.swedish(), max.to_swedish())
+        }
+        Refusal::OfflineCap { cap } => {
+            format!("Kortbetalningar offline får vara högst {} kr", cap.to_swedish())
+        }
+        Refusal::ExposureCap { cap, exposure } => format!(
+            "Kortbetalningen offline skulle gå över butikens tak på {} kr ({} kr väntar på att skickas)",
+            cap.to_swedish(),
+            exposure.to_swedish()
         ),
     }
 }

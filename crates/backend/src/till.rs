@@ -28,6 +28,7 @@ use storekeep_domain::cart::{
     Cart, CartError, Discount, Measure, PricedCart, SoldBy, parse_kg, parse_pieces,
 };
 use storekeep_domain::hours::HoursStatus;
+use storekeep_domain::payments::PaymentMethod;
 use storekeep_domain::receipt::Receipt;
 use storekeep_domain::sale::{
     AbandonedSale, DrawerOpening, Tender, TenderMethod, VoidedLine, exact_amount, is_settled, settle_cash,
@@ -38,6 +39,7 @@ use ts_rs::TS;
 
 mod fiscal;
 mod hours;
+mod payments;
 pub use fiscal::{CashInstead, CopyOutput, JournalCheck, ReportView, ReturnOutcome, ReturnPlan, TillState};
 
 use crate::audit::{Actor, AuditEntry, AuditFilter, AuditRecord, Outcome};
@@ -884,6 +886,7 @@ impl Till {
         cur.no_request_pending()?;
         let priced = self.price(&cur.cart).await?;
         let tender = settle_cash(&priced, tendered, partial)?;
+        self.allow(PaymentMethod::Cash, tender.amount).await?;
         self.take(&mut cur, tender, &cashier).await
     }
 
@@ -927,6 +930,9 @@ impl Till {
         }
         let priced = self.price(&cur.cart).await?;
         let amount = exact_amount(&priced, requested)?;
+        // The state when the tender starts decides; a change while the customer is at the
+        // terminal does not stop this payment.
+        let mode = self.card_mode(amount).await?;
         let reference = self.new_attempt("card", amount).await?;
         // Until the terminal answers, the request's outcome is unknown: kept with the sale on
         // disk first, so that even a crash cannot lead to a second charge.
@@ -936,9 +942,11 @@ impl Till {
             self.note_attempt(&reference, "cancelled", Some("not sent: the sale could not be saved")).await;
             return Err(e);
         }
-        let answer =
-            tokio::time::timeout(self.devices.timeout, self.devices.terminal.purchase(&reference, amount))
-                .await;
+        let answer = tokio::time::timeout(
+            self.devices.timeout,
+            self.devices.terminal.purchase(&reference, amount, mode),
+        )
+        .await;
         match answer {
             Ok(Ok(CardOutcome::Approved { authorization, offline })) => {
                 cur.card_unknown = None;
@@ -1003,6 +1011,7 @@ impl Till {
         cur.no_request_pending()?;
         let priced = self.price(&cur.cart).await?;
         let amount = exact_amount(&priced, requested)?;
+        self.allow(PaymentMethod::Swish, amount).await?;
         let reference = self.new_attempt("swish", amount).await?;
         let created =
             tokio::time::timeout(self.devices.timeout, self.devices.swish.create(&reference, amount)).await;
@@ -1131,6 +1140,7 @@ impl Till {
         let priced = self.price(&cur.cart).await?;
         let wanted = requested.unwrap_or(priced.remaining).min(left);
         let amount = exact_amount(&priced, Some(wanted))?;
+        self.allow(PaymentMethod::GiftVoucher, amount).await?;
         let tender = Tender::exact(TenderMethod::Voucher, amount, Some(code), false);
         self.take(&mut cur, tender, &cashier).await
     }
@@ -1160,6 +1170,13 @@ impl Till {
         let cu = &*self.devices.control_unit;
         match self.sk.sales().complete(priced, staff_ref(cashier), now, cu, training).await {
             Ok((_, receipt)) => {
+                if cur.cart.tenders().iter().any(|t| t.offline) {
+                    // The exposure grew: the rules may switch card off.
+                    if let Err(e) = self.sk.payments().apply_fallback().await {
+                        tracing::warn!("the payment fallback rules could not run: {e}");
+                    }
+                    self.sk.payments_signal().notify_one();
+                }
                 let electronic = cur.electronic;
                 *cur = Current::default();
                 let delivery = self.deliver(&receipt, electronic).await;

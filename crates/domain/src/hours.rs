@@ -563,7 +563,7 @@ impl ChangeRequest {
 
 /// "HH:MM": the next time the clock shows it (today, or tomorrow if passed);
 /// "YYYY-MM-DDTHH:MM": that moment.
-fn until_instant(text: &str, now: Timestamp, tz: &TimeZone) -> Option<Timestamp> {
+pub fn until_instant(text: &str, now: Timestamp, tz: &TimeZone) -> Option<Timestamp> {
     if text.contains('T') || text.contains(' ') {
         let dt: jiff::civil::DateTime = text.replace(' ', "T").parse().ok()?;
         let time = ClockTime::new(dt.hour() as u16, dt.minute() as u16).ok()?;

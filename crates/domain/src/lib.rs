@@ -15,6 +15,7 @@ pub mod holidays;
 pub mod hours;
 pub mod journal;
 pub mod money;
+pub mod payment_sign;
 pub mod payments;
 pub mod pdf;
 pub mod receipt;

@@ -27,6 +27,8 @@ const TALLY: Tally = {
   goods: 5,
   services: 0,
   methods: { cash: '1234.50' },
+  scan_and_pay: 0,
+  scan_and_pay_amount: '0.00',
   returns: 1,
   returns_amount: '18.95',
   refunds: { cash: '18.95' },

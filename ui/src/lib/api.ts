@@ -12,6 +12,15 @@ import type {
   HoursView,
   Notice,
   OpeningHoursForm,
+  CapsForm,
+  ExitResult,
+  FallbackRule,
+  LinkHealth,
+  PaymentsStatus,
+  PaymentsView,
+  ReceiveReport,
+  ScanAndPayDay,
+  SetMethod,
   ControlUnitPolicy,
   ControlUnitSetting,
   CopyOutput,
@@ -84,6 +93,7 @@ const ERROR_CODES: Record<ErrorCode, true> = {
   control_unit_down: true,
   already_done: true,
   store_closed: true,
+  method_refused: true,
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {
@@ -247,6 +257,21 @@ export type Api = {
    * closes, and after midnight (the app's `hours-changed` event). Resolves to the unsubscribe.
    */
   onHoursChanged(handler: (status: HoursStatus) => void): Promise<() => void>;
+  paymentsView(): Promise<PaymentsView>;
+  paymentsStatus(): Promise<PaymentsStatus>;
+  setPaymentMethod(form: SetMethod, reason: string): Promise<PaymentsView>;
+  endPaymentChange(id: number, reason: string): Promise<PaymentsView>;
+  setOfflineCaps(caps: CapsForm, reason: string): Promise<PaymentsView>;
+  setFallbackRules(rules: FallbackRule[], reason: string): Promise<PaymentsView>;
+  /** Demo and tests: the simulated links to the card acquirer and Swish. */
+  simulateHealth(health: LinkHealth): Promise<PaymentsView>;
+  forwardOffline(): Promise<PaymentsView>;
+  scanAndPayDay(date: string | null): Promise<ScanAndPayDay>;
+  importScanAndPay(contents: string): Promise<ReceiveReport>;
+  checkExit(purchaseId: string, result: ExitResult, note: string): Promise<ScanAndPayDay>;
+  /** A new token for the chain's app service (shown once), or `on: false` to stop POSTs. */
+  scanAndPayToken(on: boolean, reason: string): Promise<string | null>;
+  onPaymentsChanged(handler: (status: PaymentsStatus) => void): Promise<() => void>;
 };
 
 export const api: Api = {
@@ -319,7 +344,26 @@ export const api: Api = {
     if (!inTauri()) return () => {};
     return await listen<HoursStatus>(HOURS_EVENT, (event) => handler(event.payload));
   },
+  paymentsView: () => call<PaymentsView>('payments_view'),
+  paymentsStatus: () => call<PaymentsStatus>('payments_status'),
+  setPaymentMethod: (form, reason) => call<PaymentsView>('set_payment_method', { form, reason }),
+  endPaymentChange: (id, reason) => call<PaymentsView>('end_payment_change', { id, reason }),
+  setOfflineCaps: (caps, reason) => call<PaymentsView>('set_offline_caps', { caps, reason }),
+  setFallbackRules: (rules, reason) => call<PaymentsView>('set_fallback_rules', { rules, reason }),
+  simulateHealth: (health) => call<PaymentsView>('simulate_health', { health }),
+  forwardOffline: () => call<PaymentsView>('forward_offline'),
+  scanAndPayDay: (date) => call<ScanAndPayDay>('scan_and_pay_day', { date }),
+  importScanAndPay: (contents) => call<ReceiveReport>('import_scan_and_pay', { contents }),
+  checkExit: (purchaseId, result, note) => call<ScanAndPayDay>('check_exit', { purchaseId, result, note }),
+  scanAndPayToken: (on, reason) => call<string | null>('scan_and_pay_token', { on, reason }),
+  onPaymentsChanged: async (handler) => {
+    if (!inTauri()) return () => {};
+    return await listen<PaymentsStatus>(PAYMENTS_EVENT, (event) => handler(event.payload));
+  },
 };
+
+/** The app's event for the payment methods in force (src-tauri PAYMENTS_EVENT). */
+export const PAYMENTS_EVENT = 'payments-changed';
 
 /** The app's event for the live opening-hours state (src-tauri HOURS_EVENT). */
 export const HOURS_EVENT = 'hours-changed';

@@ -249,6 +249,202 @@ changed: boolean, };
 
 export type HoursFeed = { format: string, generated_at: string, time_zone: string, store: FeedStore, now: FeedNow, notice: Notice | null, days: Array<FeedDay>, };
 
+export type PaymentMethod = "cash" | "card_online" | "card_offline" | "swish" | "scan_and_pay" | "gift_voucher";
+
+export type Availability = "enabled" | "limited" | "disabled";
+
+export type Limits = { min: Money | null, max: Money | null, };
+
+export type OfflineCaps = { per_payment: Money, 
+/**
+ * Unforwarded offline payments in all, across the store.
+ */
+total_exposure: Money, 
+/**
+ * Unforwarded longer than this, a payment is flagged.
+ */
+forward_within_hours: number, };
+
+export type Refusal = { "kind": "disabled", method: PaymentMethod, } | { "kind": "below_min", method: PaymentMethod, min: Money, } | { "kind": "above_max", method: PaymentMethod, max: Money, } | { "kind": "offline_cap", cap: Money, } | { "kind": "exposure_cap", cap: Money, exposure: Money, };
+
+export type FallbackRule = { "kind": "card_offline_when_acquirer_down" } | { "kind": "disable_card_at_exposure_cap" } | { "kind": "hide_swish_when_down" };
+
+export type MethodState = { method: PaymentMethod, availability: Availability, limits: Limits, 
+/**
+ * The manager's reason, or the rule's.
+ */
+reason: string | null, 
+/**
+ * The manager who set it; `None` with a `rule` is the system, with neither the default.
+ */
+set_by: StaffRef | null, rule: FallbackRule | null, 
+/**
+ * The change that decided it (`None`: the default, enabled).
+ */
+change_id: number | null, since: string | null, until: string | null, 
+/**
+ * The registers it applies to; `None`: every register.
+ */
+registers: Array<string> | null, };
+
+export type InForce = { 
+/**
+ * One per method, in [`PaymentMethod::ALL`] order.
+ */
+methods: Array<MethodState>, caps: OfflineCaps, 
+/**
+ * Offline card payments not yet forwarded, across the store.
+ */
+exposure: Money, };
+
+export type CustomerMethod = { 
+/**
+ * `CardOnline` stands for card, however it is taken.
+ */
+method: PaymentMethod, min: Money | null, max: Money | null, sv: string, en: string, };
+
+export type Acceptance = { taken: Array<CustomerMethod>, not_taken: Array<CustomerMethod>, 
+/**
+ * Every method is taken (no banner needed).
+ */
+all_taken: boolean, 
+/**
+ * "I dag tar vi: kontanter, Swish, Scan & Pay — inte kort"
+ */
+sv: string, 
+/**
+ * "Today we take: cash, Swish, Scan & Pay — not cards"
+ */
+en: string, };
+
+export type LinkHealth = { acquirer_reachable: boolean, swish_reachable: boolean, };
+
+export type PaymentChange = { id: number, method: PaymentMethod, availability: Availability, limits: Limits, reason: string, 
+/**
+ * `None`: the system, under `rule`.
+ */
+set_by: StaffRef | null, rule: FallbackRule | null, starts_at: string, until: string | null, registers: Array<string> | null, ended: PaymentChangeEnded | null, };
+
+export type PaymentChangeEnded = { at: string, 
+/**
+ * `None`: the system (the rule's condition cleared).
+ */
+by: string | null, reason: string, };
+
+export type SetMethod = { method: PaymentMethod, availability: Availability, min: string | null, max: string | null, 
+/**
+ * "HH:MM" (the next time the clock shows it) or "YYYY-MM-DDTHH:MM"; none: until changed.
+ */
+until: string | null, 
+/**
+ * Register ids; none or empty: every register.
+ */
+registers: Array<string> | null, };
+
+export type CapsForm = { per_payment: string, total_exposure: string, forward_within_hours: number, };
+
+export type OfflinePayment = { authorization: string, register_id: string, receipt_no: number, amount: Money, taken_at: string, 
+/**
+ * Minutes since it was taken.
+ */
+age_minutes: number, 
+/**
+ * Not forwarded within the caps' time limit: needs looking at.
+ */
+overdue: boolean, status: string, settled_at: string | null, detail: string | null, };
+
+export type OfflineReport = { caps: OfflineCaps, pending: Array<OfflinePayment>, pending_total: Money, overdue: number, 
+/**
+ * Minutes the oldest unforwarded payment has waited.
+ */
+oldest_minutes: number | null, declined: Array<OfflinePayment>, declined_total: Money, forwarded: number, forwarded_total: Money, };
+
+export type PaymentsView = { register_id: string, in_force: InForce, acceptance: Acceptance, 
+/**
+ * Changes in force now or ahead (manual and automatic), oldest first.
+ */
+changes: Array<PaymentChange>, 
+/**
+ * The system's latest switches, in force or ended, newest first.
+ */
+automatic: Array<PaymentChange>, rules: Array<FallbackRule>, health: LinkHealth, offline: OfflineReport, public_dir: string, };
+
+export type PaymentsStatus = { in_force: InForce, acceptance: Acceptance, health: LinkHealth, 
+/**
+ * Unforwarded offline card payments older than the caps allow.
+ */
+overdue_offline: number, };
+
+export type PurchaseLine = { 
+/**
+ * The item's code (EAN/PLU), if it has one.
+ */
+code: string | null, name: string, 
+/**
+ * Pieces or kilograms, as a decimal string ("2", "0.425").
+ */
+quantity: string, unit_price: Money, 
+/**
+ * The VAT rate in percent: 25, 12, 6 or 0.
+ */
+vat_rate: string, 
+/**
+ * `quantity × unit_price`, rounded to whole öre.
+ */
+line_total: Money, };
+
+export type AppPayment = { 
+/**
+ * "card", "swish" or what the app service calls it.
+ */
+provider: string, 
+/**
+ * The provider's reference for the payment.
+ */
+reference: string, };
+
+export type Purchase = { 
+/**
+ * The app's id for the purchase: 1–64 of A–Z a–z 0–9 - _ .
+ */
+id: string, completed_at: string, 
+/**
+ * The receipt number the app gave the customer.
+ */
+app_receipt: string, lines: Array<PurchaseLine>, total: Money, payment: AppPayment, };
+
+export type ExitResult = "ok" | "discrepancy";
+
+export type ExitCheck = { id: number, result: ExitResult, note: string | null, by: StaffRef, at: string, };
+
+export type Source = "file" | "endpoint";
+
+export type ReceivedPurchase = { purchase: Purchase, received_at: string, source: Source, 
+/**
+ * Every check made, oldest first; the last one stands.
+ */
+checks: Array<ExitCheck>, };
+
+export type ScanAndPayDay = { date: string, purchases: Array<ReceivedPurchase>, total: Money, unchecked: number, discrepancies: number, 
+/**
+ * A token for the endpoint is set (the endpoint answers POSTs).
+ */
+endpoint_enabled: boolean, };
+
+export type ReceiveReport = { 
+/**
+ * New purchases recorded.
+ */
+received: number, 
+/**
+ * Purchases this store already had, identical: skipped (a resend is harmless).
+ */
+already_had: number, 
+/**
+ * With any error, nothing was recorded.
+ */
+errors: Array<RowError>, };
+
 export type PricedCart = { lines: Array<PricedLine>, 
 /**
  * The lines before any discount.
@@ -478,6 +674,10 @@ drawer_openings: number,
  */
 no_sale_openings: number, 
 /**
+ * Purchases paid in the Scan & Pay app (receipted by the app, not in `sales`).
+ */
+scan_and_pay: number, scan_and_pay_amount: Money, 
+/**
  * Sales given up before payment.
  */
 unfinished: number, unfinished_amount: Money, 
@@ -645,7 +845,7 @@ export type AuditFilter = { action_prefix: string | null, actor_id: number | nul
  */
 limit: number | null, };
 
-export type ErrorCode = "invalid_barcode" | "bad_check_digit" | "unknown_product" | "measure_mismatch" | "empty_sale" | "insufficient_cash" | "invalid_amount" | "receipt_not_found" | "store_not_initialized" | "invalid_store_identity" | "database_locked" | "database_corrupt" | "database_too_new" | "storage" | "journal_broken" | "not_logged_in" | "wrong_pin" | "locked_out" | "staff_disabled" | "not_allowed" | "needs_approval" | "invalid_input" | "card_declined" | "payment_unknown" | "device_unavailable" | "swish_declined" | "payment_pending" | "voucher_invalid" | "scale_not_ready" | "control_unit_down" | "already_done" | "store_closed" | "internal";
+export type ErrorCode = "invalid_barcode" | "bad_check_digit" | "unknown_product" | "measure_mismatch" | "empty_sale" | "insufficient_cash" | "invalid_amount" | "receipt_not_found" | "store_not_initialized" | "invalid_store_identity" | "database_locked" | "database_corrupt" | "database_too_new" | "storage" | "journal_broken" | "not_logged_in" | "wrong_pin" | "locked_out" | "staff_disabled" | "not_allowed" | "needs_approval" | "invalid_input" | "card_declined" | "payment_unknown" | "device_unavailable" | "swish_declined" | "payment_pending" | "voucher_invalid" | "scale_not_ready" | "control_unit_down" | "already_done" | "store_closed" | "method_refused" | "internal";
 
 export type ApiError = { code: ErrorCode, 
 /**

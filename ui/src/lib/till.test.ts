@@ -119,7 +119,9 @@ function fakeApi(): { [K in keyof Api]: ReturnType<typeof vi.fn> } & Api {
     'tillState', 'setTraining', 'setElectronicReceipt', 'copyReceipt', 'proForma', 'returnPlan', 'returnItems',
     'simulateControlUnit', 'settlePendingReturn', 'hoursView', 'hoursStatus', 'setOpeningHours',
     'addHoursChange', 'endHoursChange', 'setCustomerNotice', 'setFeedHttp', 'approveOutsideHours',
-    'onHoursChanged',
+    'onHoursChanged', 'paymentsView', 'paymentsStatus', 'setPaymentMethod', 'endPaymentChange',
+    'setOfflineCaps', 'setFallbackRules', 'simulateHealth', 'forwardOffline', 'scanAndPayDay',
+    'importScanAndPay', 'checkExit', 'scanAndPayToken', 'onPaymentsChanged',
   ];
   const api: Record<string, ReturnType<typeof vi.fn>> = {};
   for (const name of names) api[name] = vi.fn(() => Promise.reject(err('internal', `unexpected ${name}`)));
