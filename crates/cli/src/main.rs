@@ -2,6 +2,8 @@
 //!
 //! Exit codes: 0 done; 1 refused or failed (the message says why, on stderr); 2 bad usage.
 
+mod payments;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -128,6 +130,18 @@ enum Command {
     Hours {
         #[command(subcommand)]
         command: HoursCommand,
+    },
+    /// Payment methods: the state in force, switches and limits (managers, with a reason),
+    /// offline caps, fallback rules, the offline-card report and the customer sign.
+    Payments {
+        #[command(subcommand)]
+        command: payments::PaymentsCommand,
+    },
+    /// Scan & Pay: import the app's finished purchases, list the day, mark exit checks, and the
+    /// token for the app service's endpoint.
+    ScanAndPay {
+        #[command(subcommand)]
+        command: payments::ScanAndPayCommand,
     },
 }
 
@@ -579,6 +593,8 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Command::Staff { command } => staff(&sk, command).await?,
         Command::Hours { command } => return hours(&sk, command).await,
+        Command::Payments { command } => return payments::payments(&sk, command).await,
+        Command::ScanAndPay { command } => return payments::scan_and_pay(&sk, command).await,
         Command::Audit { command: AuditCommand::Verify } => {
             let v = sk.audit().verify().await?;
             return Ok(match v.problem {

@@ -299,3 +299,57 @@ fn catalog_import_and_find_and_a_sale_with_every_tender() {
     let out = storekeep(dir.path(), &["journal", "verify"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
 }
+
+#[test]
+fn payments_switched_from_the_command_line_hold_at_the_till_and_scan_and_pay_files_are_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(storekeep(dir.path(), &["init", "--demo"]).status.success());
+    let manager = ["--staff", "1", "--pin", "1111"];
+    for method in ["card_online", "card_offline"] {
+        let mut args = vec![
+            "payments",
+            "set",
+            "--method",
+            method,
+            "--availability",
+            "disabled",
+            "--reason",
+            "Kortinlösaren nere",
+        ];
+        args.extend(manager);
+        let out = storekeep(dir.path(), &args);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    let out = storekeep(dir.path(), &["payments", "show"]);
+    assert!(
+        text(&out.stdout).contains("I dag tar vi: kontanter, Swish, Scan & Pay, presentkort — inte kort"),
+        "{}",
+        text(&out.stdout)
+    );
+    let code = demo::catalog()[0].code.clone().unwrap();
+    let out = storekeep(dir.path(), &["sale", "--staff", "2", "--pin", "2222", &code, "--card", "rest"]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("Take Cash, Swish, Gift voucher instead"), "{}", text(&out.stderr));
+    let sign = dir.path().join("sign.pdf");
+    assert!(storekeep(dir.path(), &["payments", "sign", sign.to_str().unwrap()]).status.success());
+    assert!(std::fs::read(&sign).unwrap().starts_with(b"%PDF-"));
+
+    let file = dir.path().join("app.json");
+    std::fs::write(
+        &file,
+        r#"{"format": "storekeep-scan-and-pay/1", "purchases": [{"id": "SP-1", "completed_at": "2026-01-01T10:00:00Z",
+           "app_receipt": "A-1", "lines": [{"name": "Bröd", "quantity": "1", "unit_price": "35.00", "vat_rate": "12", "line_total": "35.00"}],
+           "total": "35.00", "payment": {"provider": "swish", "reference": "R-1"}}]}"#,
+    )
+    .unwrap();
+    let mut args = vec!["scan-and-pay", "import"];
+    args.extend(manager);
+    args.push(file.to_str().unwrap());
+    let out = storekeep(dir.path(), &args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("1 purchases recorded"), "{}", text(&out.stdout));
+    let mut args = vec!["scan-and-pay", "list", "--date", "2026-01-01"];
+    args.extend(manager);
+    assert!(text(&storekeep(dir.path(), &args).stdout).contains("SP-1"));
+    assert!(storekeep(dir.path(), &["journal", "verify"]).status.success());
+}
