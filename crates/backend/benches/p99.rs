@@ -6,7 +6,7 @@
 //!
 //! Run: `cargo bench -p storekeep-backend --bench p99`.
 //! Targets: scan-to-line < 1 ms p99; cash sale committed durably < 10 ms p99; 100,000-item
-//! import < 5 s; name search < 20 ms p99.
+//! import < 5 s; name search < 20 ms p99. Also the payment-method check each tender makes.
 
 // Floats only format the report; no money is involved.
 #![allow(clippy::float_arithmetic)]
@@ -122,6 +122,16 @@ async fn run() {
         }
     }
 
+    // The check every tender makes when it starts (issue 7): the payment methods in force on
+    // the register, the caps and the offline exposure, read together.
+    let mut check = Stats { name: "payment methods in force", samples: Vec::new() };
+    let register = sk.require_identity().await.expect("identity").register_id;
+    for _ in 0..2000 {
+        let t = Instant::now();
+        sk.payments().in_force_on(&register).await.expect("in force");
+        check.samples.push(t.elapsed());
+    }
+
     let mut search = Stats { name: "name search as typed (100k)", samples: Vec::new() };
     let queries =
         ["m", "mj", "mjö", "mjölk", "bröd o", "kaffe te", "nr 4242", "ost", "sylt korv nr 9", "zz", "4011"];
@@ -137,7 +147,7 @@ async fn run() {
     let base99 = baseline.pct(0.99);
     println!();
     println!("{:<34} {:>12} {:>12} {:>12}   p50/base  p99/base", "operation", "p50", "p99", "max");
-    for s in [&baseline, &scan, &sale, &search] {
+    for s in [&baseline, &scan, &sale, &check, &search] {
         println!(
             "{:<34} {} {} {}   {}   {}",
             s.name,

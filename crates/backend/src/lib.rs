@@ -64,8 +64,6 @@ pub struct Storekeep {
     publish_lock: Arc<tokio::sync::Mutex<()>>,
     /// The opt-in HTTP endpoint for the opening-hours feed.
     feed: Arc<feed_server::FeedEndpoint>,
-    /// The links to the payment services as last reported (issue 8's probes will report them).
-    link_health: Arc<std::sync::Mutex<payments::LinkHealth>>,
     /// Woken whenever a payment method's state, the caps, the rules or the health change.
     payments_signal: Arc<tokio::sync::Notify>,
     /// One run of the fallback rules at a time in this process.
@@ -122,7 +120,6 @@ impl Storekeep {
             publish_problem: Default::default(),
             publish_lock: Default::default(),
             feed: Default::default(),
-            link_health: Default::default(),
             payments_signal: Default::default(),
             fallback_lock: Default::default(),
         })
@@ -164,14 +161,6 @@ impl Storekeep {
 
     pub(crate) fn set_publish_problem(&self, problem: Option<String>) {
         *self.publish_problem.lock().unwrap_or_else(|p| p.into_inner()) = problem;
-    }
-
-    pub fn link_health(&self) -> payments::LinkHealth {
-        *self.link_health.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    pub(crate) fn set_link_health(&self, health: payments::LinkHealth) {
-        *self.link_health.lock().unwrap_or_else(|p| p.into_inner()) = health;
     }
 
     /// Notified (one permit) whenever what the till takes may have changed.

@@ -29,6 +29,9 @@ use crate::error::{Error, Result};
 
 const CAPS_KEY: &str = "payment_caps";
 const RULES_KEY: &str = "payment_fallback_rules";
+/// The last health signal, kept in the database so that every process (the app, the command
+/// line) runs the fallback rules on the same facts.
+const HEALTH_KEY: &str = "payment_link_health";
 
 pub const STATUS_FILE: &str = "payments.json";
 pub const SIGN_HTML_FILE: &str = "payment-sign.html";
@@ -270,8 +273,9 @@ impl<'a> Payments<'a> {
         self.setting(RULES_KEY, Vec::new()).await
     }
 
-    pub fn health(&self) -> LinkHealth {
-        self.sk.link_health()
+    /// The links as last reported (reachable until anything says otherwise).
+    pub async fn health(&self) -> Result<LinkHealth> {
+        self.setting(HEALTH_KEY, LinkHealth::default()).await
     }
 
     async fn manager(&self, by: &Actor, what: &str, reason: &str) -> Result<String> {
@@ -534,7 +538,13 @@ impl<'a> Payments<'a> {
 
     /// A new health signal: kept, and the fallback rules run on it.
     pub async fn set_health(&self, health: LinkHealth) -> Result<Vec<PaymentChange>> {
-        self.sk.set_link_health(health);
+        // A signal, not a control: kept (for every process) but not audited; the switches it
+        // causes are.
+        sqlx::query("INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+            .bind(HEALTH_KEY)
+            .bind(json(&health)?)
+            .execute(self.sk.db().writer())
+            .await?;
         let switched = self.apply_fallback().await?;
         self.changed().await;
         Ok(switched)
@@ -545,7 +555,7 @@ impl<'a> Payments<'a> {
     /// system's action, audited as such. Returns the switches started or ended.
     pub async fn apply_fallback(&self) -> Result<Vec<PaymentChange>> {
         let (rules, caps, exposure) = tokio::try_join!(self.rules(), self.caps(), self.exposure())?;
-        let link = self.health();
+        let link = self.health().await?;
         let health = Health {
             acquirer_reachable: link.acquirer_reachable,
             swish_reachable: link.swish_reachable,
@@ -740,7 +750,7 @@ impl<'a> Payments<'a> {
         Ok(PaymentsStatus {
             acceptance: in_force.acceptance(),
             in_force,
-            health: self.health(),
+            health: self.health().await?,
             overdue_offline: self.offline_report().await?.overdue,
         })
     }
@@ -765,7 +775,7 @@ impl<'a> Payments<'a> {
             changes,
             automatic,
             rules: self.rules().await?,
-            health: self.health(),
+            health: self.health().await?,
             offline: self.offline_report().await?,
             public_dir: self.sk.hours().public_dir().display().to_string(),
         })

@@ -519,3 +519,31 @@ async fn the_payment_sign_says_what_is_taken_in_both_languages() {
     assert!(text.contains("Inte i dag: kort") && text.contains("Not today: cards"), "{text}");
     assert!(!text.contains("Kortavbrott"), "the manager's reason is not for customers: {text}");
 }
+
+#[tokio::test]
+async fn another_program_on_the_same_store_runs_the_rules_on_the_same_health() {
+    let t = demo_store().await;
+    let boss = manager(&t).await;
+    boss.set_fallback_rules(&[FallbackRule::HideSwishWhenDown], "Plan").await.unwrap();
+    let till = logged_in(&t.sk).await;
+    till.simulate_health(LinkHealth { acquirer_reachable: true, swish_reachable: false }).await.unwrap();
+    // The command line opens the same database and changes the rules: it must not take Swish's
+    // switch for a cleared condition.
+    let cli = common::open_at(&t.path, t.clock.clone()).await.unwrap();
+    let cli_boss = logged_in_as(&cli, "Anna Lind", "1111").await;
+    cli_boss
+        .set_fallback_rules(
+            &[FallbackRule::HideSwishWhenDown, FallbackRule::CardOfflineWhenAcquirerDown],
+            "Mer plan",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        cli.payments().in_force().await.unwrap().state(PaymentMethod::Swish).availability,
+        Availability::Disabled
+    );
+    assert_eq!(
+        t.sk.payments().in_force().await.unwrap().state(PaymentMethod::Swish).availability,
+        Availability::Disabled
+    );
+}
