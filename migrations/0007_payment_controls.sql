@@ -27,13 +27,17 @@ CREATE TABLE payment_state (
 );
 CREATE INDEX payment_state_live ON payment_state (ended_at, method);
 
--- Card payments the terminal approved offline (store-and-forward), written in the sale's own
--- transaction. Until the acquirer has them they are the store's exposure; `status` follows
--- what the terminal reports after forwarding (book-keeping, not a registration).
+-- Card payments the terminal approved offline (store-and-forward), written the moment the
+-- approval comes back (before the sale is registered, so a split sale's second payment and
+-- the forwarding report both see it), keyed by the till's own reference for the request (an
+-- authorization code is not unique). Until the acquirer has them they are the store's
+-- exposure; `status` follows what the terminal reports after forwarding (book-keeping, not a
+-- registration); `receipt_no` is filled in when the sale is registered.
 CREATE TABLE card_offline (
-    authorization TEXT PRIMARY KEY,
+    reference     TEXT PRIMARY KEY,
+    authorization TEXT NOT NULL,
     register_id   TEXT NOT NULL,
-    receipt_no    INTEGER NOT NULL,
+    receipt_no    INTEGER,
     amount        TEXT NOT NULL,
     taken_at      TEXT NOT NULL,
     status        TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'forwarded', 'declined')),

@@ -64,8 +64,9 @@ pub trait PaymentTerminal: Send + Sync + Debug {
         amount: Money,
         mode: CardMode,
     ) -> BoxFut<'a, Result<CardOutcome, DeviceError>>;
-    /// The offline payments the terminal has forwarded since it was last asked, by
-    /// authorization, with the acquirer's answer.
+    /// Every offline payment the terminal has forwarded and still holds the answer for (until
+    /// its day close), by the till's reference, with the acquirer's answer. Asking again gives
+    /// the same answers: nothing is lost if the till could not record them the first time.
     fn forwarded(&self) -> BoxFut<'_, Result<Vec<(String, Forwarded)>, DeviceError>>;
     /// What became of an earlier request: `None` if the terminal never saw it. The till asks
     /// this before retrying a request that timed out, so a card is never charged twice.
@@ -106,8 +107,10 @@ pub struct SimulatedTerminal {
     refunds: Mutex<Vec<(String, Money)>>,
     /// The acquirer cannot be reached (a health signal the demo and the tests set).
     acquirer_down: Mutex<bool>,
-    /// Offline approvals not yet forwarded, by authorization.
+    /// Offline approvals not yet forwarded, by the till's reference.
     stored: Mutex<Vec<String>>,
+    /// What the acquirer answered for each forwarded one.
+    forwarded: Mutex<Vec<(String, Forwarded)>>,
     /// How many of the next forwarded payments the acquirer declines.
     decline_forwards: Mutex<u32>,
 }
@@ -211,8 +214,8 @@ impl PaymentTerminal for SimulatedTerminal {
                 }
             };
             if let Some(o) = &outcome {
-                if let CardOutcome::Approved { authorization, offline: true } = o {
-                    lock(&self.stored).push(authorization.clone());
+                if let CardOutcome::Approved { offline: true, .. } = o {
+                    lock(&self.stored).push(reference.to_string());
                 }
                 lock(&self.seen).insert(reference.to_string(), (amount, o.clone()));
             }
@@ -225,23 +228,21 @@ impl PaymentTerminal for SimulatedTerminal {
 
     fn forwarded(&self) -> BoxFut<'_, Result<Vec<(String, Forwarded)>, DeviceError>> {
         Box::pin(async move {
-            if self.acquirer_down_now() {
-                return Ok(Vec::new());
-            }
-            let stored = std::mem::take(&mut *lock(&self.stored));
-            let mut declines = lock(&self.decline_forwards);
-            Ok(stored
-                .into_iter()
-                .map(|authorization| {
+            let mut done = lock(&self.forwarded);
+            if !self.acquirer_down_now() {
+                let stored = std::mem::take(&mut *lock(&self.stored));
+                let mut declines = lock(&self.decline_forwards);
+                for reference in stored {
                     let answer = if *declines > 0 {
                         *declines -= 1;
                         Forwarded::Declined { reason: "Kortet spärrat (simulator)".into() }
                     } else {
                         Forwarded::Accepted
                     };
-                    (authorization, answer)
-                })
-                .collect())
+                    done.push((reference, answer));
+                }
+            }
+            Ok(done.clone())
         })
     }
 

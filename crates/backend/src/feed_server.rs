@@ -33,6 +33,12 @@ fn unavailable(e: crate::Error) -> Response {
     (StatusCode::SERVICE_UNAVAILABLE, "The opening hours cannot be read right now\n").into_response()
 }
 
+fn store_unavailable(what: &str, e: crate::Error) -> Response {
+    tracing::warn!("{what}: {e}");
+    (StatusCode::SERVICE_UNAVAILABLE, "The store's database cannot be read or written right now; try again\n")
+        .into_response()
+}
+
 async fn feed_json(State(sk): State<Storekeep>) -> Response {
     match sk.hours().feed().await {
         Ok(feed) => match serde_json::to_vec_pretty(&feed) {
@@ -62,11 +68,11 @@ async fn sign_pdf(State(sk): State<Storekeep>) -> Response {
 async fn payments_file(sk: &Storekeep, name: &str) -> Response {
     let acceptance = match sk.payments().in_force().await {
         Ok(f) => f.acceptance(),
-        Err(e) => return unavailable(e),
+        Err(e) => return store_unavailable("payments feed", e),
     };
     let store = match sk.identity().await {
         Ok(i) => i.map(|(i, _)| i.company_name).unwrap_or_default(),
-        Err(e) => return unavailable(e),
+        Err(e) => return store_unavailable("payments feed", e),
     };
     let now = sk.clock().now();
     let updated = now.to_zoned_datetime(sk.time_zone().clone()).strftime("%Y-%m-%d %H:%M").to_string();
@@ -85,7 +91,7 @@ async fn payments_file(sk: &Storekeep, name: &str) -> Response {
             };
             match serde_json::to_vec_pretty(&feed) {
                 Ok(body) => answer("application/json; charset=utf-8", body),
-                Err(e) => unavailable(crate::Error::Storage(e.to_string())),
+                Err(e) => store_unavailable("payments feed", crate::Error::Storage(e.to_string())),
             }
         }
     }
@@ -120,12 +126,12 @@ async fn receive_purchases(
     let presented = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
+        .and_then(|v| v.get(..7).filter(|p| p.eq_ignore_ascii_case("bearer ")).map(|_| &v[7..]));
     let allowed = match presented {
         None => false,
         Some(t) => match sk.scan_and_pay().token_matches(t).await {
             Ok(ok) => ok,
-            Err(e) => return unavailable(e),
+            Err(e) => return store_unavailable("payments feed", e),
         },
     };
     if !allowed {
@@ -136,7 +142,7 @@ async fn receive_purchases(
     match sk.scan_and_pay().receive(&body, crate::scan_and_pay::Source::Endpoint, None).await {
         Ok(report) if report.errors.is_empty() => json_answer(StatusCode::OK, &report),
         Ok(report) => json_answer(StatusCode::UNPROCESSABLE_ENTITY, &report),
-        Err(e) => unavailable(e),
+        Err(e) => store_unavailable("Scan & Pay", e),
     }
 }
 

@@ -158,8 +158,9 @@ pub struct PaymentsStatus {
 pub struct OfflinePayment {
     pub authorization: String,
     pub register_id: String,
-    #[ts(type = "number")]
-    pub receipt_no: i64,
+    /// `None` while its sale is still open.
+    #[ts(type = "number | null")]
+    pub receipt_no: Option<i64>,
     pub amount: Money,
     #[ts(type = "string")]
     pub taken_at: Timestamp,
@@ -252,30 +253,18 @@ impl<'a> Payments<'a> {
         Payments { sk }
     }
 
-    async fn setting<T: serde::de::DeserializeOwned>(&self, key: &str, default: T) -> Result<T> {
-        let value: Option<String> = sqlx::query_scalar("SELECT value FROM setting WHERE key = ?")
-            .bind(key)
-            .fetch_optional(self.sk.db().reader())
-            .await?;
-        match value {
-            None => Ok(default),
-            Some(v) => serde_json::from_str(&v)
-                .map_err(|e| Error::Inconsistent(format!("the setting {key} cannot be read: {e}"))),
-        }
-    }
-
     pub async fn caps(&self) -> Result<OfflineCaps> {
-        self.setting(CAPS_KEY, OfflineCaps::default()).await
+        setting(self.sk.db().reader(), CAPS_KEY, OfflineCaps::default()).await
     }
 
     /// The fallback rules the manager set (none until then: nothing switches by itself).
     pub async fn rules(&self) -> Result<Vec<FallbackRule>> {
-        self.setting(RULES_KEY, Vec::new()).await
+        setting(self.sk.db().reader(), RULES_KEY, Vec::new()).await
     }
 
     /// The links as last reported (reachable until anything says otherwise).
     pub async fn health(&self) -> Result<LinkHealth> {
-        self.setting(HEALTH_KEY, LinkHealth::default()).await
+        setting(self.sk.db().reader(), HEALTH_KEY, LinkHealth::default()).await
     }
 
     async fn manager(&self, by: &Actor, what: &str, reason: &str) -> Result<String> {
@@ -287,30 +276,32 @@ impl<'a> Payments<'a> {
         Ok(reason.to_string())
     }
 
-    /// Changes that may be in force now or later (not ended, not run out).
+    /// Changes that may be in force now or later (not ended, not run out), oldest first.
     async fn live_changes(&self, now: Timestamp) -> Result<Vec<PaymentChange>> {
-        let rows = sqlx::query(
-            "SELECT id, method, availability, min_amount, max_amount, reason, set_by_id, set_by_name, rule,
-                    registers, starts_at, until, ended_at, ended_by_name, end_reason
-             FROM payment_state WHERE ended_at IS NULL ORDER BY starts_at, id",
-        )
-        .fetch_all(self.sk.db().reader())
-        .await?;
-        let all = rows.iter().map(change_from_row).collect::<Result<Vec<_>>>()?;
-        Ok(all.into_iter().filter(|c| c.until.is_none_or(|u| u > now)).collect())
+        live_changes(self.sk.db().reader(), now).await
     }
 
-    /// Offline card payments not yet forwarded, in all.
+    /// Offline card payments not yet forwarded, in all (open sales' included).
     pub async fn exposure(&self) -> Result<Money> {
-        let amounts: Vec<String> =
-            sqlx::query_scalar("SELECT amount FROM card_offline WHERE status = 'pending'")
-                .fetch_all(self.sk.db().reader())
-                .await?;
-        amounts.iter().try_fold(Money::ZERO, |sum, a| {
-            Money::parse(a)
-                .map(|m| sum + m)
-                .map_err(|_| Error::Inconsistent(format!("an offline card payment has the amount {a}")))
-        })
+        exposure(self.sk.db().reader()).await
+    }
+
+    /// Counts an offline approval the moment it comes back (before the sale is registered):
+    /// the exposure, the caps and the forwarding report see it at once.
+    pub async fn record_offline(&self, reference: &str, authorization: &str, amount: Money) -> Result<()> {
+        let register = self.sk.require_identity().await?.register_id;
+        sqlx::query(
+            "INSERT INTO card_offline (reference, authorization, register_id, amount, taken_at) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (reference) DO NOTHING",
+        )
+        .bind(reference)
+        .bind(authorization)
+        .bind(&register)
+        .bind(amount.to_string())
+        .bind(self.sk.clock().now().to_string())
+        .execute(self.sk.db().writer())
+        .await?;
+        Ok(())
     }
 
     /// Every method's state on `register` now, with the caps and the exposure.
@@ -365,6 +356,12 @@ impl<'a> Payments<'a> {
             min: amount(&form.min, "smallest amount", "Minsta beloppet")?,
             max: amount(&form.max, "largest amount", "Största beloppet")?,
         };
+        if form.method == PaymentMethod::ScanAndPay && form.availability == Availability::Limited {
+            return Err(invalid(
+                "Scan & Pay is paid in the app: it is taken or not, without limits at the till",
+                "Scan & Pay betalas i appen: det tas eller inte, utan belopp i kassan",
+            ));
+        }
         match form.availability {
             Availability::Limited => {
                 if limits.min.is_none() && limits.max.is_none() && form.method != PaymentMethod::CardOffline {
@@ -385,6 +382,12 @@ impl<'a> Payments<'a> {
                         ),
                     ));
                 }
+            }
+            _ if limits.min.is_some() || limits.max.is_some() => {
+                return Err(invalid(
+                    "Amounts apply only to a limited method: choose Limited, or leave them empty",
+                    "Belopp gäller bara ett begränsat betalsätt: välj Begränsat eller lämna dem tomma",
+                ));
             }
             _ => limits = Limits::default(),
         }
@@ -430,6 +433,7 @@ impl<'a> Payments<'a> {
             registers,
             ended: None,
         };
+        let before = self.in_force().await?.state(form.method);
         let mut tx = self.sk.db().begin_write().await?;
         let id = insert_in(&mut tx, &change).await?;
         let mut record = AuditRecord::new(
@@ -439,6 +443,7 @@ impl<'a> Payments<'a> {
             format!("payment method {}", method_key(form.method)),
             Outcome::Done,
         );
+        record.old_value = Some(json(&before)?);
         record.new_value = Some(json(&describe(&change))?);
         record.reason = Some(change.reason.clone());
         crate::audit::append_in(&mut tx, &record).await?;
@@ -447,30 +452,39 @@ impl<'a> Payments<'a> {
         Ok(PaymentChange { id, ..change })
     }
 
-    /// Ends a change early (managers, with a reason; audited). The row stays.
+    /// Ends a manager's change early (managers, with a reason; audited). The row stays. The
+    /// system's switches end by themselves when their condition clears; a manager overrides
+    /// one by setting the method (a later change wins), not by ending it.
     pub async fn end_change(&self, by: &Actor, id: i64, reason: &str) -> Result<()> {
         let reason = self.manager(by, "end a payment-method change", reason).await?;
         let now = self.sk.clock().now();
         let mut tx = self.sk.db().begin_write().await?;
-        let done = sqlx::query(
-            "UPDATE payment_state SET ended_at = ?, ended_by_name = ?, end_reason = ?
-             WHERE id = ? AND ended_at IS NULL RETURNING method",
-        )
-        .bind(now.to_string())
-        .bind(&by.name)
-        .bind(&reason)
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(row) = done else { return Err(Error::PaymentChangeNotFound(id)) };
+        let change = live_changes(&mut *tx, now)
+            .await?
+            .into_iter()
+            .find(|c| c.id == id)
+            .ok_or(Error::PaymentChangeNotFound(id))?;
+        if change.set_by.is_none() {
+            return Err(invalid(
+                "An automatic switch ends by itself when its condition clears; to override it, set the method yourself",
+                "En automatisk ändring upphör av sig själv när villkoret inte längre gäller; ställ in betalsättet själv för att gå förbi den",
+            ));
+        }
+        sqlx::query("UPDATE payment_state SET ended_at = ?, ended_by_name = ?, end_reason = ? WHERE id = ?")
+            .bind(now.to_string())
+            .bind(&by.name)
+            .bind(&reason)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         let mut record = AuditRecord::new(
             now,
             Some(by.clone()),
             "payments.end",
-            format!("payment change {id} ({})", row.get::<&str, _>(0)),
+            format!("payment change {id} ({})", method_key(change.method)),
             Outcome::Done,
         );
-        record.old_value = Some("in force".into());
+        record.old_value = Some(json(&describe(&change))?);
         record.new_value = Some("ended".into());
         record.reason = Some(reason);
         crate::audit::append_in(&mut tx, &record).await?;
@@ -552,22 +566,25 @@ impl<'a> Payments<'a> {
 
     /// Runs the fallback rules on the health now: starts the switches they ask for that are
     /// not in force, and ends the system's switches they no longer ask for. Each is the
-    /// system's action, audited as such. Returns the switches started or ended.
+    /// system's action, audited as such. Everything is read inside the write transaction, so
+    /// two runs (this process or another) never decide on stale facts. Returns the switches
+    /// started or ended.
     pub async fn apply_fallback(&self) -> Result<Vec<PaymentChange>> {
-        let (rules, caps, exposure) = tokio::try_join!(self.rules(), self.caps(), self.exposure())?;
-        let link = self.health().await?;
+        let _one_at_a_time = self.sk.fallback_lock().lock().await;
+        let now = self.sk.clock().now();
+        let mut tx = self.sk.db().begin_write().await?;
+        let rules: Vec<FallbackRule> = setting(&mut *tx, RULES_KEY, Vec::new()).await?;
+        let caps = setting(&mut *tx, CAPS_KEY, OfflineCaps::default()).await?;
+        let link = setting(&mut *tx, HEALTH_KEY, LinkHealth::default()).await?;
         let health = Health {
             acquirer_reachable: link.acquirer_reachable,
             swish_reachable: link.swish_reachable,
-            offline_exposure: exposure,
+            offline_exposure: exposure(&mut *tx).await?,
         };
         let wanted = evaluate(&rules, &health, &caps);
-        let now = self.sk.clock().now();
-        let _one_at_a_time = self.sk.fallback_lock().lock().await;
         let active: Vec<PaymentChange> =
-            self.live_changes(now).await?.into_iter().filter(|c| c.set_by.is_none()).collect();
+            live_changes(&mut *tx, now).await?.into_iter().filter(|c| c.set_by.is_none()).collect();
         let mut touched = Vec::new();
-        let mut tx = self.sk.db().begin_write().await?;
         for c in &active {
             let still = wanted
                 .iter()
@@ -576,7 +593,7 @@ impl<'a> Payments<'a> {
                 continue;
             }
             let why = "Villkoret gäller inte längre / The condition has cleared";
-            sqlx::query(
+            let done = sqlx::query(
                 "UPDATE payment_state SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL",
             )
             .bind(now.to_string())
@@ -584,6 +601,9 @@ impl<'a> Payments<'a> {
             .bind(c.id)
             .execute(&mut *tx)
             .await?;
+            if done.rows_affected() != 1 {
+                continue;
+            }
             let mut record = AuditRecord::new(
                 now,
                 None,
@@ -646,33 +666,32 @@ impl<'a> Payments<'a> {
         let now = self.sk.clock().now().to_string();
         let mut tx = self.sk.db().begin_write().await?;
         let mut n = 0;
-        for (authorization, answer) in settled {
+        for (reference, answer) in settled {
             let (status, detail) = match answer {
                 crate::devices::Forwarded::Accepted => ("forwarded", None),
                 crate::devices::Forwarded::Declined { reason } => ("declined", Some(reason.as_str())),
             };
             let done = sqlx::query(
-                "UPDATE card_offline SET status = ?, settled_at = ?, detail = ? WHERE authorization = ? AND status = 'pending'",
+                "UPDATE card_offline SET status = ?, settled_at = ?, detail = ? WHERE reference = ? AND status = 'pending'",
             )
             .bind(status)
             .bind(&now)
             .bind(detail)
-            .bind(authorization)
+            .bind(reference)
             .execute(&mut *tx)
             .await?;
-            n += done.rows_affected() as usize;
+            // The terminal repeats its answers until its day close: one already recorded (or
+            // another register's) is skipped.
             if done.rows_affected() == 0 {
-                tracing::warn!(
-                    authorization,
-                    "the terminal forwarded a payment this store does not hold as offline"
-                );
+                continue;
             }
+            n += 1;
             if status == "declined" {
                 let mut record = AuditRecord::new(
                     self.sk.clock().now(),
                     None,
                     "payments.offline_declined",
-                    format!("offline card payment {authorization}"),
+                    format!("offline card payment {reference}"),
                     Outcome::Done,
                 );
                 record.reason = detail.map(str::to_string);
@@ -680,21 +699,25 @@ impl<'a> Payments<'a> {
             }
         }
         tx.commit().await?;
-        // Exposure went down: the rules may lift a switch.
-        self.apply_fallback().await?;
-        self.changed().await;
+        if n > 0 {
+            // Exposure went down: the rules may lift a switch.
+            self.apply_fallback().await?;
+            self.changed().await;
+        }
         Ok(n)
     }
 
     /// The offline-card report.
     pub async fn offline_report(&self) -> Result<OfflineReport> {
         let now = self.sk.clock().now();
+        let week_ago = now - jiff::SignedDuration::from_hours(24 * 7);
         let caps = self.caps().await?;
         let rows = sqlx::query(
             "SELECT authorization, register_id, receipt_no, amount, taken_at, status, settled_at, detail
-             FROM card_offline WHERE status != 'forwarded' OR settled_at >= ? ORDER BY taken_at",
+             FROM card_offline WHERE status != 'forwarded' OR substr(settled_at, 1, 10) >= ? ORDER BY rowid",
         )
-        .bind((now - jiff::SignedDuration::from_hours(24 * 7)).to_string())
+        // By the date alone (fixed width); the exact week is checked below.
+        .bind(week_ago.to_string().get(..10).unwrap_or_default().to_string())
         .fetch_all(self.sk.db().reader())
         .await?;
         let mut report = OfflineReport {
@@ -736,6 +759,7 @@ impl<'a> Payments<'a> {
                     report.declined_total = report.declined_total + amount;
                     report.declined.push(p);
                 }
+                _ if p.settled_at.is_none_or(|at| at < week_ago) => {}
                 _ => {
                     report.forwarded += 1;
                     report.forwarded_total = report.forwarded_total + amount;
@@ -815,6 +839,49 @@ impl<'a> Payments<'a> {
         }
         self.sk.payments_signal().notify_one();
     }
+}
+
+async fn setting<'e, T, E>(db: E, key: &str, default: T) -> Result<T>
+where
+    T: serde::de::DeserializeOwned,
+    E: sqlx::Executor<'e, Database = sqlx::Sqlite>,
+{
+    let value: Option<String> =
+        sqlx::query_scalar("SELECT value FROM setting WHERE key = ?").bind(key).fetch_optional(db).await?;
+    match value {
+        None => Ok(default),
+        Some(v) => serde_json::from_str(&v)
+            .map_err(|e| Error::Inconsistent(format!("the setting {key} cannot be read: {e}"))),
+    }
+}
+
+/// Changes not ended and not run out at `now`, in the order they were made.
+async fn live_changes<'e, E>(db: E, now: Timestamp) -> Result<Vec<PaymentChange>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Sqlite>,
+{
+    let rows = sqlx::query(
+        "SELECT id, method, availability, min_amount, max_amount, reason, set_by_id, set_by_name, rule,
+                registers, starts_at, until, ended_at, ended_by_name, end_reason
+         FROM payment_state WHERE ended_at IS NULL ORDER BY id",
+    )
+    .fetch_all(db)
+    .await?;
+    let all = rows.iter().map(change_from_row).collect::<Result<Vec<_>>>()?;
+    Ok(all.into_iter().filter(|c| c.until.is_none_or(|u| u > now)).collect())
+}
+
+async fn exposure<'e, E>(db: E) -> Result<Money>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Sqlite>,
+{
+    let amounts: Vec<String> =
+        sqlx::query_scalar("SELECT amount FROM card_offline WHERE status = 'pending'").fetch_all(db).await?;
+    amounts.iter().try_fold(Money::ZERO, |sum, a| {
+        Money::parse(a)
+            .map(|m| sum + m)
+            .map_err(|_| Error::Inconsistent(format!("an offline card payment has the amount {a}")))
+    })
 }
 
 pub(crate) fn method_key(m: PaymentMethod) -> String {

@@ -165,17 +165,17 @@ impl<'a> Sales<'a> {
             .await?;
         }
         self.project_tenders(tx, sale_id, &sale.tenders, Money::from_ore(1)).await?;
-        // An offline card payment is the store's risk until the acquirer has it: counted in
-        // the same transaction as the sale, so the exposure can never miss one.
+        // Offline card payments were counted when approved; now they get their receipt number.
+        // Book-keeping: finding none never stops the registration.
         for t in sale.tenders.iter().filter(|t| t.method == TenderMethod::Card && t.offline) {
             sqlx::query(
-                "INSERT INTO card_offline (authorization, register_id, receipt_no, amount, taken_at) VALUES (?, ?, ?, ?, ?)",
+                "UPDATE card_offline SET receipt_no = ? WHERE reference = (
+                     SELECT reference FROM card_offline
+                     WHERE register_id = ? AND authorization = ? AND receipt_no IS NULL ORDER BY rowid LIMIT 1)",
             )
-            .bind(t.reference.as_deref().unwrap_or_default())
-            .bind(&sale.register_id)
             .bind(sale.receipt_no)
-            .bind(t.amount.to_string())
-            .bind(recorded_at)
+            .bind(&sale.register_id)
+            .bind(t.reference.as_deref().unwrap_or_default())
             .execute(&mut **tx)
             .await?;
         }

@@ -90,8 +90,14 @@ pub struct ScanAndPay<'a> {
     sk: &'a Storekeep,
 }
 
+/// The purchase's content, with numbers in their plain form: "2" and "2.0" are the same.
 fn content_hash(p: &Purchase) -> Result<String> {
-    let canonical = serde_json::to_string(p).map_err(|e| Error::Storage(e.to_string()))?;
+    let mut plain = p.clone();
+    for l in &mut plain.lines {
+        l.quantity = l.quantity.normalize();
+        l.vat_rate = l.vat_rate.normalize();
+    }
+    let canonical = serde_json::to_string(&plain).map_err(|e| Error::Storage(e.to_string()))?;
     Ok(hex::encode(Sha256::digest(canonical.as_bytes())))
 }
 
@@ -118,6 +124,7 @@ impl<'a> ScanAndPay<'a> {
         let register = self.sk.require_identity().await?.register_id;
         let mut tx = self.sk.db().begin_write().await?;
         let (mut received, mut already_had, mut errors) = (0, 0, Vec::new());
+        let mut new_ids = Vec::new();
         for (i, p) in purchases.iter().enumerate() {
             let hash = content_hash(p)?;
             let had: Option<String> =
@@ -160,6 +167,7 @@ impl<'a> ScanAndPay<'a> {
                     .execute(&mut *tx)
                     .await?;
                     received += 1;
+                    new_ids.push(p.id.as_str());
                 }
             }
         }
@@ -175,7 +183,7 @@ impl<'a> ScanAndPay<'a> {
                 format!("{received} Scan & Pay purchases ({})", source.as_str()),
                 Outcome::Done,
             );
-            record.new_value = Some(purchases.iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(", "));
+            record.new_value = Some(new_ids.join(", "));
             crate::audit::append_in(&mut tx, &record).await?;
         }
         tx.commit().await?;
@@ -194,18 +202,24 @@ impl<'a> ScanAndPay<'a> {
         };
         let start = midnight(date)?;
         let end = midnight(date.tomorrow().map_err(|e| Error::Storage(e.to_string()))?)?;
+        // Times are text of varying width (fractions of a second): the rows are picked by their
+        // UTC date (fixed width), a day either side, and the local day is checked exactly here.
+        let utc_date = |t: Timestamp| t.to_string().get(..10).unwrap_or_default().to_string();
         let rows = sqlx::query(
             "SELECT purchase, received_at, source FROM scan_and_pay
-             WHERE completed_at >= ? AND completed_at < ? ORDER BY completed_at DESC, purchase_id",
+             WHERE substr(completed_at, 1, 10) BETWEEN ? AND ?",
         )
-        .bind(start.to_string())
-        .bind(end.to_string())
+        .bind(utc_date(start - jiff::SignedDuration::from_hours(24)))
+        .bind(utc_date(end + jiff::SignedDuration::from_hours(24)))
         .fetch_all(self.sk.db().reader())
         .await?;
         let mut purchases = Vec::with_capacity(rows.len());
         for r in &rows {
             let purchase: Purchase = serde_json::from_str(r.get::<&str, _>(0))
                 .map_err(|e| Error::Inconsistent(format!("a Scan & Pay purchase cannot be read: {e}")))?;
+            if purchase.completed_at < start || purchase.completed_at >= end {
+                continue;
+            }
             let checks = self.checks(&purchase.id).await?;
             purchases.push(ReceivedPurchase {
                 received_at: r
@@ -217,6 +231,12 @@ impl<'a> ScanAndPay<'a> {
                 checks,
             });
         }
+        purchases.sort_by(|a, b| {
+            b.purchase
+                .completed_at
+                .cmp(&a.purchase.completed_at)
+                .then_with(|| a.purchase.id.cmp(&b.purchase.id))
+        });
         let total = purchases.iter().fold(Money::ZERO, |s, p| s + p.purchase.total);
         let unchecked = purchases.iter().filter(|p| p.checks.is_empty()).count();
         let discrepancies = purchases

@@ -909,6 +909,9 @@ impl Till {
             match asked {
                 Ok(Ok(Some(CardOutcome::Approved { authorization, offline }))) => {
                     let amount = self.attempt_amount(&reference).await?;
+                    if offline {
+                        self.count_offline(&reference, &authorization, amount).await;
+                    }
                     cur.card_unknown = None;
                     let tender =
                         Tender::exact(TenderMethod::Card, amount, Some(authorization.clone()), offline);
@@ -932,7 +935,13 @@ impl Till {
         let amount = exact_amount(&priced, requested)?;
         // The state when the tender starts decides; a change while the customer is at the
         // terminal does not stop this payment.
-        let mode = self.card_mode(amount).await?;
+        let on_sale = cur
+            .cart
+            .tenders()
+            .iter()
+            .filter(|t| t.method == TenderMethod::Card && t.offline)
+            .fold(Money::ZERO, |sum, t| sum + t.amount);
+        let mode = self.card_mode(amount, on_sale).await?;
         let reference = self.new_attempt("card", amount).await?;
         // Until the terminal answers, the request's outcome is unknown: kept with the sale on
         // disk first, so that even a crash cannot lead to a second charge.
@@ -949,6 +958,16 @@ impl Till {
         .await;
         match answer {
             Ok(Ok(CardOutcome::Approved { authorization, offline })) => {
+                if offline {
+                    if mode == storekeep_domain::payments::CardMode::Online {
+                        // Against what it was told; the card was approved all the same.
+                        tracing::warn!(
+                            reference,
+                            "the terminal approved offline a payment sent as online only"
+                        );
+                    }
+                    self.count_offline(&reference, &authorization, amount).await;
+                }
                 cur.card_unknown = None;
                 let tender = Tender::exact(TenderMethod::Card, amount, Some(authorization.clone()), offline);
                 let outcome = self.take(&mut cur, tender, &cashier).await;
@@ -1170,13 +1189,6 @@ impl Till {
         let cu = &*self.devices.control_unit;
         match self.sk.sales().complete(priced, staff_ref(cashier), now, cu, training).await {
             Ok((_, receipt)) => {
-                if cur.cart.tenders().iter().any(|t| t.offline) {
-                    // The exposure grew: the rules may switch card off.
-                    if let Err(e) = self.sk.payments().apply_fallback().await {
-                        tracing::warn!("the payment fallback rules could not run: {e}");
-                    }
-                    self.sk.payments_signal().notify_one();
-                }
                 let electronic = cur.electronic;
                 *cur = Current::default();
                 let delivery = self.deliver(&receipt, electronic).await;
@@ -1265,21 +1277,27 @@ impl Till {
     async fn new_attempt(&self, method: &str, amount: Money) -> Result<String> {
         let register = self.register_id().await?;
         let now = self.sk.clock().now();
-        let n = self.references.fetch_add(1, Ordering::Relaxed);
-        let reference = format!("{register}-{}-{n}", now.as_millisecond());
-        sqlx::query(
-            "INSERT INTO payment_attempt (reference, register_id, method, amount, status, created_at, updated_at)
-             VALUES (?, ?, ?, ?, 'sent', ?, ?)",
-        )
-        .bind(&reference)
-        .bind(&register)
-        .bind(method)
-        .bind(amount.to_string())
-        .bind(now.to_string())
-        .bind(now.to_string())
-        .execute(self.sk.db().writer())
-        .await?;
-        Ok(reference)
+        // Unique by the insert itself: a till started again in the same millisecond (or after
+        // the clock stepped back) moves on to the next free number.
+        loop {
+            let n = self.references.fetch_add(1, Ordering::Relaxed);
+            let reference = format!("{register}-{}-{n}", now.as_millisecond());
+            let done = sqlx::query(
+                "INSERT INTO payment_attempt (reference, register_id, method, amount, status, created_at, updated_at)
+                 VALUES (?, ?, ?, ?, 'sent', ?, ?) ON CONFLICT (reference) DO NOTHING",
+            )
+            .bind(&reference)
+            .bind(&register)
+            .bind(method)
+            .bind(amount.to_string())
+            .bind(now.to_string())
+            .bind(now.to_string())
+            .execute(self.sk.db().writer())
+            .await?;
+            if done.rows_affected() == 1 {
+                return Ok(reference);
+            }
+        }
     }
 
     async fn set_attempt(&self, reference: &str, status: &str, detail: Option<&str>) -> Result<()> {

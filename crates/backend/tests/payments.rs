@@ -84,7 +84,7 @@ async fn a_manager_switches_card_off_and_the_till_offers_only_the_rest() {
         e.to_api().message_sv
     );
     let (why, alternatives) = refusal(e);
-    assert_eq!(why, Refusal::Disabled { method: PaymentMethod::CardOffline });
+    assert_eq!(why, Refusal::Disabled { method: PaymentMethod::CardOnline }, "card, not 'offline card'");
     assert_eq!(alternatives, vec![PaymentMethod::Cash, PaymentMethod::Swish, PaymentMethod::GiftVoucher]);
     assert!(sims(&till).terminal.charges().is_empty(), "the terminal was never asked");
     assert_eq!(count(&t.sk, "payment_attempt").await, 0);
@@ -175,7 +175,10 @@ async fn a_tender_under_way_finishes_under_the_state_it_started_in() {
         let till = till.clone();
         tokio::spawn(async move { till.pay_card(None).await })
     };
-    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    // Until the request is out at the terminal.
+    while count(&t.sk, "payment_attempt").await == 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
     boss.set_payment_method(&set(PaymentMethod::CardOnline, Availability::Disabled), "Stängt").await.unwrap();
     boss.set_payment_method(&set(PaymentMethod::CardOffline, Availability::Disabled), "Stängt")
         .await
@@ -248,6 +251,14 @@ async fn fallback_rules_switch_on_health_and_the_offline_card_keeps_its_caps() {
     let e = till.pay_card(None).await.unwrap_err();
     assert_eq!(refusal(e).0, Refusal::OfflineCap { cap: kr(100) });
     assert!(matches!(till.pay_card(Some("100")).await.unwrap(), PayOutcome::Open { .. }));
+    assert_eq!(
+        t.sk.payments().exposure().await.unwrap(),
+        kr(100),
+        "counted when approved, before the sale is registered"
+    );
+    // A second offline payment on the same sale cannot pass the per-payment cap by splitting.
+    let e = till.pay_card(Some("1")).await.unwrap_err();
+    assert_eq!(refusal(e).0, Refusal::OfflineCap { cap: kr(100) });
     paid(till.take_cash(&(total - kr(99)).to_string(), false).await.unwrap());
     assert_eq!(t.sk.payments().exposure().await.unwrap(), kr(100));
     // 60 more would pass the store's cap of 150; 50 exactly reaches it.
@@ -396,6 +407,9 @@ async fn scan_and_pay_purchases_are_received_once_checked_at_the_exit_and_report
     // The same batch again: nothing new. One with SP-1 changed: refused whole, SP-3 not taken.
     let r = boss.import_scan_and_pay(&first).await.unwrap();
     assert_eq!((r.received, r.already_had), (0, 2));
+    // "1.0" is "1": the same purchase.
+    let same = purchase("SP-1", "49.90").replace("\"quantity\": \"1\"", "\"quantity\": \"1.0\"");
+    assert_eq!(boss.import_scan_and_pay(&batch(&[same])).await.unwrap().already_had, 1);
     let r = boss
         .import_scan_and_pay(&batch(&[purchase("SP-3", "10.00"), purchase("SP-1", "59.90")]))
         .await
@@ -441,7 +455,11 @@ async fn scan_and_pay_purchases_are_received_once_checked_at_the_exit_and_report
     assert_eq!(x.report.tally.scan_and_pay, 2);
     assert_eq!(x.report.tally.scan_and_pay_amount, Money::parse("149.90").unwrap());
     assert_eq!(x.report.tally.sales, sale_total);
-    assert!(x.text.contains("Scan & Pay, kvitto i appen (2 st)"), "{}", x.text);
+    assert!(
+        x.text.contains("Scan & Pay (kvitto i appen)") && x.text.contains("2 st, 149,90 kr"),
+        "{}",
+        x.text
+    );
     // Journaled: the chain verifies, the X report's figures included.
     let check = boss.verify_journal().await.unwrap();
     assert!(check.problem.is_none(), "{:?}", check.problem);
@@ -477,12 +495,14 @@ async fn the_app_service_posts_purchases_with_the_stores_token() {
     let token = boss.scan_and_pay_token(true, "Kedjans app-tjänst").await.unwrap().unwrap();
     assert!(post(None, body.clone()).await.starts_with("HTTP/1.1 401"));
     assert!(post(Some("sp_wrong".into()), body.clone()).await.starts_with("HTTP/1.1 401"));
+    let answer = post(Some(token.clone()), batch(&[purchase("APP-6", "5.00")])).await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     let answer = post(Some(token.clone()), body.clone()).await;
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     assert!(answer.contains("\"received\": 1"), "{answer}");
     let answer = post(Some(token.clone()), batch(&[purchase("APP-8", "-5.00")])).await;
     assert!(answer.starts_with("HTTP/1.1 422"), "{answer}");
-    assert_eq!(count(&t.sk, "scan_and_pay").await, 1);
+    assert_eq!(count(&t.sk, "scan_and_pay").await, 2);
     // The token is never in the audit log or the database.
     let audit = t.sk.audit().list(&Default::default()).await.unwrap();
     assert!(audit.iter().all(|a| !format!("{a:?}").contains(&token)));
@@ -545,5 +565,96 @@ async fn another_program_on_the_same_store_runs_the_rules_on_the_same_health() {
     assert_eq!(
         t.sk.payments().in_force().await.unwrap().state(PaymentMethod::Swish).availability,
         Availability::Disabled
+    );
+}
+
+#[tokio::test]
+async fn offline_payments_are_counted_when_approved_and_settled_whenever_forwarded() {
+    let t = demo_store().await;
+    let till = logged_in(&t.sk).await;
+    till.simulate_health(LinkHealth { acquirer_reachable: false, swish_reachable: true }).await.unwrap();
+    // An offline payment on a sale still open when the acquirer comes back and the terminal
+    // forwards it: the answer is recorded, nothing stays pending.
+    let total = sale_of_at_least(&till, kr(60)).await;
+    assert!(matches!(till.pay_card(Some("50")).await.unwrap(), PayOutcome::Open { .. }));
+    till.simulate_health(LinkHealth::default()).await.unwrap();
+    paid(till.take_cash(&(total - kr(49)).to_string(), false).await.unwrap());
+    let report = t.sk.payments().offline_report().await.unwrap();
+    assert_eq!((report.pending.len(), report.forwarded), (0, 1), "{report:?}");
+    // Asking the terminal again changes nothing (it repeats its answers).
+    till.forward_offline().await.unwrap();
+    assert_eq!(t.sk.payments().offline_report().await.unwrap().forwarded, 1);
+
+    // After a restart the simulator's authorization codes start over: the same code twice is
+    // two payments, and both sales register.
+    for _ in 0..2 {
+        let till = logged_in(&t.sk).await; // a new till, a new terminal: SIM000001 again
+        till.simulate_health(LinkHealth { acquirer_reachable: false, swish_reachable: true }).await.unwrap();
+        sale_of_at_least(&till, kr(1)).await;
+        let receipt = paid(till.pay_card(None).await.unwrap());
+        assert!(
+            receipt.payments.iter().any(|p| p.label.contains("offline") || p.label.contains("Kort")),
+            "{receipt:?}"
+        );
+    }
+    let codes: Vec<String> =
+        sqlx::query_scalar("SELECT authorization FROM card_offline WHERE status = 'pending'")
+            .fetch_all(t.sk.db().reader())
+            .await
+            .unwrap();
+    assert_eq!(codes.len(), 2);
+    assert_eq!(codes[0], codes[1], "the same code, two payments");
+    let numbered: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM card_offline WHERE receipt_no IS NOT NULL")
+        .fetch_one(t.sk.db().reader())
+        .await
+        .unwrap();
+    assert_eq!(numbered, 3, "every offline payment knows its receipt");
+}
+
+#[tokio::test]
+async fn a_limit_on_card_online_refuses_and_never_sends_the_rest_offline() {
+    let t = demo_store().await;
+    let boss = manager(&t).await;
+    let mut card = set(PaymentMethod::CardOnline, Availability::Limited);
+    card.max = Some("20".into());
+    boss.set_payment_method(&card, "Kort bara för små belopp").await.unwrap();
+    let till = logged_in(&t.sk).await;
+    sale_of_at_least(&till, kr(21)).await;
+    let e = till.pay_card(None).await.unwrap_err();
+    assert_eq!(refusal(e).0, Refusal::AboveMax { method: PaymentMethod::CardOnline, max: kr(20) });
+    assert_eq!(count(&t.sk, "card_offline").await, 0);
+    assert!(sims(&till).terminal.charges().is_empty());
+    // Amounts with a method that is not limited, or a limited Scan & Pay, are refused.
+    let mut bad = set(PaymentMethod::Swish, Availability::Enabled);
+    bad.max = Some("100".into());
+    assert_eq!(boss.set_payment_method(&bad, "r").await.unwrap_err().code(), ErrorCode::InvalidInput);
+    let mut app = set(PaymentMethod::ScanAndPay, Availability::Limited);
+    app.max = Some("100".into());
+    assert_eq!(boss.set_payment_method(&app, "r").await.unwrap_err().code(), ErrorCode::InvalidInput);
+    // The audit keeps the state before and after.
+    let audit = t.sk.audit().list(&Default::default()).await.unwrap();
+    let set_card = audit.iter().find(|a| a.record.action == "payments.set").unwrap();
+    assert!(set_card.record.old_value.as_deref().unwrap().contains("\"availability\":\"enabled\""));
+    assert!(set_card.record.new_value.as_deref().unwrap().contains("\"limited\""));
+}
+
+#[tokio::test]
+async fn a_system_switch_is_overridden_by_setting_the_method_not_by_ending_it() {
+    let t = demo_store().await;
+    let boss = manager(&t).await;
+    boss.set_fallback_rules(&[FallbackRule::HideSwishWhenDown], "Plan").await.unwrap();
+    let till = logged_in(&t.sk).await;
+    let switched =
+        till.simulate_health(LinkHealth { acquirer_reachable: true, swish_reachable: false }).await.unwrap();
+    let e = boss.end_payment_change(switched[0].id, "Swish funkar").await.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidInput);
+    assert!(e.to_api().message_sv.contains("ställ in betalsättet själv"), "{}", e.to_api().message_sv);
+    t.clock.advance(jiff::SignedDuration::from_secs(1));
+    boss.set_payment_method(&set(PaymentMethod::Swish, Availability::Enabled), "Swish funkar").await.unwrap();
+    // The rules run again (the app does every minute): the manager's later change stands.
+    t.sk.payments().apply_fallback().await.unwrap();
+    assert_eq!(
+        t.sk.payments().in_force().await.unwrap().state(PaymentMethod::Swish).availability,
+        Availability::Enabled
     );
 }

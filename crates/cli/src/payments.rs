@@ -236,7 +236,7 @@ pub async fn payments(sk: &Storekeep, command: PaymentsCommand) -> Result<ExitCo
                 println!(
                     "{} receipt {:>5} {:>12} kr {:>5} min{flag}",
                     p.authorization,
-                    p.receipt_no,
+                    p.receipt_no.map_or("open".to_string(), |n| n.to_string()),
                     p.amount.to_swedish(),
                     p.age_minutes
                 );
@@ -245,7 +245,7 @@ pub async fn payments(sk: &Storekeep, command: PaymentsCommand) -> Result<ExitCo
                 println!(
                     "{} receipt {:>5} {:>12} kr DECLINED: {}",
                     p.authorization,
-                    p.receipt_no,
+                    p.receipt_no.map_or("open".to_string(), |n| n.to_string()),
                     p.amount.to_swedish(),
                     p.detail.as_deref().unwrap_or("")
                 );
@@ -303,7 +303,10 @@ pub async fn scan_and_pay(sk: &Storekeep, command: ScanAndPayCommand) -> Result<
                     .map_or("unchecked".to_string(), |c| format!("{:?}", c.result).to_lowercase());
                 println!(
                     "{} {} {:>10} kr {}",
-                    p.purchase.completed_at,
+                    p.purchase
+                        .completed_at
+                        .to_zoned_datetime(sk.time_zone().clone())
+                        .strftime("%Y-%m-%d %H:%M"),
                     p.purchase.id,
                     p.purchase.total.to_swedish(),
                     check

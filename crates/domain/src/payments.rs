@@ -165,8 +165,9 @@ pub struct Health {
     pub offline_exposure: Money,
 }
 
-/// A rule a manager sets beforehand.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+/// A rule a manager sets beforehand. The order of the variants is the order they are applied
+/// in, whatever order they were listed in: a later one wins where two touch the same method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum FallbackRule {
     /// The acquirer unreachable: card goes offline under the caps (online card disabled).
@@ -185,15 +186,19 @@ pub struct Switch {
     pub rule: FallbackRule,
 }
 
-/// The switches `rules` ask for under `health`, given the offline caps. Rules listed later win
-/// where two touch the same method (the store lists them in the order it wants).
+/// The switches `rules` ask for under `health`, given the offline caps. The rules apply in
+/// their fixed order (see [`FallbackRule`]), so "disable card at the cap" always beats "card
+/// offline when the acquirer is down", however the manager listed them.
 pub fn evaluate(rules: &[FallbackRule], health: &Health, caps: &OfflineCaps) -> Vec<Switch> {
+    let mut rules = rules.to_vec();
+    rules.sort();
+    rules.dedup();
     let mut out: Vec<Switch> = Vec::new();
     let mut set = |method, availability, rule| {
         out.retain(|s: &Switch| s.method != method);
         out.push(Switch { method, availability, rule });
     };
-    for rule in rules {
+    for rule in &rules {
         match rule {
             FallbackRule::CardOfflineWhenAcquirerDown if !health.acquirer_reachable => {
                 set(PaymentMethod::CardOnline, Availability::Disabled, *rule);
@@ -297,23 +302,31 @@ impl InForce {
         check_tender(method, s.availability, &s.limits, &self.caps, self.exposure, amount)
     }
 
-    /// How a card payment of `amount` may go: online if card online takes it, offline if the
-    /// offline card takes it (caps and exposure included), or refused with the reason that
-    /// matters (the offline one when online card is switched off).
-    pub fn card_mode(&self, amount: Money) -> Result<CardMode, Refusal> {
+    /// How a card payment of `amount` may go, `on_sale` being what the sale already took by
+    /// offline card: online if card online takes it; offline if the offline card takes it
+    /// (the caps and the exposure; the per-payment cap counts the sale's offline payments
+    /// together, so splitting cannot pass it). Offline only when card online is switched off:
+    /// a manager's limit on card online refuses, it never sends the rest offline.
+    pub fn card_mode(&self, amount: Money, on_sale: Money) -> Result<CardMode, Refusal> {
         let online = self.check(PaymentMethod::CardOnline, amount);
-        let offline = self.check(PaymentMethod::CardOffline, amount);
+        let offline = self.check(PaymentMethod::CardOffline, amount).and_then(|()| {
+            if on_sale + amount > self.caps.per_payment {
+                Err(Refusal::OfflineCap { cap: self.caps.per_payment })
+            } else {
+                Ok(())
+            }
+        });
+        let online_off = self.state(PaymentMethod::CardOnline).availability == Availability::Disabled;
         match (online, offline) {
             (Ok(()), Ok(())) => Ok(CardMode::Either),
             (Ok(()), Err(_)) => Ok(CardMode::Online),
+            (Err(on), _) if !online_off => Err(on),
             (Err(_), Ok(())) => Ok(CardMode::Offline),
-            (Err(on), Err(off)) => {
-                if self.state(PaymentMethod::CardOnline).availability == Availability::Disabled {
-                    Err(off)
-                } else {
-                    Err(on)
-                }
+            // Card switched off altogether: "Kort tas inte nu", not "offline card".
+            (Err(_), Err(Refusal::Disabled { .. })) => {
+                Err(Refusal::Disabled { method: PaymentMethod::CardOnline })
             }
+            (Err(_), Err(off)) => Err(off),
         }
     }
 
@@ -325,7 +338,7 @@ impl InForce {
             .iter()
             .filter(|m| !(**m == except || card(**m) && card(except)))
             .filter_map(|m| match m {
-                PaymentMethod::CardOnline => match self.card_mode(amount) {
+                PaymentMethod::CardOnline => match self.card_mode(amount, Money::ZERO) {
                     Ok(CardMode::Offline) => Some(PaymentMethod::CardOffline),
                     Ok(_) => Some(PaymentMethod::CardOnline),
                     Err(_) => None,
@@ -356,7 +369,14 @@ impl InForce {
                     };
                     let mut c = self.customer_limits(way);
                     if way == PaymentMethod::CardOffline {
-                        let max = c.max.map_or(self.caps.per_payment, |x| x.min(self.caps.per_payment));
+                        // What an offline payment can still be: the cap, less if the store's
+                        // exposure leaves less room; none left, no card.
+                        let room = self.caps.total_exposure - self.exposure;
+                        if room <= Money::ZERO {
+                            not_taken.push(CustomerMethod::plain(m));
+                            continue;
+                        }
+                        let max = c.max.unwrap_or(self.caps.per_payment).min(self.caps.per_payment).min(room);
                         c.max = Some(max);
                         c.describe();
                     }
@@ -385,7 +405,8 @@ impl InForce {
             sv += &format!(" — inte {}", list(&not_taken, false));
             en += &format!(" — not {}", list(&not_taken, true));
         }
-        Acceptance { all_taken: not_taken.is_empty(), taken, not_taken, sv, en }
+        let restricted = !not_taken.is_empty() || taken.iter().any(|c| c.min.is_some() || c.max.is_some());
+        Acceptance { all_taken: not_taken.is_empty(), restricted, taken, not_taken, sv, en }
     }
 
     fn customer_limits(&self, m: PaymentMethod) -> CustomerMethod {
@@ -443,8 +464,10 @@ impl CustomerMethod {
 pub struct Acceptance {
     pub taken: Vec<CustomerMethod>,
     pub not_taken: Vec<CustomerMethod>,
-    /// Every method is taken (no banner needed).
+    /// Every method is taken.
     pub all_taken: bool,
+    /// A method is not taken, or taken only within limits: customers need telling (the banner).
+    pub restricted: bool,
     /// "I dag tar vi: kontanter, Swish, Scan & Pay — inte kort"
     pub sv: String,
     /// "Today we take: cash, Swish, Scan & Pay — not cards"
@@ -535,6 +558,11 @@ mod tests {
                 evaluate(&all, &h, &caps).iter().map(|s| (s.method, s.availability)).collect();
             assert_eq!(got, expected, "{h:?}");
         }
+        // The order the manager listed them in does not matter.
+        let reversed = [HideSwishWhenDown, DisableCardAtExposureCap, CardOfflineWhenAcquirerDown];
+        for h in [health(false, true, 20_000), health(false, false, 0), health(true, true, 25_000)] {
+            assert_eq!(evaluate(&reversed, &h, &caps), evaluate(&all, &h, &caps), "{h:?}");
+        }
         // No rules set: nothing switches, whatever fails.
         assert!(evaluate(&[], &health(false, false, 99_000), &caps).is_empty());
     }
@@ -559,26 +587,47 @@ mod tests {
         use Availability::*;
         use PaymentMethod::*;
         let none = Limits::default();
+        let z = Money::ZERO;
         let all_on = in_force(&[], 0);
-        assert_eq!(all_on.card_mode(kr(500)), Ok(CardMode::Either));
-        assert_eq!(all_on.card_mode(kr(1_500)), Ok(CardMode::Online), "above the offline cap: online only");
-        let offline_only = in_force(&[(CardOnline, Disabled, none)], 0);
-        assert_eq!(offline_only.card_mode(kr(1_000)), Ok(CardMode::Offline));
-        assert_eq!(offline_only.card_mode(kr(1_001)), Err(Refusal::OfflineCap { cap: kr(1_000) }));
-        let at_cap = in_force(&[(CardOnline, Disabled, none)], 19_900);
-        assert_eq!(at_cap.card_mode(kr(100)), Ok(CardMode::Offline));
+        assert_eq!(all_on.card_mode(kr(500), z), Ok(CardMode::Either));
         assert_eq!(
-            at_cap.card_mode(kr(101)),
+            all_on.card_mode(kr(1_500), z),
+            Ok(CardMode::Online),
+            "above the offline cap: online only"
+        );
+        assert_eq!(
+            all_on.card_mode(kr(600), kr(500)),
+            Ok(CardMode::Online),
+            "the sale's offline part counts"
+        );
+        let offline_only = in_force(&[(CardOnline, Disabled, none)], 0);
+        assert_eq!(offline_only.card_mode(kr(1_000), z), Ok(CardMode::Offline));
+        assert_eq!(offline_only.card_mode(kr(1_001), z), Err(Refusal::OfflineCap { cap: kr(1_000) }));
+        assert_eq!(
+            offline_only.card_mode(kr(800), kr(800)),
+            Err(Refusal::OfflineCap { cap: kr(1_000) }),
+            "two offline payments on one sale cannot pass the cap"
+        );
+        let at_cap = in_force(&[(CardOnline, Disabled, none)], 19_900);
+        assert_eq!(at_cap.card_mode(kr(100), z), Ok(CardMode::Offline));
+        assert_eq!(
+            at_cap.card_mode(kr(101), z),
             Err(Refusal::ExposureCap { cap: kr(20_000), exposure: kr(19_900) })
         );
         let no_card = in_force(&[(CardOnline, Disabled, none), (CardOffline, Disabled, none)], 0);
-        assert_eq!(no_card.card_mode(kr(10)), Err(Refusal::Disabled { method: CardOffline }));
-        let limited = Limits { min: Some(kr(50)), max: None };
-        let card_from_50 = in_force(&[(CardOnline, Limited, limited), (CardOffline, Disabled, none)], 0);
         assert_eq!(
-            card_from_50.card_mode(kr(49)),
+            no_card.card_mode(kr(10), z),
+            Err(Refusal::Disabled { method: CardOnline }),
+            "card, not offline card"
+        );
+        // A limit on card online refuses; it never sends the rest offline (offline is enabled).
+        let from_50 = Limits { min: Some(kr(50)), max: None };
+        let card_from_50 = in_force(&[(CardOnline, Limited, from_50)], 0);
+        assert_eq!(
+            card_from_50.card_mode(kr(49), z),
             Err(Refusal::BelowMin { method: CardOnline, min: kr(50) })
         );
+        assert_eq!(card_from_50.card_mode(kr(50), z), Ok(CardMode::Either));
     }
 
     #[test]
@@ -599,7 +648,7 @@ mod tests {
         use PaymentMethod::*;
         let none = Limits::default();
         let everything = in_force(&[], 0).acceptance();
-        assert!(everything.all_taken);
+        assert!(everything.all_taken && !everything.restricted);
         assert_eq!(everything.sv, "I dag tar vi: kontanter, kort, Swish, Scan & Pay, presentkort");
         let card_down = in_force(
             &[(CardOnline, Disabled, none), (CardOffline, Disabled, none), (GiftVoucher, Disabled, none)],
@@ -611,6 +660,11 @@ mod tests {
         let offline = in_force(&[(CardOnline, Disabled, none)], 0).acceptance();
         assert!(offline.sv.contains("kort (upp till 1\u{a0}000 kr)"), "{}", offline.sv);
         assert!(offline.en.contains("cards (up to 1\u{a0}000 kr)"), "{}", offline.en);
+        assert!(offline.all_taken && offline.restricted, "card only offline: the banner shows");
+        let nearly_full = in_force(&[(CardOnline, Disabled, none)], 19_750).acceptance();
+        assert!(nearly_full.sv.contains("kort (upp till 250 kr)"), "{}", nearly_full.sv);
+        let full = in_force(&[(CardOnline, Disabled, none)], 20_000).acceptance();
+        assert!(full.sv.ends_with("— inte kort"), "{}", full.sv);
         let pdf = crate::payment_sign::acceptance_pdf("Demobutiken", &card_down, "2026-11-28 12:00");
         assert!(pdf.starts_with(b"%PDF-"));
         let html = crate::payment_sign::acceptance_html("Demo & Co", &card_down, "2026-11-28 12:00");

@@ -150,16 +150,7 @@ impl DayReport {
             ),
             item(13, "Kopior", count_amount(t.copies, t.copies_amount)),
             item(14, "Övningskvitton", count_amount(t.training, t.training_amount)),
-            item(15, "Försäljning per betalsätt", {
-                let mut rows = per(&t.methods, method_name);
-                if t.scan_and_pay > 0 {
-                    rows.push((
-                        format!("Scan & Pay, kvitto i appen ({} st)", t.scan_and_pay),
-                        kr(t.scan_and_pay_amount),
-                    ));
-                }
-                rows
-            }),
+            item(15, "Försäljning per betalsätt", per(&t.methods, method_name)),
             item(16, "Returer", count_amount(t.returns, t.returns_amount)),
             item(17, "Rabatter", one(kr(t.discounts))),
             item(18, "Andra reduceringar", vec![("Öresavrundning".into(), kr(t.rounding))]),
@@ -200,6 +191,12 @@ impl DayReport {
             ("Insättningar", kr(self.tally.paid_in)),
             ("Uttag", kr(self.tally.paid_out)),
             ("Kontant netto", kr(self.tally.cash)),
+            // Paid and receipted in the chain's app: their own payment method, outside the
+            // register's own sales above (docs/scan-and-pay.md).
+            (
+                "Scan & Pay (kvitto i appen)",
+                format!("{} st, {}", self.tally.scan_and_pay, kr(self.tally.scan_and_pay_amount)),
+            ),
         ];
         for (l, r) in extra {
             out += &row(l, &r);

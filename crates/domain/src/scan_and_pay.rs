@@ -20,6 +20,10 @@ pub const FORMAT: &str = "storekeep-scan-and-pay/1";
 pub const MAX_PURCHASES: usize = 1_000;
 const MAX_LINES: usize = 500;
 const MAX_TEXT: usize = 100;
+/// Bounds that keep every product and sum far inside a decimal's range: a forged number is
+/// refused, never multiplied.
+const MAX_QUANTITY: i64 = 10_000;
+const MAX_PRICE_KR: i64 = 1_000_000;
 
 /// One purchase line as the app sold it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -201,13 +205,20 @@ fn check(p: &Purchase, row: usize, now: Timestamp, errors: &mut Vec<RowError>) {
                 ),
             ));
         }
-        if !text_ok(&l.name) || l.quantity <= Decimal::ZERO || l.unit_price.is_negative() {
+        let in_bounds = l.quantity > Decimal::ZERO
+            && l.quantity <= Decimal::from(MAX_QUANTITY)
+            && !l.unit_price.is_negative()
+            && l.unit_price <= Money::from_kronor(MAX_PRICE_KR)
+            && !l.line_total.is_negative()
+            && l.line_total <= Money::from_kronor(MAX_PRICE_KR * MAX_QUANTITY);
+        if !text_ok(&l.name) || !in_bounds {
             errors.push(err(
                 row,
                 Some("lines"),
-                format!("Purchase {}, line {n}: needs a name, a quantity above zero and a price not below zero", p.id),
-                format!("Köp {}, rad {n}: behöver ett namn, ett antal över noll och ett pris som inte är negativt", p.id),
+                format!("Purchase {}, line {n}: needs a name, a quantity above zero up to {MAX_QUANTITY} and a price from zero up to {MAX_PRICE_KR} kr", p.id),
+                format!("Köp {}, rad {n}: behöver ett namn, ett antal över noll upp till {MAX_QUANTITY} och ett pris från noll upp till {MAX_PRICE_KR} kr", p.id),
             ));
+            continue;
         }
         let expected = Money::round_ore(l.quantity * l.unit_price.as_decimal());
         if expected != l.line_total {
@@ -322,6 +333,15 @@ mod tests {
             ]
         );
         assert!(errors[1].message_sv.contains("27,81"), "{:?}", errors[1]);
+    }
+
+    #[test]
+    fn a_forged_number_is_refused_not_multiplied() {
+        let huge = GOOD.replace("\"quantity\": \"2\"", "\"quantity\": \"79228162514264337593543950\"");
+        let errors = parse_batch(&batch(&huge), now()).unwrap_err();
+        assert_eq!(errors[0].column.as_deref(), Some("lines"), "{errors:?}");
+        let price = GOOD.replace("\"unit_price\": \"99.00\"", "\"unit_price\": \"99999999999999999999.00\"");
+        assert!(parse_batch(&batch(&price), now()).is_err());
     }
 
     #[test]

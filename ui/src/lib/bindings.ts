@@ -305,9 +305,13 @@ method: PaymentMethod, min: Money | null, max: Money | null, sv: string, en: str
 
 export type Acceptance = { taken: Array<CustomerMethod>, not_taken: Array<CustomerMethod>, 
 /**
- * Every method is taken (no banner needed).
+ * Every method is taken.
  */
 all_taken: boolean, 
+/**
+ * A method is not taken, or taken only within limits: customers need telling (the banner).
+ */
+restricted: boolean, 
 /**
  * "I dag tar vi: kontanter, Swish, Scan & Pay — inte kort"
  */
@@ -343,7 +347,11 @@ registers: Array<string> | null, };
 
 export type CapsForm = { per_payment: string, total_exposure: string, forward_within_hours: number, };
 
-export type OfflinePayment = { authorization: string, register_id: string, receipt_no: number, amount: Money, taken_at: string, 
+export type OfflinePayment = { authorization: string, register_id: string, 
+/**
+ * `None` while its sale is still open.
+ */
+receipt_no: number | null, amount: Money, taken_at: string, 
 /**
  * Minutes since it was taken.
  */

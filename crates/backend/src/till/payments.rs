@@ -30,14 +30,28 @@ impl Till {
         })
     }
 
-    /// How the terminal may take a card payment of `amount`: online, offline within the caps,
-    /// either, or refused with the methods that would take it.
-    pub(super) async fn card_mode(&self, amount: Money) -> Result<CardMode> {
+    /// How the terminal may take a card payment of `amount`, `on_sale` being what the sale
+    /// already took by offline card: online, offline within the caps, either, or refused with
+    /// the methods that would take it.
+    pub(super) async fn card_mode(&self, amount: Money, on_sale: Money) -> Result<CardMode> {
         let in_force = self.sk.payments().in_force_on(&self.register_id().await?).await?;
-        in_force.card_mode(amount).map_err(|refusal| Error::MethodRefused {
+        in_force.card_mode(amount, on_sale).map_err(|refusal| Error::MethodRefused {
             alternatives: in_force.alternatives(amount, PaymentMethod::CardOnline),
             refusal,
         })
+    }
+
+    /// Counts an offline approval in the exposure the moment it comes back. The payment is
+    /// taken whatever happens here: a failure is logged, never allowed to lose it.
+    pub(super) async fn count_offline(&self, reference: &str, authorization: &str, amount: Money) {
+        if let Err(e) = self.sk.payments().record_offline(reference, authorization, amount).await {
+            tracing::error!(reference, error = %e, "an offline card payment could not be counted in the exposure");
+        }
+        // The exposure grew: the rules may switch card off.
+        if let Err(e) = self.sk.payments().apply_fallback().await {
+            tracing::warn!("the payment fallback rules could not run: {e}");
+        }
+        self.sk.payments_signal().notify_one();
     }
 
     /// The methods in force, the rules, the health and the offline report (anyone on the till:
