@@ -15,6 +15,7 @@ import type {
   HoursStatus,
   HoursView,
   OutsideHours,
+  PaymentsStatus,
   PricedCart,
   PricedLine,
   Receipt,
@@ -26,6 +27,7 @@ import type {
   TillState,
 } from './lib/bindings';
 import { locale } from './lib/locale.svelte';
+import { ALL_TAKEN, inForce, NO_CARDS, paymentsStatus, paymentsView, received, scanAndPayDay } from './lib/testing/payments';
 
 const invokeMock = vi.mocked(invoke);
 
@@ -2696,5 +2698,123 @@ describe('opening hours on the till', () => {
     await render();
     await waitFor(() => expect(query('outside-hours-note')).not.toBeNull());
     expect(text('outside-hours-note')).toBe('Försäljning utanför öppettiderna – tillåten enligt inställning');
+  });
+});
+
+describe('payment methods on the till', () => {
+  /** The backend as installed, with the payment commands answered as given. */
+  function withPayments(answers: Partial<Record<string, (args: Record<string, unknown>) => unknown>>): void {
+    const fallback = invokeMock.getMockImplementation()!;
+    invokeMock.mockImplementation(async (command: string, args?: Parameters<typeof invoke>[1]) => {
+      const answer = answers[command];
+      return answer ? answer((args ?? {}) as Record<string, unknown>) : fallback(command, args);
+    });
+  }
+
+  const CARD_OFF = paymentsStatus({
+    in_force: inForce({
+      card_online: { availability: 'disabled', reason: 'Terminalen är trasig', set_by: { id: 1, name: 'Anna Andersson' }, change_id: 4 },
+      card_offline: { availability: 'disabled', reason: 'Terminalen är trasig', set_by: { id: 1, name: 'Anna Andersson' }, change_id: 5 },
+    }),
+    acceptance: NO_CARDS,
+  });
+
+  it('tells customers on the till while a method is not taken, and greys it out in the payment panel', async () => {
+    withPayments({ payments_status: () => CARD_OFF });
+    await render();
+    await waitFor(() => expect(query('payment-banner')).not.toBeNull());
+    expect(text('payment-banner-sv')).toBe('I dag tar vi: kontanter, Swish, Scan & Pay, presentkort — inte kort');
+    expect(text('payment-banner-en')).toBe('Today we take: cash, Swish, Scan & Pay, gift vouchers — not cards');
+    expect(get('payment-banner').getAttribute('lang')).toBeNull();
+    expect(get('payment-banner-sv').getAttribute('lang')).toBe('sv');
+
+    wedgeScan(MILK);
+    await waitFor(() => expect(all('cart-line')).toHaveLength(1));
+    press('F12');
+    await waitFor(() => expect(query('payment-panel')).not.toBeNull());
+    expect((get('pay-card') as HTMLButtonElement).disabled).toBe(true);
+    expect(get('pay-card').dataset.available).toBe('false');
+    expect(text('pay-card-note')).toBe('Tas inte nu: Terminalen är trasig');
+    press('F1', get('tendered-input'));
+    flushSync();
+    expect(calls('pay_card')).toEqual([]);
+    expect(text('error-message')).toBe('Kort – Tas inte nu: Terminalen är trasig');
+  });
+
+  it('shows no banner when every method is taken', async () => {
+    withPayments({ payments_status: () => paymentsStatus({ acceptance: ALL_TAKEN }) });
+    await render();
+    await waitFor(() => expect(calls('payments_status')).toHaveLength(1));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    flushSync();
+    expect(query('scan-input')).not.toBeNull();
+    expect(query('payment-banner')).toBeNull();
+  });
+
+  it('opens the customer display from the payments page; Escape and the button go back', async () => {
+    backend.sessionId = ANNA.id;
+    withPayments({
+      payments_status: () => CARD_OFF,
+      payments_view: () => paymentsView({ in_force: CARD_OFF.in_force, acceptance: NO_CARDS }),
+    });
+    await render();
+    get('nav-payments').click();
+    await waitFor(() => expect(query('payment-state-card_online')).not.toBeNull());
+    expect(get('nav-payments').getAttribute('aria-current')).toBe('page');
+    expect(get('register-nav-payments').getAttribute('aria-current')).toBe('page');
+    expect(get('payment-state-card_online').dataset.availability).toBe('disabled');
+    // The till's banner is for the till screen.
+    expect(query('payment-banner')).toBeNull();
+
+    get('open-customer-display').click();
+    await waitFor(() => expect(query('customer-display')).not.toBeNull());
+    expect(text('customer-display-store')).toBe('Demobutiken AB');
+    expect(text('customer-display-acceptance')).toContain('I dag tar vi: kontanter, Swish, Scan & Pay, presentkort — inte kort');
+    expect(text('customer-display-acceptance')).toContain('Today we take: cash, Swish, Scan & Pay, gift vouchers — not cards');
+    // Nothing staff-only on it: no header, no navigation, no session.
+    expect(query('session')).toBeNull();
+    expect(query('nav-till')).toBeNull();
+    expect(document.activeElement).toBe(get('customer-display-close'));
+
+    const escape = press('Escape');
+    expect(escape.defaultPrevented).toBe(true);
+    await waitFor(() => expect(query('open-customer-display')).not.toBeNull());
+    expect(query('customer-display')).toBeNull();
+
+    get('open-customer-display').click();
+    await waitFor(() => expect(query('customer-display')).not.toBeNull());
+    get('customer-display-close').click();
+    await waitFor(() => expect(query('payments-view')).not.toBeNull());
+  });
+
+  it('lets a cashier check Scan & Pay purchases, and go back to the till', async () => {
+    withPayments({ scan_and_pay_day: () => scanAndPayDay({ purchases: [received('SP-1')], unchecked: 1, total: '40.38' }) });
+    await render();
+    expect(query('nav-staff')).toBeNull();
+    get('nav-scan-and-pay').click();
+    await waitFor(() => expect(query('scan-and-pay-row')).not.toBeNull());
+    // A cashier sees no manager pages and no import.
+    expect(query('register-nav')).toBeNull();
+    expect(query('scan-and-pay-file')).toBeNull();
+    get('scan-and-pay-back').click();
+    await waitFor(() => expect(query('scan-input')).not.toBeNull());
+  });
+
+  it('cuts the simulated links from the simulator panel', async () => {
+    backend.status = { ...demoStatus, simulated_devices: true };
+    withPayments({
+      payments_status: () => paymentsStatus(),
+      simulate_health: (args) => paymentsView({ health: args.health as PaymentsStatus['health'] }),
+    });
+    await render();
+    await waitFor(() => expect(calls('payments_status')).toHaveLength(1));
+    expect(text('simulator-panel')).toContain('Kortinlösaren nåbar (simulator)');
+    expect((get('sim-acquirer') as HTMLInputElement).checked).toBe(true);
+    get('sim-acquirer').click();
+    await waitFor(() => expect(calls('simulate_health')).toEqual([{ health: { acquirer_reachable: false, swish_reachable: true } }]));
+    await waitFor(() => expect((get('sim-acquirer') as HTMLInputElement).checked).toBe(false));
+    get('sim-swish-link').click();
+    await waitFor(() => expect(calls('simulate_health')).toHaveLength(2));
+    expect(calls('simulate_health')[1]).toEqual({ health: { acquirer_reachable: false, swish_reachable: false } });
   });
 });

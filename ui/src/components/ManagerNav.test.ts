@@ -49,14 +49,22 @@ describe('manager navigation', () => {
     nav('nav-settings')!.click();
     nav('nav-reports')!.click();
     nav('nav-hours')!.click();
-    expect(onview.mock.calls).toEqual([['catalog'], ['settings'], ['reports'], ['hours']]);
+    expect(nav('nav-payments')?.textContent?.trim()).toBe('Betalsätt');
+    nav('nav-payments')!.click();
+    nav('nav-scan-and-pay')!.click();
+    expect(onview.mock.calls).toEqual([['catalog'], ['settings'], ['reports'], ['hours'], ['payments'], ['scan_and_pay']]);
   });
 
-  it('shows a cashier neither', () => {
-    render(KALLE, vi.fn());
+  it('shows a cashier none of those, only the till and the Scan & Pay exit checks', () => {
+    const onview = vi.fn();
+    render(KALLE, onview);
     expect(nav('nav-catalog')).toBeNull();
     expect(nav('nav-settings')).toBeNull();
     expect(nav('nav-reports')).toBeNull();
     expect(nav('nav-hours')).toBeNull();
+    expect(nav('nav-payments')).toBeNull();
+    expect(nav('nav-till')?.getAttribute('aria-current')).toBe('page');
+    nav('nav-scan-and-pay')!.click();
+    expect(onview.mock.calls).toEqual([['scan_and_pay']]);
   });
 });

@@ -36,7 +36,7 @@ afterEach(() => {
 });
 
 describe('register navigation on a manager page', () => {
-  it('leads to the reports, the cash shift, the control unit, training mode and the opening hours', () => {
+  it('leads to the reports, the cash shift, the control unit, training mode, the opening hours, the payments and Scan & Pay', () => {
     const go = vi.fn<(view: View) => void>();
     render(new Map([[MANAGER_NAV, { view: 'training', go }]]));
     expect(nav('register-nav')?.getAttribute('aria-label')).toBe('Kassaregister');
@@ -50,7 +50,11 @@ describe('register navigation on a manager page', () => {
     nav('register-nav-control-unit')!.click();
     expect(nav('register-nav-hours')?.textContent?.trim()).toBe('Öppettider');
     nav('register-nav-hours')!.click();
-    expect(go.mock.calls).toEqual([['reports'], ['cash'], ['control_unit'], ['hours']]);
+    expect(nav('register-nav-payments')?.textContent?.trim()).toBe('Betalsätt');
+    expect(nav('register-nav-scan-and-pay')?.textContent?.trim()).toBe('Scan & Pay');
+    nav('register-nav-payments')!.click();
+    nav('register-nav-scan-and-pay')!.click();
+    expect(go.mock.calls).toEqual([['reports'], ['cash'], ['control_unit'], ['hours'], ['payments'], ['scan_and_pay']]);
 
     locale.set('en');
     flushSync();

@@ -1,6 +1,7 @@
 // The navigation a manager's page shows between the register pages (reports, cash shift,
-// control unit, training mode) and the opening hours. App.svelte provides it; a page mounted on its own (a unit
-// test) has none and shows no navigation.
+// control unit, training mode), the opening hours, the payment methods and Scan & Pay.
+// App.svelte provides it; a page mounted on its own (a unit test) has none and shows no
+// navigation.
 
 import { getContext, setContext } from 'svelte';
 import type { MessageKey } from './i18n';
@@ -18,6 +19,8 @@ export const REGISTER_VIEWS: readonly { view: View; label: MessageKey; testid: s
   { view: 'control_unit', label: 'navControlUnit', testid: 'register-nav-control-unit' },
   { view: 'training', label: 'navTraining', testid: 'register-nav-training' },
   { view: 'hours', label: 'navHours', testid: 'register-nav-hours' },
+  { view: 'payments', label: 'navPayments', testid: 'register-nav-payments' },
+  { view: 'scan_and_pay', label: 'navScanAndPay', testid: 'register-nav-scan-and-pay' },
 ];
 
 /** The context key (exported for tests, which pass the navigation to `mount` directly). */

@@ -54,6 +54,18 @@ import type {
   TillState,
   ZSummary,
 } from './bindings';
+import type {
+  CapsForm,
+  ExitResult,
+  FallbackRule,
+  LinkHealth,
+  PaymentsStatus,
+  PaymentsView as PaymentsInfo,
+  ReceiveReport,
+  ScanAndPayDay,
+  SetMethod,
+} from './bindings';
+import { statusOfView } from './payments';
 import { createSerialQueue } from './queue';
 import { canCopy } from './receipt';
 import { inputError } from './validate';
@@ -64,11 +76,26 @@ import { inputError } from './validate';
  */
 export type Phase = 'loading' | 'failed' | 'not_setup' | 'first_manager' | 'locked' | 'ready';
 
-/** What a manager looks at; everyone else only ever sees the till. */
-export type View = 'till' | 'staff' | 'audit' | 'catalog' | 'settings' | 'hours' | ManagerFiscalView;
+/**
+ * What a manager looks at; a cashier sees the till and the Scan & Pay exit checks. The
+ * customer display is for a second screen facing the customers (anyone logged in).
+ */
+export type View =
+  | 'till'
+  | 'staff'
+  | 'audit'
+  | 'catalog'
+  | 'settings'
+  | 'hours'
+  | ManagerFiscalView
+  | 'scan_and_pay'
+  | 'customer_display';
 
-/** The manager's register pages: day reports, the cash shift, the control unit, training mode. */
-export type ManagerFiscalView = 'reports' | 'cash' | 'control_unit' | 'training';
+/**
+ * The manager's register pages: day reports, the cash shift, the control unit, training mode,
+ * the payment methods.
+ */
+export type ManagerFiscalView = 'reports' | 'cash' | 'control_unit' | 'training' | 'payments';
 
 /** What a manager's PIN is asked for. */
 export type ApprovalKind =
@@ -120,6 +147,7 @@ const PAYMENT_ERRORS: readonly ErrorCode[] = [
   'payment_pending',
   'voucher_invalid',
   'control_unit_down',
+  'method_refused',
 ];
 
 export class Till {
@@ -180,6 +208,11 @@ export class Till {
    * kept current by the backend's `hours-changed` event. Never polled.
    */
   hours = $state.raw<HoursStatus | null>(null);
+  /**
+   * The payment methods in force and what customers are told (the payment panel, the banner):
+   * fetched once after login, then kept current by the backend's `payments-changed` event.
+   */
+  payments = $state.raw<PaymentsStatus | null>(null);
 
   readonly #api: Api;
   readonly #enqueue = createSerialQueue();
@@ -194,6 +227,9 @@ export class Till {
   readonly #hoursListeners = new Set<(status: HoursStatus) => void>();
   /** The event's unsubscribe, once subscribed (one subscription for the life of the till). */
   #hoursUnlisten: Promise<() => void> | null = null;
+  /** Who else wants each `payments-changed` event (the manager's pages). */
+  readonly #paymentsListeners = new Set<(status: PaymentsStatus) => void>();
+  #paymentsUnlisten: Promise<() => void> | null = null;
   #disposed = false;
 
   constructor(api: Api = defaultApi, options: TillOptions = {}) {
@@ -316,6 +352,7 @@ export class Till {
       this.#setView(view, 'last');
       void this.refreshTillState();
       void this.refreshHours();
+      void this.refreshPayments();
     } catch (reason) {
       const error = toApiError(reason);
       if (error.code === 'not_logged_in') {
@@ -344,6 +381,7 @@ export class Till {
     });
     void this.refreshTillState();
     void this.refreshHours();
+    void this.refreshPayments();
     return done;
   }
 
@@ -702,6 +740,8 @@ export class Till {
         await this.#refreshSale();
         // The store may now sell on without the control unit (or stop): the banner says which.
         if (error.code === 'control_unit_down') void this.refreshTillState();
+        // Refused by the methods in force: the panel's buttons catch up if they were behind.
+        if (error.code === 'method_refused') void this.refreshPayments();
       } finally {
         this.submitting = false;
       }
@@ -754,13 +794,16 @@ export class Till {
     this.#swishTimer = null;
   }
 
-  /** Stops timers and the hours event (the screen is going away). */
+  /** Stops timers and the backend's events (the screen is going away). */
   dispose(): void {
     this.#stopSwishPolling();
     this.#disposed = true;
     this.#hoursListeners.clear();
     void this.#hoursUnlisten?.then((unlisten) => unlisten());
     this.#hoursUnlisten = null;
+    this.#paymentsListeners.clear();
+    void this.#paymentsUnlisten?.then((unlisten) => unlisten());
+    this.#paymentsUnlisten = null;
   }
 
   /** Fetches the sale again, quietly (inside a queued task). */
@@ -1262,6 +1305,116 @@ export class Till {
     return this.#hoursCall(() => this.#api.setFeedHttp(feed, reason));
   }
 
+  // ------------------------------------------------------------ payment methods (issue 7)
+
+  /** Events seen so far: an answer that was on its way while one came is older than it. */
+  #paymentsEvents = 0;
+
+  /** Keeps the newest state, as `#takeHours` does: an event always, an answer if none came meanwhile. */
+  #takePayments(status: PaymentsStatus, seen: number | null = null): void {
+    if (seen === null) this.#paymentsEvents += 1;
+    else if (seen !== this.#paymentsEvents) return;
+    this.payments = status;
+  }
+
+  /** Subscribes to the backend's `payments-changed` event (once; outside Tauri it never fires). */
+  #listenPayments(): void {
+    if (this.#paymentsUnlisten || this.#disposed) return;
+    this.#paymentsUnlisten = this.#api
+      .onPaymentsChanged((status) => {
+        this.#takePayments(status);
+        for (const listener of this.#paymentsListeners) listener(status);
+      })
+      .catch(() => () => {});
+  }
+
+  /** Calls `listener` on every `payments-changed` event until the returned function is called. */
+  watchPayments(listener: (status: PaymentsStatus) => void): () => void {
+    this.#listenPayments();
+    this.#paymentsListeners.add(listener);
+    return () => {
+      this.#paymentsListeners.delete(listener);
+    };
+  }
+
+  /**
+   * Fetches the methods in force, quietly (after login; a kiosk, which cannot sell, does not
+   * ask); the event keeps them current from then on.
+   */
+  refreshPayments(): Promise<void> {
+    if (!this.canSell || !this.session) return Promise.resolve();
+    this.#listenPayments();
+    return this.#run(async () => {
+      try {
+        const seen = this.#paymentsEvents;
+        this.#takePayments(await this.#api.paymentsStatus(), seen);
+      } catch (reason) {
+        // The panel offers every method and the backend checks each; not_logged_in still locks.
+        this.#fail(reason);
+      }
+    });
+  }
+
+  /** A command that answers with the manager's view: the till's panel and banner follow at once. */
+  async #paymentsCall(task: () => Promise<PaymentsInfo>): Promise<PaymentsInfo> {
+    const seen = this.#paymentsEvents;
+    const view = await this.#managerCall(task);
+    this.#takePayments(statusOfView(view), seen);
+    return view;
+  }
+
+  /** The methods in force, the changes, the rules, the links' health and the offline report. */
+  paymentsView(): Promise<PaymentsInfo> {
+    return this.#paymentsCall(() => this.#api.paymentsView());
+  }
+
+  /** Managers, with a reason. */
+  setPaymentMethod(form: SetMethod, reason: string): Promise<PaymentsInfo> {
+    return this.#paymentsCall(() => this.#api.setPaymentMethod(form, reason));
+  }
+
+  endPaymentChange(id: number, reason: string): Promise<PaymentsInfo> {
+    return this.#paymentsCall(() => this.#api.endPaymentChange(id, reason));
+  }
+
+  setOfflineCaps(caps: CapsForm, reason: string): Promise<PaymentsInfo> {
+    return this.#paymentsCall(() => this.#api.setOfflineCaps(caps, reason));
+  }
+
+  setFallbackRules(rules: FallbackRule[], reason: string): Promise<PaymentsInfo> {
+    return this.#paymentsCall(() => this.#api.setFallbackRules(rules, reason));
+  }
+
+  /** Asks the terminal what it has forwarded of the offline card payments. */
+  forwardOffline(): Promise<PaymentsInfo> {
+    return this.#paymentsCall(() => this.#api.forwardOffline());
+  }
+
+  /** The demo's simulated links, from the manager's page (the error is the page's to show). */
+  simulatePaymentsHealth(health: LinkHealth): Promise<PaymentsInfo> {
+    return this.#paymentsCall(() => this.#api.simulateHealth(health));
+  }
+
+  /** Today's Scan & Pay purchases and their exit checks (anyone who sells). */
+  scanAndPayDay(): Promise<ScanAndPayDay> {
+    return this.#managerCall(() => this.#api.scanAndPayDay(null));
+  }
+
+  /** A file of app purchases (read in the webview); with any error nothing is taken. */
+  importScanAndPay(contents: string): Promise<ReceiveReport> {
+    return this.#managerCall(() => this.#api.importScanAndPay(contents));
+  }
+
+  /** A discrepancy needs a note (the backend refuses one without). */
+  checkExit(purchaseId: string, result: ExitResult, note: string): Promise<ScanAndPayDay> {
+    return this.#managerCall(() => this.#api.checkExit(purchaseId, result, note));
+  }
+
+  /** A new token for the app service's POSTs (shown once), or (`on` false) the POSTs off. */
+  scanAndPayToken(on: boolean, reason: string): Promise<string | null> {
+    return this.#managerCall(() => this.#api.scanAndPayToken(on, reason));
+  }
+
   // ----------------------------------------------- simulated devices (demo)
 
   #simulate(call: () => Promise<null>): Promise<boolean> {
@@ -1291,6 +1444,21 @@ export class Till {
     return this.#run(async () => {
       try {
         this.tillState = await this.#api.simulateControlUnit(failing);
+        return true;
+      } catch (reason) {
+        this.error = this.#fail(reason);
+        return false;
+      }
+    });
+  }
+
+  /** The simulated links to the card acquirer and Swish (the fallback rules act on them). */
+  simulateHealth(health: LinkHealth): Promise<boolean> {
+    if (!this.status?.simulated_devices || this.phase !== 'ready') return Promise.resolve(false);
+    const seen = this.#paymentsEvents;
+    return this.#run(async () => {
+      try {
+        this.#takePayments(statusOfView(await this.#api.simulateHealth(health)), seen);
         return true;
       } catch (reason) {
         this.error = this.#fail(reason);

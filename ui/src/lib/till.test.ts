@@ -4,6 +4,7 @@ import type {
   ApiError,
   CatalogItem,
   PayOutcome,
+  PaymentsStatus,
   Delivery,
   HoursStatus,
   HoursView,
@@ -18,6 +19,7 @@ import type {
   TillState,
 } from './bindings';
 import { hoursStatus } from './testing/hours';
+import { ANNA, inForce, NO_CARDS, offlineReport, paymentsStatus, paymentsView } from './testing/payments';
 import { Till } from './till.svelte';
 
 // ---------------------------------------------------------------- fixtures
@@ -1055,6 +1057,134 @@ describe('Till: opening hours', () => {
     await expect(till.addHoursChange({ kind: 'override', open: false, until: null }, 'IT')).rejects.toMatchObject({ code: 'not_allowed' });
     api.endHoursChange.mockRejectedValue(err('not_logged_in'));
     await expect(till.endHoursChange(3, 'Klart')).rejects.toMatchObject({ code: 'not_logged_in' });
+    expect(till.phase).toBe('locked');
+  });
+});
+
+describe('Till: payment methods', () => {
+  const CARD_OFF = paymentsStatus({
+    in_force: inForce({
+      card_online: { availability: 'disabled', reason: 'Terminalen är trasig', set_by: ANNA, change_id: 4 },
+      card_offline: { availability: 'disabled', reason: 'Terminalen är trasig', set_by: ANNA, change_id: 5 },
+    }),
+    acceptance: NO_CARDS,
+  });
+
+  /** The backend's event: the handler the till subscribed with, and whether it unsubscribed. */
+  function capturePayments(): { send: (status: PaymentsStatus) => void; unlistened: () => boolean } {
+    let handler: ((status: PaymentsStatus) => void) | null = null;
+    let off = false;
+    api.onPaymentsChanged.mockImplementation(async (h: (status: PaymentsStatus) => void) => {
+      handler = h;
+      return () => {
+        off = true;
+      };
+    });
+    return {
+      send: (status) => {
+        if (!handler) throw new Error('nobody listens to payments-changed');
+        handler(status);
+      },
+      unlistened: () => off,
+    };
+  }
+
+  it('fetches the methods in force once after login, then takes each payments-changed payload', async () => {
+    const event = capturePayments();
+    api.paymentsStatus.mockResolvedValue(paymentsStatus());
+    await start(EMPTY);
+    await vi.waitFor(() => expect(till.payments).toEqual(paymentsStatus()));
+    expect(api.paymentsStatus).toHaveBeenCalledTimes(1);
+    expect(api.onPaymentsChanged).toHaveBeenCalledTimes(1);
+
+    event.send(CARD_OFF);
+    expect(till.payments).toEqual(CARD_OFF);
+    expect(till.payments?.acceptance.all_taken).toBe(false);
+
+    // A manager's page hears the same event; it does not subscribe again.
+    const heard: PaymentsStatus[] = [];
+    const stop = till.watchPayments((status) => heard.push(status));
+    event.send(paymentsStatus());
+    stop();
+    event.send(CARD_OFF);
+    expect(heard).toEqual([paymentsStatus()]);
+    expect(till.payments).toEqual(CARD_OFF);
+    expect(api.onPaymentsChanged).toHaveBeenCalledTimes(1);
+    expect(api.paymentsStatus).toHaveBeenCalledTimes(1); // never polled
+
+    till.dispose();
+    await vi.waitFor(() => expect(event.unlistened()).toBe(true));
+  });
+
+  it('drops an answer that was on its way while an event came: the event is newer', async () => {
+    const event = capturePayments();
+    let answer: (status: PaymentsStatus) => void = () => {};
+    api.paymentsStatus.mockReturnValueOnce(new Promise<PaymentsStatus>((resolve) => (answer = resolve)));
+    await start(EMPTY);
+    await vi.waitFor(() => expect(api.paymentsStatus).toHaveBeenCalledTimes(1));
+    event.send(CARD_OFF);
+    answer(paymentsStatus());
+    await vi.waitFor(() => expect(till.pending).toBe(0));
+    expect(till.payments).toEqual(CARD_OFF);
+    // With no event meanwhile, an answer is taken.
+    api.paymentsStatus.mockResolvedValueOnce(paymentsStatus());
+    await till.refreshPayments();
+    expect(till.payments).toEqual(paymentsStatus());
+  });
+
+  it('keeps selling when the methods cannot be fetched, and a kiosk does not ask', async () => {
+    api.paymentsStatus.mockRejectedValue(err('internal', 'no payments'));
+    await start(EMPTY);
+    await vi.waitFor(() => expect(api.paymentsStatus).toHaveBeenCalledTimes(1));
+    expect(till.payments).toBeNull();
+    expect(till.error).toBeNull();
+
+    till.dispose();
+    api = fakeApi();
+    api.storeStatus.mockResolvedValue({ ...status, session: { ...cashier, staff: { ...cashier.staff, role: 'kiosk' } } });
+    api.currentCart.mockResolvedValue(EMPTY);
+    till = new Till(api);
+    await till.init();
+    await till.refreshPayments();
+    expect(api.paymentsStatus).not.toHaveBeenCalled();
+  });
+
+  it('shows a refused tender in the panel, asks for the methods again, and drops the refusal with the panel', async () => {
+    api.paymentsStatus.mockResolvedValue(paymentsStatus());
+    await start();
+    await vi.waitFor(() => expect(till.payments).not.toBeNull());
+    const refused: ApiError = {
+      code: 'method_refused',
+      message: 'Card is not taken now. Take Cash, Swish instead',
+      message_sv: 'Kort tas inte emot nu. Ta i stället Kontanter, Swish',
+    };
+    api.payCard.mockRejectedValue(refused);
+    api.paymentsStatus.mockResolvedValue(CARD_OFF);
+    expect(till.openPayment()).toBe(true);
+    await till.payCard();
+    expect(till.error).toEqual(refused);
+    await vi.waitFor(() => expect(till.payments).toEqual(CARD_OFF));
+    expect(api.paymentsStatus).toHaveBeenCalledTimes(2);
+    expect(till.closePayment()).toBe(true);
+    expect(till.error).toBeNull();
+  });
+
+  it('keeps the till in step with a manager’s commands, and sets the simulated links', async () => {
+    await start(EMPTY);
+    const view = paymentsView({ in_force: CARD_OFF.in_force, acceptance: NO_CARDS, offline: offlineReport({ overdue: 3 }) });
+    api.setPaymentMethod.mockResolvedValue(view);
+    const form = { method: 'card_online' as const, availability: 'disabled' as const, min: null, max: null, until: null, registers: null };
+    expect(await till.setPaymentMethod(form, 'Trasig')).toBe(view);
+    expect(api.setPaymentMethod.mock.calls).toEqual([[form, 'Trasig']]);
+    expect(till.payments).toEqual({ in_force: CARD_OFF.in_force, acceptance: NO_CARDS, health: view.health, overdue_offline: 3 });
+
+    api.simulateHealth.mockResolvedValue(paymentsView({ health: { acquirer_reachable: false, swish_reachable: true } }));
+    expect(await till.simulateHealth({ acquirer_reachable: false, swish_reachable: true })).toBe(true);
+    expect(api.simulateHealth.mock.calls).toEqual([[{ acquirer_reachable: false, swish_reachable: true }]]);
+    expect(till.payments?.health.acquirer_reachable).toBe(false);
+
+    api.checkExit.mockRejectedValue(err('not_logged_in'));
+    await expect(till.checkExit('SP-1', 'ok', '')).rejects.toMatchObject({ code: 'not_logged_in' });
     expect(till.phase).toBe('locked');
   });
 });

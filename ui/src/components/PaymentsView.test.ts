@@ -1,0 +1,578 @@
+import { flushSync, mount, unmount } from 'svelte';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+vi.mock('@tauri-apps/api/core', () => ({ invoke: vi.fn() }));
+
+import type { Api } from '../lib/api';
+import type { ApiError, PaymentsStatus, PaymentsView as PaymentsInfo, Role } from '../lib/bindings';
+import { locale } from '../lib/locale.svelte';
+import { MANAGER_NAV, type ManagerNav } from '../lib/managerNav';
+import {
+  ANNA,
+  inForce,
+  NO_CARDS,
+  offlinePayment,
+  offlineReport,
+  paymentChange,
+  paymentsStatus,
+  paymentsView,
+} from '../lib/testing/payments';
+import { Till, type View } from '../lib/till.svelte';
+import PaymentsView from './PaymentsView.svelte';
+
+// ---------------------------------------------------------------- fixtures
+
+/** Friday 27 November 2026, 14:35 in Stockholm. */
+const NOW = '2026-11-27T13:35:00Z';
+
+const ACQUIRER_DOWN = { kind: 'card_offline_when_acquirer_down' } as const;
+
+/**
+ * The acquirer is down: the system took card online off under its rule, card goes offline; a
+ * manager has limited Swish to 200 kr on register KASSA-1 until 18:00.
+ */
+const VIEW: PaymentsInfo = paymentsView({
+  in_force: inForce(
+    {
+      card_online: {
+        availability: 'disabled',
+        reason: 'Kortinlösaren svarar inte',
+        rule: ACQUIRER_DOWN,
+        change_id: 7,
+        since: '2026-11-27T13:10:00Z',
+      },
+      swish: {
+        availability: 'limited',
+        limits: { min: null, max: '200.00' },
+        reason: 'Swish strular över 200 kr',
+        set_by: ANNA,
+        change_id: 6,
+        since: '2026-11-27T12:00:00Z',
+        until: '2026-11-27T17:00:00Z',
+        registers: ['KASSA-1'],
+      },
+    },
+    { exposure: '1250.00' },
+  ),
+  changes: [
+    paymentChange({
+      id: 6,
+      method: 'swish',
+      availability: 'limited',
+      limits: { min: null, max: '200.00' },
+      reason: 'Swish strular över 200 kr',
+      starts_at: '2026-11-27T12:00:00Z',
+      until: '2026-11-27T17:00:00Z',
+      registers: ['KASSA-1'],
+    }),
+    paymentChange({ id: 7, set_by: null, rule: ACQUIRER_DOWN, reason: 'Kortinlösaren svarar inte', starts_at: '2026-11-27T13:10:00Z' }),
+  ],
+  automatic: [
+    paymentChange({ id: 7, set_by: null, rule: ACQUIRER_DOWN, reason: 'Kortinlösaren svarar inte', starts_at: '2026-11-27T13:10:00Z' }),
+    paymentChange({
+      id: 3,
+      method: 'swish',
+      set_by: null,
+      rule: { kind: 'hide_swish_when_down' },
+      reason: 'Swish svarar inte',
+      starts_at: '2026-11-27T09:00:00Z',
+      ended: { at: '2026-11-27T09:20:00Z', by: null, reason: 'Swish svarar igen' },
+    }),
+  ],
+  rules: [ACQUIRER_DOWN, { kind: 'hide_swish_when_down' }],
+  health: { acquirer_reachable: false, swish_reachable: true },
+  offline: offlineReport({
+    pending: [
+      offlinePayment({ authorization: 'OFF-1', receipt_no: 41, amount: '450.00', age_minutes: 125 }),
+      offlinePayment({ authorization: 'OFF-0', receipt_no: 12, amount: '800.00', age_minutes: 1600, overdue: true }),
+    ],
+    pending_total: '1250.00',
+    overdue: 1,
+    oldest_minutes: 1600,
+    declined: [
+      offlinePayment({
+        authorization: 'OFF-X',
+        receipt_no: 9,
+        amount: '300.00',
+        status: 'declined',
+        settled_at: '2026-11-27T10:00:00Z',
+        detail: 'Kortet är spärrat',
+      }),
+    ],
+    declined_total: '300.00',
+    forwarded: 12,
+    forwarded_total: '3400.00',
+  }),
+});
+
+const apiError = (code: ApiError['code'], message: string, message_sv: string): ApiError => ({ code, message, message_sv });
+
+// ---------------------------------------------------------------- fake api
+
+const paymentsViewMock = vi.fn<Api['paymentsView']>();
+const setPaymentMethod = vi.fn<Api['setPaymentMethod']>();
+const endPaymentChange = vi.fn<Api['endPaymentChange']>();
+const setOfflineCaps = vi.fn<Api['setOfflineCaps']>();
+const setFallbackRules = vi.fn<Api['setFallbackRules']>();
+const simulateHealth = vi.fn<Api['simulateHealth']>();
+const forwardOffline = vi.fn<Api['forwardOffline']>();
+const onPaymentsChanged = vi.fn<Api['onPaymentsChanged']>();
+const MOCKS = [paymentsViewMock, setPaymentMethod, endPaymentChange, setOfflineCaps, setFallbackRules, simulateHealth, forwardOffline, onPaymentsChanged];
+
+/** Only what the page uses; the rest of the Api is never called. */
+const fakeApi = {
+  paymentsView: paymentsViewMock,
+  setPaymentMethod,
+  endPaymentChange,
+  setOfflineCaps,
+  setFallbackRules,
+  simulateHealth,
+  forwardOffline,
+  onPaymentsChanged,
+} as unknown as Api;
+
+let sendEvent: (status: PaymentsStatus) => void = () => {
+  throw new Error('nobody listens to payments-changed');
+};
+
+// ----------------------------------------------------------------- helpers
+
+let page: ReturnType<typeof mount> | null = null;
+let container: HTMLElement;
+const go = vi.fn<(view: View) => void>();
+
+async function render(role: Role = 'manager', simulated = false): Promise<Till> {
+  const till = new Till(fakeApi);
+  till.session = { staff: { id: 1, name: 'Anna Lind', role, active: true }, idle_logout_seconds: 300 };
+  till.status = {
+    identity: { company_name: 'Demobutiken AB', org_number: '556677-8899', address: 'Storgatan 1', register_id: 'KASSA-1' },
+    demo: false,
+    demo_items: [],
+    staff: [],
+    needs_first_manager: false,
+    demo_staff: [],
+    session: till.session,
+    simulated_devices: simulated,
+  };
+  container = document.createElement('div');
+  document.body.appendChild(container);
+  const nav: ManagerNav = { view: 'payments', go };
+  page = mount(PaymentsView, { target: container, props: { till }, context: new Map([[MANAGER_NAV, nav]]) });
+  flushSync();
+  await waitFor(() => expect(query('payments-loading')).toBeNull());
+  return till;
+}
+
+function query(testId: string): HTMLElement | null {
+  return container.querySelector<HTMLElement>(`[data-testid="${testId}"]`);
+}
+
+function get(testId: string): HTMLElement {
+  const element = query(testId);
+  if (!element) throw new Error(`no element with data-testid="${testId}"`);
+  return element;
+}
+
+/** Whitespace collapsed, the no-break spaces of amounts as plain spaces. */
+function squash(value: string | null | undefined): string {
+  return (value ?? '').replace(/\s+/g, ' ').trim();
+}
+
+function text(testId: string): string {
+  return squash(get(testId).textContent);
+}
+
+function cell(row: string, cellId: string): string {
+  return squash(get(row).querySelector(`[data-testid="${cellId}"]`)?.textContent);
+}
+
+function typeInto(testId: string, value: string): void {
+  const input = get(testId) as HTMLInputElement;
+  input.value = value;
+  input.dispatchEvent(new Event('input', { bubbles: true }));
+  flushSync();
+}
+
+function click(testId: string): void {
+  get(testId).click();
+  flushSync();
+}
+
+function value(testId: string): string {
+  return (get(testId) as HTMLInputElement).value;
+}
+
+function waitFor(assertion: () => void): Promise<void> {
+  return vi.waitFor(
+    () => {
+      flushSync();
+      assertion();
+    },
+    { timeout: 2000, interval: 5 },
+  );
+}
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(new Date(NOW));
+  localStorage.clear();
+  locale.set('sv');
+  for (const mock of MOCKS) mock.mockReset();
+  go.mockReset();
+  paymentsViewMock.mockResolvedValue(VIEW);
+  onPaymentsChanged.mockImplementation(async (handler) => {
+    sendEvent = handler;
+    return () => {};
+  });
+});
+
+afterEach(() => {
+  if (page) unmount(page);
+  page = null;
+  container?.remove();
+  vi.useRealTimers();
+});
+
+// ------------------------------------------------------------------- tests
+
+describe('payments page: the state now', () => {
+  it('shows each method’s state in words, its limits, why, who set it, when and where', async () => {
+    await render();
+    const rows = [...get('payments-now').querySelectorAll('tbody tr')].map((row) => row.getAttribute('data-testid'));
+    expect(rows).toEqual([
+      'payment-state-cash',
+      'payment-state-card_online',
+      'payment-state-card_offline',
+      'payment-state-swish',
+      'payment-state-scan_and_pay',
+      'payment-state-gift_voucher',
+    ]);
+    expect(get('payment-state-cash').dataset.availability).toBe('enabled');
+    expect(cell('payment-state-cash', 'payment-state-availability')).toBe('✓ Tas emot');
+    expect(cell('payment-state-cash', 'payment-state-set-by')).toBe('Standard');
+    expect(cell('payment-state-cash', 'payment-state-registers')).toBe('Alla kassor');
+
+    // The system switched card online off under its rule: shown as the system's, with the rule.
+    expect(get('payment-state-card_online').dataset.availability).toBe('disabled');
+    expect(cell('payment-state-card_online', 'payment-state-availability')).toBe('✕ Tas inte emot');
+    expect(cell('payment-state-card_online', 'payment-state-set-by')).toBe('Systemet (automatiskt) Kortinlösaren nere → kort offline');
+    expect(cell('payment-state-card_online', 'payment-state-reason')).toBe('Kortinlösaren svarar inte');
+    expect(cell('payment-state-card_online', 'payment-state-period')).toBe('från 2026-11-27 14:10 tills det ändras');
+
+    // A manager's limit on one register, until a time.
+    expect(get('payment-state-swish').dataset.availability).toBe('limited');
+    expect(cell('payment-state-swish', 'payment-state-availability')).toBe('◐ Begränsat');
+    expect(cell('payment-state-swish', 'payment-state-limits')).toBe('upp till 200 kr');
+    expect(cell('payment-state-swish', 'payment-state-set-by')).toBe('Anna Lind');
+    expect(cell('payment-state-swish', 'payment-state-period')).toBe('från 2026-11-27 13:00 till 2026-11-27 18:00');
+    expect(cell('payment-state-swish', 'payment-state-registers')).toBe('KASSA-1');
+
+    locale.set('en');
+    flushSync();
+    expect(cell('payment-state-card_online', 'payment-state-set-by')).toBe('System (automatic) Card acquirer down → card offline');
+    expect(cell('payment-state-card_online', 'payment-state-availability')).toBe('✕ Not taken');
+  });
+
+  it('lists the system’s automatic switches, in force or ended, as the system’s', async () => {
+    await render();
+    expect(get('payments-auto-7').dataset.ended).toBe('false');
+    expect(text('payments-auto-7')).toContain('Systemet (automatiskt): Kort (online): tas inte emot');
+    expect(text('payments-auto-7')).toContain('Regel: Kortinlösaren nere → kort offline');
+    expect(text('payments-auto-7')).toContain('Anledning: Kortinlösaren svarar inte');
+    expect(text('payments-auto-7')).toContain('Gäller nu');
+    expect(get('payments-auto-3').dataset.ended).toBe('true');
+    expect(text('payments-auto-3')).toContain('Slutade 2026-11-27 10:20 (Systemet (automatiskt)): Swish svarar igen');
+  });
+
+  it('follows the backend’s event: asks for the view again', async () => {
+    await render();
+    paymentsViewMock.mockResolvedValue(paymentsView());
+    sendEvent(paymentsStatus());
+    await waitFor(() => expect(get('payment-state-card_online').dataset.availability).toBe('enabled'));
+    expect(paymentsViewMock).toHaveBeenCalledTimes(2);
+  });
+
+  it('shows a cashier the state without the controls', async () => {
+    await render('cashier');
+    expect(query('payment-state-swish')).not.toBeNull();
+    for (const id of ['payments-set-swish', 'payments-card-off', 'payments-end-6', 'payments-rules-save', 'payments-caps-save']) {
+      expect(query(id), id).toBeNull();
+    }
+  });
+});
+
+describe('payments page: changing a method', () => {
+  it('sends exactly the SetMethod typed, with the reason, and shows the new state', async () => {
+    const till = await render();
+    get('payments-set-swish').focus();
+    click('payments-set-swish');
+    expect(text('payment-set-dialog')).toContain('Ändra Swish');
+    // The form starts from the state in force.
+    expect((get('payment-availability-limited') as HTMLInputElement).checked).toBe(true);
+    expect(document.activeElement).toBe(get('payment-availability-limited'));
+    expect(value('payment-max')).toBe('200');
+    expect(value('payment-registers')).toBe('KASSA-1');
+
+    typeInto('payment-max', '250');
+    typeInto('payment-registers', '');
+    typeInto('payment-until', ' 21:00 ');
+
+    // A reason is needed.
+    click('payment-set-submit');
+    expect(text('payment-set-dialog')).toContain('Skriv en anledning.');
+    expect(setPaymentMethod).not.toHaveBeenCalled();
+
+    const after = paymentsView({
+      in_force: inForce({ swish: { availability: 'limited', limits: { min: null, max: '250.00' }, reason: 'Högre gräns', set_by: ANNA } }),
+      acceptance: NO_CARDS,
+    });
+    setPaymentMethod.mockResolvedValue(after);
+    typeInto('payment-set-reason', ' Högre gräns ');
+    click('payment-set-submit');
+    await waitFor(() => expect(query('payment-set-dialog')).toBeNull());
+    expect(setPaymentMethod.mock.calls).toEqual([
+      [{ method: 'swish', availability: 'limited', min: null, max: '250', until: '21:00', registers: null }, 'Högre gräns'],
+    ]);
+    expect(cell('payment-state-swish', 'payment-state-limits')).toBe('upp till 250 kr');
+    expect(text('payments-done')).toBe('Betalsättet är ändrat.');
+    // The till's banner and panel follow at once.
+    expect(till.payments?.acceptance).toEqual(NO_CARDS);
+    await waitFor(() => expect(document.activeElement).toBe(get('payments-set-swish')));
+  });
+
+  it('limits a method: min and max show only when limited', async () => {
+    await render();
+    click('payments-set-cash');
+    expect(query('payment-min')).toBeNull();
+    expect(query('payment-max')).toBeNull();
+    click('payment-availability-limited');
+    typeInto('payment-max', '200');
+    typeInto('payment-set-reason', 'Lite växel');
+    setPaymentMethod.mockResolvedValue(VIEW);
+    click('payment-set-submit');
+    await waitFor(() => expect(setPaymentMethod).toHaveBeenCalledTimes(1));
+    expect(setPaymentMethod.mock.calls[0]).toEqual([
+      { method: 'cash', availability: 'limited', min: null, max: '200', until: null, registers: null },
+      'Lite växel',
+    ]);
+  });
+
+  it('shows the backend’s invalid_input in the form and keeps everything typed', async () => {
+    await render();
+    click('payments-set-gift_voucher');
+    click('payment-availability-disabled');
+    typeInto('payment-until', '25:99');
+    typeInto('payment-registers', 'KASSA-9');
+    typeInto('payment-set-reason', 'Inventering');
+    setPaymentMethod.mockRejectedValueOnce(
+      apiError('invalid_input', '"25:99" is not a time: write HH:MM', '"25:99" är ingen tid: skriv TT:MM'),
+    );
+    click('payment-set-submit');
+    await waitFor(() => expect(text('payment-set-dialog')).toContain('"25:99" är ingen tid: skriv TT:MM'));
+    expect(get('payment-set-dialog').querySelector('[data-testid="error"]')?.getAttribute('data-code')).toBe('invalid_input');
+    expect((get('payment-availability-disabled') as HTMLInputElement).checked).toBe(true);
+    expect(value('payment-until')).toBe('25:99');
+    expect(value('payment-registers')).toBe('KASSA-9');
+    expect(value('payment-set-reason')).toBe('Inventering');
+    expect(setPaymentMethod.mock.calls[0]?.[0]).toEqual({
+      method: 'gift_voucher',
+      availability: 'disabled',
+      min: null,
+      max: null,
+      until: '25:99',
+      registers: ['KASSA-9'],
+    });
+  });
+});
+
+describe('payments page: the card-outage preset', () => {
+  it('switches card online then card offline off with one reason: exactly two calls', async () => {
+    await render();
+    click('payments-card-off');
+    expect(text('payments-card-off-dialog')).toContain('Kort online och kort offline stängs av på alla kassor');
+    typeInto('payments-card-off-reason', 'Terminalen är trasig');
+    const off = paymentsView({
+      in_force: inForce({
+        card_online: { availability: 'disabled', reason: 'Terminalen är trasig', set_by: ANNA, change_id: 8 },
+        card_offline: { availability: 'disabled', reason: 'Terminalen är trasig', set_by: ANNA, change_id: 9 },
+      }),
+      acceptance: NO_CARDS,
+    });
+    setPaymentMethod.mockResolvedValueOnce(VIEW).mockResolvedValueOnce(off);
+    click('payments-card-off-confirm');
+    await waitFor(() => expect(query('payments-card-off-dialog')).toBeNull());
+    expect(setPaymentMethod.mock.calls).toEqual([
+      [{ method: 'card_online', availability: 'disabled', min: null, max: null, until: null, registers: null }, 'Terminalen är trasig'],
+      [{ method: 'card_offline', availability: 'disabled', min: null, max: null, until: null, registers: null }, 'Terminalen är trasig'],
+    ]);
+    expect(text('payments-done')).toBe('Kort är avstängt på alla kassor.');
+    expect(get('payment-state-card_offline').dataset.availability).toBe('disabled');
+    expect(text('payments-sign-sv')).toBe('I dag tar vi: kontanter, Swish, Scan & Pay, presentkort — inte kort');
+  });
+
+  it('says clearly when the second step fails: the first stands, the second did not happen', async () => {
+    await render();
+    click('payments-card-off');
+    typeInto('payments-card-off-reason', 'Terminalen är trasig');
+    setPaymentMethod
+      .mockResolvedValueOnce(VIEW)
+      .mockRejectedValueOnce(apiError('database_locked', 'The database is busy', 'Databasen är upptagen'));
+    click('payments-card-off-confirm');
+    await waitFor(() =>
+      expect(text('payments-card-off-dialog')).toContain(
+        'Kort (online) är ändrat, men Kort offline (skickas senare) kunde inte ändras: Databasen är upptagen',
+      ),
+    );
+    expect(setPaymentMethod).toHaveBeenCalledTimes(2);
+  });
+
+  it('takes cards again: ends the manager’s changes, or sets a system-switched method enabled', async () => {
+    const manual = paymentsView({
+      in_force: inForce({
+        card_online: { availability: 'disabled', reason: 'Trasig', set_by: ANNA, change_id: 8 },
+        card_offline: { availability: 'disabled', reason: 'Kortinlösaren nere', rule: ACQUIRER_DOWN, change_id: 9 },
+      }),
+    });
+    paymentsViewMock.mockResolvedValue(manual);
+    await render();
+    expect((get('payments-card-on') as HTMLButtonElement).disabled).toBe(false);
+    click('payments-card-on');
+    typeInto('payments-card-on-reason', 'Lagad');
+    endPaymentChange.mockResolvedValue(manual);
+    setPaymentMethod.mockResolvedValue(paymentsView());
+    click('payments-card-on-confirm');
+    await waitFor(() => expect(query('payments-card-on-dialog')).toBeNull());
+    expect(endPaymentChange.mock.calls).toEqual([[8, 'Lagad']]);
+    expect(setPaymentMethod.mock.calls).toEqual([
+      [{ method: 'card_offline', availability: 'enabled', min: null, max: null, until: null, registers: null }, 'Lagad'],
+    ]);
+    expect(text('payments-done')).toBe('Kort tas emot igen.');
+    expect((get('payments-card-on') as HTMLButtonElement).disabled).toBe(true);
+  });
+});
+
+describe('payments page: changes, rules, caps, offline report, links, sign', () => {
+  it('ends a change in force with a reason', async () => {
+    await render();
+    expect(text('payments-change-6')).toContain('Swish: begränsat, upp till 200 kr');
+    expect(text('payments-change-6')).toContain('Anledning: Swish strular över 200 kr');
+    expect(text('payments-change-6')).toContain('Anna Lind');
+    expect(text('payments-change-7')).toContain('Systemet (automatiskt) (Kortinlösaren nere → kort offline)');
+    click('payments-end-6');
+    expect(text('payments-end-dialog')).toContain('Ändringen slutar gälla nu: Swish: begränsat, upp till 200 kr');
+    endPaymentChange.mockResolvedValue({ ...VIEW, changes: VIEW.changes.slice(1) });
+    typeInto('payments-end-reason', 'Swish fungerar');
+    click('payments-end-confirm');
+    await waitFor(() => expect(query('payments-change-6')).toBeNull());
+    expect(endPaymentChange.mock.calls).toEqual([[6, 'Swish fungerar']]);
+    expect(text('payments-done')).toBe('Ändringen är avslutad.');
+  });
+
+  it('sets the fallback rules with a reason', async () => {
+    await render();
+    const box = (kind: string) => get(`payments-rule-${kind}`) as HTMLInputElement;
+    expect(box('card_offline_when_acquirer_down').checked).toBe(true);
+    expect(box('disable_card_at_exposure_cap').checked).toBe(false);
+    expect(box('hide_swish_when_down').checked).toBe(true);
+    expect(text('payments-rules')).toContain('När kortbetalningarna som inte skickats vidare når taket');
+    box('disable_card_at_exposure_cap').click();
+    box('hide_swish_when_down').click();
+    flushSync();
+    typeInto('payments-rules-reason', 'Mindre risk');
+    setFallbackRules.mockResolvedValue({ ...VIEW, rules: [ACQUIRER_DOWN, { kind: 'disable_card_at_exposure_cap' }] });
+    click('payments-rules-save');
+    await waitFor(() => expect(query('payments-rules-done')).not.toBeNull());
+    expect(setFallbackRules.mock.calls).toEqual([[[ACQUIRER_DOWN, { kind: 'disable_card_at_exposure_cap' }], 'Mindre risk']]);
+  });
+
+  it('shows the exposure against the cap, and sets the caps', async () => {
+    await render();
+    expect(text('payments-exposure-text')).toBe('1 250,00 kr av 5 000,00 kr (25 %)');
+    expect((get('payments-exposure').querySelector('progress') as HTMLProgressElement).value).toBe(25);
+    expect(value('payments-cap-per-payment')).toBe('1000');
+    expect(value('payments-cap-total')).toBe('5000');
+    expect(value('payments-cap-hours')).toBe('24');
+    typeInto('payments-cap-per-payment', '500');
+    typeInto('payments-cap-hours', '12');
+    typeInto('payments-caps-reason', 'Mindre risk');
+    setOfflineCaps.mockResolvedValue(VIEW);
+    click('payments-caps-save');
+    await waitFor(() => expect(query('payments-caps-done')).not.toBeNull());
+    expect(setOfflineCaps.mock.calls).toEqual([[{ per_payment: '500', total_exposure: '5000', forward_within_hours: 12 }, 'Mindre risk']]);
+
+    // Whole hours only; nothing is sent otherwise.
+    typeInto('payments-cap-hours', '');
+    typeInto('payments-caps-reason', 'x');
+    click('payments-caps-save');
+    expect(text('payments-offline')).toContain('Skriv tiden i hela timmar.');
+    expect(setOfflineCaps).toHaveBeenCalledTimes(1);
+  });
+
+  it('reports the offline card payments: unforwarded with their age, overdue in words, declined, forwarded', async () => {
+    await render();
+    expect(text('payments-pending-summary')).toBe('2 betalningar, 1 250,00 kr. Den äldsta har väntat 26 h 40 min.');
+    expect(text('payments-overdue')).toBe('1 har väntat längre än 24 h: kontrollera terminalens förbindelse.');
+    const pending = [...container.querySelectorAll<HTMLElement>('[data-testid="offline-pending"]')];
+    expect(pending.map((row) => row.dataset.overdue)).toEqual(['false', 'true']);
+    expect(squash(pending[0]?.textContent)).toContain('2 h 5 min');
+    expect(squash(pending[0]?.textContent)).toContain('Väntar');
+    expect(squash(pending[1]?.textContent)).toContain('Försenad – skulle ha skickats inom 24 h');
+    const declined = container.querySelectorAll('[data-testid="offline-declined"]');
+    expect(declined).toHaveLength(1);
+    expect(squash(declined[0]?.textContent)).toContain('Kortet är spärrat');
+    expect(text('payments-declined-summary')).toContain('1 betalningar, 300,00 kr');
+    expect(text('offline-forwarded')).toBe('Skickade och godkända: 12 betalningar, 3 400,00 kr.');
+
+    forwardOffline.mockResolvedValue({ ...VIEW, offline: offlineReport({ forwarded: 14, forwarded_total: '4650.00' }) });
+    click('payments-forward');
+    await waitFor(() => expect(text('offline-forwarded')).toBe('Skickade och godkända: 14 betalningar, 4 650,00 kr.'));
+    expect(forwardOffline).toHaveBeenCalledTimes(1);
+    expect(text('payments-forward-done')).toBe('Terminalen har svarat. 0 väntar fortfarande.');
+  });
+
+  it('shows the links’ health in words; with simulated devices, sets them as a simulator', async () => {
+    await render('manager', false);
+    expect(get('payments-health-acquirer').dataset.reachable).toBe('false');
+    expect(text('payments-health-acquirer')).toBe('✕ Kortinlösaren: svarar inte');
+    expect(text('payments-health-swish')).toBe('✓ Swish: svarar');
+    expect(query('payments-sim-acquirer')).toBeNull();
+    unmount(page!);
+    page = null;
+    container.remove();
+
+    await render('manager', true);
+    expect(text('payments-health')).toContain('Kortinlösaren nåbar (simulator)');
+    simulateHealth.mockResolvedValue({ ...VIEW, health: { acquirer_reachable: true, swish_reachable: true } });
+    click('payments-sim-acquirer');
+    await waitFor(() => expect(get('payments-health-acquirer').dataset.reachable).toBe('true'));
+    expect(simulateHealth.mock.calls).toEqual([[{ acquirer_reachable: true, swish_reachable: true }]]);
+  });
+
+  it('previews what customers are told, says where the files are, and opens the customer display', async () => {
+    paymentsViewMock.mockResolvedValue({ ...VIEW, acceptance: NO_CARDS });
+    await render();
+    expect(text('payments-sign-sv')).toBe('I dag tar vi: kontanter, Swish, Scan & Pay, presentkort — inte kort');
+    expect(text('payments-sign-en')).toBe('Today we take: cash, Swish, Scan & Pay, gift vouchers — not cards');
+    expect(text('payments-sign')).toContain('Tas inte emot nu: kort.');
+    expect(text('payments-file-pdf')).toBe('/data/demo/public/payment-sign.pdf');
+    expect(text('payments-file-html')).toBe('/data/demo/public/payment-sign.html');
+    expect(text('payments-file-json')).toBe('/data/demo/public/payments.json');
+    click('open-customer-display');
+    expect(go.mock.calls).toEqual([['customer_display']]);
+  });
+
+  it('gives every field a label and every button words', async () => {
+    await render('manager', true);
+    click('payments-set-swish');
+    for (const field of container.querySelectorAll<HTMLInputElement>('input, textarea')) {
+      const labelled =
+        field.getAttribute('aria-label') ||
+        (field.id && container.querySelector(`label[for="${field.id}"]`)) ||
+        field.closest('label');
+      expect(labelled, field.dataset.testid ?? field.outerHTML).toBeTruthy();
+    }
+    for (const button of container.querySelectorAll<HTMLButtonElement>('button')) {
+      expect(squash(button.textContent)).not.toBe('');
+    }
+  });
+});
