@@ -80,7 +80,7 @@ e2e: app tauri-driver
 	mkdir -p $(ARTIFACTS)
 	STOREKEEP_APP=$(CURDIR)/$(APP_BIN) STOREKEEP_CLI=$(CURDIR)/target/debug/storekeep \
 	STOREKEEP_ARTIFACTS=$(CURDIR)/$(ARTIFACTS) \
-		timeout 600 xvfb-run -a -s '-screen 0 1280x800x24' node --test --test-concurrency=1 --test-timeout=300000 ui/e2e/
+		timeout 900 xvfb-run -a -s '-screen 0 1280x800x24' node --test --test-concurrency=1 --test-timeout=300000 ui/e2e/
 
 bindings:
 	UPDATE_BINDINGS=1 cargo test -p storekeep-app --test bindings

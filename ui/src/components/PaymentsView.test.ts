@@ -119,15 +119,27 @@ const forwardOffline = vi.fn<Api['forwardOffline']>();
 const onPaymentsChanged = vi.fn<Api['onPaymentsChanged']>();
 const MOCKS = [paymentsViewMock, setPaymentMethod, endPaymentChange, setOfflineCaps, setFallbackRules, simulateHealth, forwardOffline, onPaymentsChanged];
 
+/**
+ * A command that changes the store answers with the new view, and from then on reading the
+ * view gives the same (as the backend does): the page reads again after every change.
+ */
+function changes<A extends unknown[]>(mock: { (...args: A): Promise<PaymentsInfo> }) {
+  return async (...args: A): Promise<PaymentsInfo> => {
+    const fresh = await mock(...args);
+    paymentsViewMock.mockResolvedValue(fresh);
+    return fresh;
+  };
+}
+
 /** Only what the page uses; the rest of the Api is never called. */
 const fakeApi = {
   paymentsView: paymentsViewMock,
-  setPaymentMethod,
-  endPaymentChange,
-  setOfflineCaps,
-  setFallbackRules,
-  simulateHealth,
-  forwardOffline,
+  setPaymentMethod: changes(setPaymentMethod),
+  endPaymentChange: changes(endPaymentChange),
+  setOfflineCaps: changes(setOfflineCaps),
+  setFallbackRules: changes(setFallbackRules),
+  simulateHealth: changes(simulateHealth),
+  forwardOffline: changes(forwardOffline),
   onPaymentsChanged,
 } as unknown as Api;
 
