@@ -78,3 +78,23 @@ CREATE TABLE exit_check (
 CREATE INDEX exit_check_purchase ON exit_check (purchase_id);
 CREATE TRIGGER exit_check_no_update BEFORE UPDATE ON exit_check BEGIN SELECT RAISE(ABORT, 'exit checks are append-only'); END;
 CREATE TRIGGER exit_check_no_delete BEFORE DELETE ON exit_check BEGIN SELECT RAISE(ABORT, 'exit checks are append-only'); END;
+
+-- A change is a record of who decided what: only its end may be filled in, once.
+CREATE TRIGGER payment_state_only_ends BEFORE UPDATE ON payment_state
+WHEN OLD.ended_at IS NOT NULL
+  OR NEW.method IS NOT OLD.method OR NEW.availability IS NOT OLD.availability
+  OR NEW.min_amount IS NOT OLD.min_amount OR NEW.max_amount IS NOT OLD.max_amount
+  OR NEW.reason IS NOT OLD.reason OR NEW.set_by_id IS NOT OLD.set_by_id
+  OR NEW.set_by_name IS NOT OLD.set_by_name OR NEW.rule IS NOT OLD.rule
+  OR NEW.registers IS NOT OLD.registers OR NEW.starts_at IS NOT OLD.starts_at OR NEW.until IS NOT OLD.until
+BEGIN SELECT RAISE(ABORT, 'a payment-method change is never edited; only its end is recorded, once'); END;
+CREATE TRIGGER payment_state_no_delete BEFORE DELETE ON payment_state BEGIN SELECT RAISE(ABORT, 'payment-method changes are never deleted'); END;
+
+-- An offline payment's amount and identity never change; its status moves on from pending once.
+CREATE TRIGGER card_offline_facts_fixed BEFORE UPDATE ON card_offline
+WHEN NEW.reference IS NOT OLD.reference OR NEW.authorization IS NOT OLD.authorization
+  OR NEW.register_id IS NOT OLD.register_id OR NEW.amount IS NOT OLD.amount OR NEW.taken_at IS NOT OLD.taken_at
+  OR (OLD.receipt_no IS NOT NULL AND NEW.receipt_no IS NOT OLD.receipt_no)
+  OR (OLD.status != 'pending' AND NEW.status IS NOT OLD.status)
+BEGIN SELECT RAISE(ABORT, 'an offline card payment is never edited'); END;
+CREATE TRIGGER card_offline_no_delete BEFORE DELETE ON card_offline BEGIN SELECT RAISE(ABORT, 'offline card payments are never deleted'); END;

@@ -296,6 +296,17 @@ async fn fallback_rules_switch_on_health_and_the_offline_card_keeps_its_caps() {
     assert!(in_force.state(PaymentMethod::CardOnline).change_id.is_none());
     let view = t.sk.payments().view().await.unwrap();
     assert!(view.automatic.len() >= 3, "the manager sees the system's switches");
+    // The records themselves cannot be edited behind the service's back.
+    for tamper in [
+        "UPDATE payment_state SET availability = 'enabled'",
+        "UPDATE payment_state SET ended_at = '2026-01-01T00:00:00Z' WHERE ended_at IS NOT NULL",
+        "DELETE FROM payment_state",
+        "UPDATE card_offline SET amount = '1.00'",
+        "UPDATE card_offline SET status = 'pending'",
+        "DELETE FROM card_offline",
+    ] {
+        assert!(sqlx::query(tamper).execute(t.sk.db().writer()).await.is_err(), "{tamper}");
+    }
 
     // Swish down: hidden; back: shown.
     till.simulate_health(LinkHealth { acquirer_reachable: true, swish_reachable: false }).await.unwrap();
@@ -447,6 +458,13 @@ async fn scan_and_pay_purchases_are_received_once_checked_at_the_exit_and_report
     let audit = t.sk.audit().list(&Default::default()).await.unwrap();
     assert_eq!(audit.iter().filter(|a| a.record.action == "scan_and_pay.exit_check").count(), 2);
     assert!(sqlx::query("UPDATE exit_check SET result = 'ok'").execute(t.sk.db().writer()).await.is_err());
+    for tamper in [
+        "UPDATE scan_and_pay SET total = '1.00'",
+        "DELETE FROM scan_and_pay",
+        "DELETE FROM exit_check",
+    ] {
+        assert!(sqlx::query(tamper).execute(t.sk.db().writer()).await.is_err(), "{tamper}");
+    }
 
     // In the day report as their own payment method, outside the register's own sales.
     let sale_total = sale_of_at_least(&till, kr(1)).await;
