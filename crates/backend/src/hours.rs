@@ -86,37 +86,13 @@ impl<'a> Hours<'a> {
     }
 
     async fn setting<T: serde::de::DeserializeOwned + Default>(&self, key: &str) -> Result<T> {
-        let value: Option<String> = sqlx::query_scalar("SELECT value FROM setting WHERE key = ?")
-            .bind(key)
-            .fetch_optional(self.sk.db().reader())
-            .await?;
-        match value {
-            None => Ok(T::default()),
-            Some(v) => serde_json::from_str(&v)
-                .map_err(|e| Error::Inconsistent(format!("the setting {key} cannot be read: {e}"))),
-        }
+        crate::settings::read(self.sk.db().reader(), key, T::default()).await
     }
 
-    /// Writes a setting and its audit record in one transaction.
+    /// Writes a setting and its audit record in one transaction, then publishes.
     async fn put_setting(&self, by: &Actor, key: &str, old: String, new: String, reason: &str) -> Result<()> {
-        let mut tx = self.sk.db().begin_write().await?;
-        sqlx::query("INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-            .bind(key)
-            .bind(&new)
-            .execute(&mut *tx)
-            .await?;
-        let mut record = AuditRecord::new(
-            self.sk.clock().now(),
-            Some(by.clone()),
-            &format!("setting.{key}"),
-            key.into(),
-            Outcome::Done,
-        );
-        record.old_value = Some(old);
-        record.new_value = Some(new);
-        record.reason = Some(reason.to_string());
-        crate::audit::append_in(&mut tx, &record).await?;
-        tx.commit().await?;
+        let shown = crate::settings::Shown { old, new: new.clone() };
+        crate::settings::write_audited(self.sk, by, key, &new, shown, reason).await?;
         self.changed().await;
         Ok(())
     }

@@ -254,17 +254,17 @@ impl<'a> Payments<'a> {
     }
 
     pub async fn caps(&self) -> Result<OfflineCaps> {
-        setting(self.sk.db().reader(), CAPS_KEY, OfflineCaps::default()).await
+        crate::settings::read(self.sk.db().reader(), CAPS_KEY, OfflineCaps::default()).await
     }
 
     /// The fallback rules the manager set (none until then: nothing switches by itself).
     pub async fn rules(&self) -> Result<Vec<FallbackRule>> {
-        setting(self.sk.db().reader(), RULES_KEY, Vec::new()).await
+        crate::settings::read(self.sk.db().reader(), RULES_KEY, Vec::new()).await
     }
 
     /// The links as last reported (reachable until anything says otherwise).
     pub async fn health(&self) -> Result<LinkHealth> {
-        setting(self.sk.db().reader(), HEALTH_KEY, LinkHealth::default()).await
+        crate::settings::read(self.sk.db().reader(), HEALTH_KEY, LinkHealth::default()).await
     }
 
     async fn manager(&self, by: &Actor, what: &str, reason: &str) -> Result<String> {
@@ -526,24 +526,8 @@ impl<'a> Payments<'a> {
     }
 
     async fn put_setting(&self, by: &Actor, key: &str, old: String, new: String, reason: &str) -> Result<()> {
-        let mut tx = self.sk.db().begin_write().await?;
-        sqlx::query("INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-            .bind(key)
-            .bind(&new)
-            .execute(&mut *tx)
-            .await?;
-        let mut record = AuditRecord::new(
-            self.sk.clock().now(),
-            Some(by.clone()),
-            &format!("setting.{key}"),
-            key.into(),
-            Outcome::Done,
-        );
-        record.old_value = Some(old);
-        record.new_value = Some(new);
-        record.reason = Some(reason.to_string());
-        crate::audit::append_in(&mut tx, &record).await?;
-        tx.commit().await?;
+        let shown = crate::settings::Shown { old, new: new.clone() };
+        crate::settings::write_audited(self.sk, by, key, &new, shown, reason).await?;
         // New caps or rules can change what the rules ask for.
         self.apply_fallback().await?;
         self.changed().await;
@@ -573,9 +557,9 @@ impl<'a> Payments<'a> {
         let _one_at_a_time = self.sk.fallback_lock().lock().await;
         let now = self.sk.clock().now();
         let mut tx = self.sk.db().begin_write().await?;
-        let rules: Vec<FallbackRule> = setting(&mut *tx, RULES_KEY, Vec::new()).await?;
-        let caps = setting(&mut *tx, CAPS_KEY, OfflineCaps::default()).await?;
-        let link = setting(&mut *tx, HEALTH_KEY, LinkHealth::default()).await?;
+        let rules: Vec<FallbackRule> = crate::settings::read(&mut *tx, RULES_KEY, Vec::new()).await?;
+        let caps = crate::settings::read(&mut *tx, CAPS_KEY, OfflineCaps::default()).await?;
+        let link = crate::settings::read(&mut *tx, HEALTH_KEY, LinkHealth::default()).await?;
         let health = Health {
             acquirer_reachable: link.acquirer_reachable,
             swish_reachable: link.swish_reachable,
@@ -838,20 +822,6 @@ impl<'a> Payments<'a> {
             tracing::warn!("the payment sign could not be written: {e}");
         }
         self.sk.payments_signal().notify_one();
-    }
-}
-
-async fn setting<'e, T, E>(db: E, key: &str, default: T) -> Result<T>
-where
-    T: serde::de::DeserializeOwned,
-    E: sqlx::Executor<'e, Database = sqlx::Sqlite>,
-{
-    let value: Option<String> =
-        sqlx::query_scalar("SELECT value FROM setting WHERE key = ?").bind(key).fetch_optional(db).await?;
-    match value {
-        None => Ok(default),
-        Some(v) => serde_json::from_str(&v)
-            .map_err(|e| Error::Inconsistent(format!("the setting {key} cannot be read: {e}"))),
     }
 }
 

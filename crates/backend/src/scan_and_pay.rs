@@ -337,11 +337,8 @@ impl<'a> ScanAndPay<'a> {
     }
 
     async fn token_hash(&self) -> Result<Option<String>> {
-        let value: Option<String> = sqlx::query_scalar("SELECT value FROM setting WHERE key = ?")
-            .bind(TOKEN_KEY)
-            .fetch_optional(self.sk.db().reader())
-            .await?;
-        Ok(value.filter(|v| !v.is_empty()))
+        let value: String = crate::settings::read(self.sk.db().reader(), TOKEN_KEY, String::new()).await?;
+        Ok(Some(value).filter(|v| !v.is_empty()))
     }
 
     /// Makes a new token for the app service (managers; audited). Only its hash is kept: the
@@ -360,24 +357,14 @@ impl<'a> ScanAndPay<'a> {
             None
         };
         let hash = token.as_ref().map(|t| hex::encode(Sha256::digest(t.as_bytes()))).unwrap_or_default();
-        let mut tx = self.sk.db().begin_write().await?;
-        sqlx::query("INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-            .bind(TOKEN_KEY)
-            .bind(&hash)
-            .execute(&mut *tx)
-            .await?;
-        let mut record = AuditRecord::new(
-            self.sk.clock().now(),
-            Some(by.clone()),
-            "setting.scan_and_pay_token",
-            "Scan & Pay endpoint".into(),
-            Outcome::Done,
-        );
-        // Never the token itself.
-        record.new_value = Some(if on { "new token".into() } else { "off".into() });
-        record.reason = Some(reason.to_string());
-        crate::audit::append_in(&mut tx, &record).await?;
-        tx.commit().await?;
+        let had = self.token_hash().await?.is_some();
+        // Never the token itself, nor its hash.
+        let shown = crate::settings::Shown {
+            old: if had { "a token".into() } else { "off".into() },
+            new: if on { "a new token".into() } else { "off".into() },
+        };
+        let stored = serde_json::to_string(&hash).map_err(|e| Error::Storage(e.to_string()))?;
+        crate::settings::write_audited(self.sk, by, TOKEN_KEY, &stored, shown, reason).await?;
         Ok(token)
     }
 

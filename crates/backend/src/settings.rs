@@ -9,6 +9,60 @@ use crate::error::{Error, Result};
 
 const APPROVAL_POLICY: &str = "approval_policy";
 
+/// A setting's value (`default` until one is written), read with `db` (a pool, or a
+/// transaction's connection).
+pub(crate) async fn read<'e, T, E>(db: E, key: &str, default: T) -> Result<T>
+where
+    T: serde::de::DeserializeOwned,
+    E: sqlx::Executor<'e, Database = sqlx::Sqlite>,
+{
+    let value: Option<String> =
+        sqlx::query_scalar("SELECT value FROM setting WHERE key = ?").bind(key).fetch_optional(db).await?;
+    match value {
+        None => Ok(default),
+        Some(v) => serde_json::from_str(&v)
+            .map_err(|e| Error::Inconsistent(format!("the setting {key} cannot be read: {e}"))),
+    }
+}
+
+/// What the audit log says of a setting's change: the values as shown (a secret is never shown).
+#[derive(Debug)]
+pub(crate) struct Shown {
+    pub old: String,
+    pub new: String,
+}
+
+/// Writes `stored` under `key` and the audit record (`setting.<key>`, by whom, old and new as
+/// `shown`, the reason) in one transaction.
+pub(crate) async fn write_audited(
+    sk: &Storekeep,
+    by: &Actor,
+    key: &str,
+    stored: &str,
+    shown: Shown,
+    reason: &str,
+) -> Result<()> {
+    let mut tx = sk.db().begin_write().await?;
+    sqlx::query("INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+        .bind(key)
+        .bind(stored)
+        .execute(&mut *tx)
+        .await?;
+    let mut record = AuditRecord::new(
+        sk.clock().now(),
+        Some(by.clone()),
+        &format!("setting.{key}"),
+        key.into(),
+        Outcome::Done,
+    );
+    record.old_value = Some(shown.old);
+    record.new_value = Some(shown.new);
+    record.reason = Some(reason.to_string());
+    crate::audit::append_in(&mut tx, &record).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 #[derive(Debug)]
 pub struct Settings<'a> {
     sk: &'a Storekeep,
@@ -21,15 +75,7 @@ impl<'a> Settings<'a> {
 
     /// Which till steps need a manager's approval (the default until a manager changes it).
     pub async fn approval_policy(&self) -> Result<ApprovalPolicy> {
-        let value: Option<String> = sqlx::query_scalar("SELECT value FROM setting WHERE key = ?")
-            .bind(APPROVAL_POLICY)
-            .fetch_optional(self.sk.db().reader())
-            .await?;
-        match value {
-            None => Ok(ApprovalPolicy::default()),
-            Some(v) => serde_json::from_str(&v)
-                .map_err(|e| Error::Inconsistent(format!("the approval setting cannot be read: {e}"))),
-        }
+        read(self.sk.db().reader(), APPROVAL_POLICY, ApprovalPolicy::default()).await
     }
 
     /// Changes the approval policy (managers, with a reason; audited with old and new).
@@ -50,25 +96,9 @@ impl<'a> Settings<'a> {
         }
         let old = self.approval_policy().await?;
         let json = |p: &ApprovalPolicy| serde_json::to_string(p).map_err(|e| Error::Storage(e.to_string()));
-        let mut tx = self.sk.db().begin_write().await?;
-        sqlx::query("INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-            .bind(APPROVAL_POLICY)
-            .bind(json(policy)?)
-            .execute(&mut *tx)
-            .await?;
-        let mut record = AuditRecord::new(
-            self.sk.clock().now(),
-            Some(by.clone()),
-            "setting.approval_policy",
-            APPROVAL_POLICY.into(),
-            Outcome::Done,
-        );
-        record.old_value = Some(json(&old)?);
-        record.new_value = Some(json(policy)?);
-        record.reason = Some(reason.trim().to_string());
-        crate::audit::append_in(&mut tx, &record).await?;
-        tx.commit().await?;
-        Ok(())
+        let new = json(policy)?;
+        let shown = Shown { old: json(&old)?, new: new.clone() };
+        write_audited(self.sk, by, APPROVAL_POLICY, &new, shown, reason.trim()).await
     }
 
     /// What the till does when the control unit fails, and who decided it.

@@ -458,11 +458,9 @@ async fn scan_and_pay_purchases_are_received_once_checked_at_the_exit_and_report
     let audit = t.sk.audit().list(&Default::default()).await.unwrap();
     assert_eq!(audit.iter().filter(|a| a.record.action == "scan_and_pay.exit_check").count(), 2);
     assert!(sqlx::query("UPDATE exit_check SET result = 'ok'").execute(t.sk.db().writer()).await.is_err());
-    for tamper in [
-        "UPDATE scan_and_pay SET total = '1.00'",
-        "DELETE FROM scan_and_pay",
-        "DELETE FROM exit_check",
-    ] {
+    for tamper in
+        ["UPDATE scan_and_pay SET total = '1.00'", "DELETE FROM scan_and_pay", "DELETE FROM exit_check"]
+    {
         assert!(sqlx::query(tamper).execute(t.sk.db().writer()).await.is_err(), "{tamper}");
     }
 
