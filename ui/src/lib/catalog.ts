@@ -3,7 +3,7 @@
 // the backend parses, checks and applies it (all or nothing).
 
 import type { ImportReport, RowError } from './bindings';
-import type { Lang } from './i18n';
+import type { Lang, MessageKey } from './i18n';
 
 /** What the file picker offers. `.json` is read as JSON, anything else as CSV. */
 export const CATALOG_ACCEPT = '.csv,.json';
@@ -15,6 +15,20 @@ export const CATALOG_ACCEPT = '.csv,.json';
  */
 export function isMisdecoded(text: string): boolean {
   return text.includes('\uFFFD');
+}
+
+/**
+ * The text of a file the person picked, read here (the webview has no file-system access), or
+ * the message to show: `unreadable` when it cannot be read, not UTF-8 when it was not.
+ */
+export async function readPicked(file: File, unreadable: MessageKey): Promise<{ text: string } | { error: MessageKey }> {
+  let text: string;
+  try {
+    text = await file.text();
+  } catch {
+    return { error: unreadable };
+  }
+  return isMisdecoded(text) ? { error: 'errCatalogNotUtf8' } : { text };
 }
 
 /** Bad rows the backend counted but did not list (it lists at most 200). */
