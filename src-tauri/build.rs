@@ -76,6 +76,8 @@ const COMMANDS: &[&str] = &[
     "import_scan_and_pay",
     "check_exit",
     "scan_and_pay_token",
+    "open_customer_display",
+    "customer_display",
 ];
 
 fn main() {

@@ -19,7 +19,7 @@ use storekeep_backend::till::{
     CashInstead, CopyOutput, Delivery, JournalCheck, ParkedSale, PayOutcome, ReportView, ReturnOutcome,
     ReturnPlan, SaleView, SessionInfo, SwishView, TillState,
 };
-use storekeep_backend::{ApiError, ErrorCode, StoreStatus};
+use storekeep_backend::{ApiError, CustomerView, ErrorCode, StoreStatus};
 use storekeep_domain::Money;
 use storekeep_domain::cart::{CartLine, CatalogItem, Discount, DiscountKind, PricedCart, PricedLine, SoldBy};
 use storekeep_domain::cash::{MovementKind, ShiftClosed, ShiftState};
@@ -122,6 +122,7 @@ pub fn render() -> String {
         ReceivedPurchase::decl(&cfg),
         ScanAndPayDay::decl(&cfg),
         ReceiveReport::decl(&cfg),
+        CustomerView::decl(&cfg),
         PricedCart::decl(&cfg),
         SwishView::decl(&cfg),
         SaleView::decl(&cfg),

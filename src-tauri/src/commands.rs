@@ -553,3 +553,38 @@ pub async fn scan_and_pay_token(
 ) -> CmdResult<Option<String>> {
     api(state.till()?.scan_and_pay_token(on, &reason).await)
 }
+
+// The customer display: its own window, showing only what is public.
+
+/// The window label of the customer display; its capability grants it `customer_display` and
+/// listening, nothing else.
+pub const CUSTOMER_WINDOW: &str = "customer";
+
+/// Opens the customer display in its own window (for a screen facing customers), or brings it
+/// forward. Anyone logged in may; the till goes on in its own window.
+#[tauri::command]
+pub async fn open_customer_display<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    state: State<'_, AppState>,
+) -> CmdResult<()> {
+    use tauri::Manager;
+    api(state.till()?.may_open_customer_display().await)?;
+    if let Some(window) = app.get_webview_window(CUSTOMER_WINDOW) {
+        let _ = window.unminimize();
+        return window.set_focus().map_err(|e| storekeep_backend::Error::Storage(e.to_string()).to_api());
+    }
+    tauri::WebviewWindowBuilder::new(&app, CUSTOMER_WINDOW, tauri::WebviewUrl::App("customer.html".into()))
+        .title("Storekeep – kundskärm / customer display")
+        .inner_size(1024.0, 640.0)
+        .build()
+        .map(|_| ())
+        .map_err(|e| {
+            storekeep_backend::Error::Storage(format!("the customer display cannot open: {e}")).to_api()
+        })
+}
+
+/// What the customer display shows (public: no session needed).
+#[tauri::command]
+pub async fn customer_display(state: State<'_, AppState>) -> CmdResult<storekeep_backend::CustomerView> {
+    api(state.till()?.storekeep().customer_view().await)
+}

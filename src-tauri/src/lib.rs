@@ -215,6 +215,8 @@ pub fn build_app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
         commands::import_scan_and_pay,
         commands::check_exit,
         commands::scan_and_pay_token,
+        commands::open_customer_display,
+        commands::customer_display,
     ])
 }
 

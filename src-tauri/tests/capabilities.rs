@@ -40,10 +40,12 @@ fn called_by_ui() -> BTreeSet<String> {
 #[test]
 fn the_webview_gets_exactly_the_commands_the_ui_uses() {
     let mut granted = BTreeSet::new();
-    let mut core = BTreeSet::new();
+    let mut listening = 0;
     for entry in std::fs::read_dir(root().join("capabilities")).unwrap() {
         let path = entry.unwrap().path();
         let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        // Per window: listening is both grants or neither.
+        let mut core = BTreeSet::new();
         for p in json["permissions"].as_array().unwrap() {
             let p = p
                 .as_str()
@@ -61,6 +63,12 @@ fn the_webview_gets_exactly_the_commands_the_ui_uses() {
                 p.strip_prefix("allow-").unwrap_or_else(|| panic!("{p} is not an allow-<command> grant"));
             assert!(granted.insert(command.replace('-', "_")), "{p} is granted twice");
         }
+        assert!(
+            core.is_empty() || core.len() == CORE_ALLOWED.len(),
+            "{}: listen and unlisten go together",
+            path.display()
+        );
+        listening += usize::from(!core.is_empty());
         let windows = json["windows"].as_array().unwrap();
         assert_eq!(windows.len(), 1, "{}: one window per capability", path.display());
         assert_ne!(windows[0], "*");
@@ -70,8 +78,8 @@ fn the_webview_gets_exactly_the_commands_the_ui_uses() {
     assert_eq!(granted, declared, "every declared command is granted, nothing else");
     let api = std::fs::read_to_string(root().join("../ui/src/lib/api.ts")).unwrap();
     assert_eq!(
-        core.len(),
-        usize::from(api.contains("from '@tauri-apps/api/event'")) * CORE_ALLOWED.len(),
+        listening > 0,
+        api.contains("from '@tauri-apps/api/event'"),
         "listening is granted exactly when the UI listens"
     );
     assert_eq!(
@@ -100,4 +108,16 @@ fn the_csp_is_strict_and_no_plugin_is_exposed() {
     for plugin in ["tauri-plugin-shell", "tauri-plugin-fs", "tauri-plugin-http"] {
         assert!(!manifest.contains(plugin), "{plugin} must not be a dependency");
     }
+}
+
+#[test]
+fn the_customer_display_window_may_only_read_what_is_public() {
+    let text = std::fs::read_to_string(root().join("capabilities/customer.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(json["windows"], serde_json::json!(["customer"]));
+    let granted: BTreeSet<&str> =
+        json["permissions"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
+    let expected: BTreeSet<&str> =
+        ["allow-customer-display", "core:event:allow-listen", "core:event:allow-unlisten"].into();
+    assert_eq!(granted, expected, "no till command, no session-bound data");
 }

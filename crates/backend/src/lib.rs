@@ -89,6 +89,16 @@ pub struct StoreStatus {
     pub simulated_devices: bool,
 }
 
+/// What the customer display shows: only what is public anyway (the published files say the
+/// same), so its window needs no one logged in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CustomerView {
+    pub store_name: String,
+    pub acceptance: storekeep_domain::payments::Acceptance,
+    pub hours: storekeep_domain::hours::HoursStatus,
+    pub notice: storekeep_domain::door_sign::Notice,
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct OpenOptions {
     pub busy_timeout: Duration,
@@ -282,6 +292,18 @@ impl Storekeep {
             tracing::warn!("the payment sign could not be written: {e}");
         }
         Ok(())
+    }
+
+    pub async fn customer_view(&self) -> Result<CustomerView> {
+        let (payments, opening) = (self.payments(), self.hours());
+        let (in_force, hours, notice, identity) =
+            tokio::try_join!(payments.in_force(), opening.status(), opening.notice(), self.identity())?;
+        Ok(CustomerView {
+            store_name: identity.map(|(i, _)| i.company_name).unwrap_or_default(),
+            acceptance: in_force.acceptance(),
+            hours,
+            notice,
+        })
     }
 
     pub async fn status(&self) -> Result<StoreStatus> {

@@ -188,6 +188,10 @@ impl<'a> ScanAndPay<'a> {
         }
         tx.commit().await?;
         tracing::info!(received, already_had, source = source.as_str(), "Scan & Pay batch received");
+        if received > 0 {
+            // The exit-check list follows at once (the app sends `payments-changed`).
+            self.sk.payments_signal().notify_one();
+        }
         Ok(ReceiveReport { received, already_had, errors })
     }
 

@@ -12,6 +12,7 @@ import type {
   HoursView,
   Notice,
   OpeningHoursForm,
+  CustomerView,
   CapsForm,
   ExitResult,
   FallbackRule,
@@ -272,6 +273,10 @@ export type Api = {
   /** A new token for the chain's app service (shown once), or `on: false` to stop POSTs. */
   scanAndPayToken(on: boolean, reason: string): Promise<string | null>;
   onPaymentsChanged(handler: (status: PaymentsStatus) => void): Promise<() => void>;
+  /** Opens (or brings forward) the customer display in its own window. */
+  openCustomerDisplay(): Promise<null>;
+  /** What the customer display shows: public, callable from its own window with no session. */
+  customerDisplay(): Promise<CustomerView>;
 };
 
 export const api: Api = {
@@ -356,6 +361,8 @@ export const api: Api = {
   importScanAndPay: (contents) => call<ReceiveReport>('import_scan_and_pay', { contents }),
   checkExit: (purchaseId, result, note) => call<ScanAndPayDay>('check_exit', { purchaseId, result, note }),
   scanAndPayToken: (on, reason) => call<string | null>('scan_and_pay_token', { on, reason }),
+  openCustomerDisplay: () => call<null>('open_customer_display'),
+  customerDisplay: () => call<CustomerView>('customer_display'),
   onPaymentsChanged: async (handler) => {
     if (!inTauri()) return () => {};
     return await listen<PaymentsStatus>(PAYMENTS_EVENT, (event) => handler(event.payload));

@@ -453,6 +453,8 @@ already_had: number,
  */
 errors: Array<RowError>, };
 
+export type CustomerView = { store_name: string, acceptance: Acceptance, hours: HoursStatus, notice: Notice, };
+
 export type PricedCart = { lines: Array<PricedLine>, 
 /**
  * The lines before any discount.

@@ -123,7 +123,8 @@ function fakeApi(): { [K in keyof Api]: ReturnType<typeof vi.fn> } & Api {
     'addHoursChange', 'endHoursChange', 'setCustomerNotice', 'setFeedHttp', 'approveOutsideHours',
     'onHoursChanged', 'paymentsView', 'paymentsStatus', 'setPaymentMethod', 'endPaymentChange',
     'setOfflineCaps', 'setFallbackRules', 'simulateHealth', 'forwardOffline', 'scanAndPayDay',
-    'importScanAndPay', 'checkExit', 'scanAndPayToken', 'onPaymentsChanged',
+    'importScanAndPay', 'checkExit', 'scanAndPayToken', 'onPaymentsChanged', 'openCustomerDisplay',
+    'customerDisplay',
   ];
   const api: Record<string, ReturnType<typeof vi.fn>> = {};
   for (const name of names) api[name] = vi.fn(() => Promise.reject(err('internal', `unexpected ${name}`)));

@@ -61,6 +61,11 @@ impl Till {
         self.sk.payments().view().await
     }
 
+    /// Whoever is logged in may put the customer display on a screen.
+    pub async fn may_open_customer_display(&self) -> Result<()> {
+        self.authorize(Action::Sell, None, "open the customer display").await.map(|_| ())
+    }
+
     pub async fn payments_status(&self) -> Result<PaymentsStatus> {
         self.authorize(Action::Sell, None, "view the payment methods").await?;
         self.sk.payments().status().await
