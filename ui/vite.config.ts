@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
@@ -28,6 +29,14 @@ export default defineConfig({
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
     sourcemap: false,
+    // Two pages: the till (index.html, the main window) and the customer display
+    // (customer.html, its own window). Each loads its script from a file: no inline scripts.
+    rollupOptions: {
+      input: {
+        main: fileURLToPath(new URL('./index.html', import.meta.url)),
+        customer: fileURLToPath(new URL('./customer.html', import.meta.url)),
+      },
+    },
   },
   // Component tests must use Svelte's client (browser) build, not the SSR one.
   resolve: isVitest ? { conditions: ['browser'] } : undefined,

@@ -2751,11 +2751,12 @@ describe('payment methods on the till', () => {
     expect(query('payment-banner')).toBeNull();
   });
 
-  it('opens the customer display from the payments page; Escape and the button go back', async () => {
+  it('opens the customer display in its own window, from the payments page and for anyone who sells from the header', async () => {
     backend.sessionId = ANNA.id;
     withPayments({
       payments_status: () => CARD_OFF,
       payments_view: () => paymentsView({ in_force: CARD_OFF.in_force, acceptance: NO_CARDS }),
+      open_customer_display: () => null,
     });
     await render();
     get('nav-payments').click();
@@ -2767,24 +2768,92 @@ describe('payment methods on the till', () => {
     expect(query('payment-banner')).toBeNull();
 
     get('open-customer-display').click();
-    await waitFor(() => expect(query('customer-display')).not.toBeNull());
-    expect(text('customer-display-store')).toBe('Demobutiken AB');
-    expect(text('customer-display-acceptance')).toContain('I dag tar vi: kontanter, Swish, Scan & Pay, presentkort — inte kort');
-    expect(text('customer-display-acceptance')).toContain('Today we take: cash, Swish, Scan & Pay, gift vouchers — not cards');
-    // Nothing staff-only on it: no header, no navigation, no session.
-    expect(query('session')).toBeNull();
-    expect(query('nav-till')).toBeNull();
-    expect(document.activeElement).toBe(get('customer-display-close'));
+    await waitFor(() => expect(calls('open_customer_display')).toHaveLength(1));
+    // This window goes on with the payments page: the display is the other window's.
+    expect(query('payments-view')).not.toBeNull();
+    expect(query('session')).not.toBeNull();
 
-    const escape = press('Escape');
-    expect(escape.defaultPrevented).toBe(true);
-    await waitFor(() => expect(query('open-customer-display')).not.toBeNull());
-    expect(query('customer-display')).toBeNull();
+    // The header offers it on every page, by keyboard too (a button).
+    get('nav-till').click();
+    await waitFor(() => expect(query('scan-input')).not.toBeNull());
+    const header = get('open-customer-display-header') as HTMLButtonElement;
+    expect(header.tagName).toBe('BUTTON');
+    expect(header.disabled).toBe(false);
+    header.click();
+    await waitFor(() => expect(calls('open_customer_display')).toHaveLength(2));
+    expect(query('customer-display-error')).toBeNull();
+  });
 
-    get('open-customer-display').click();
-    await waitFor(() => expect(query('customer-display')).not.toBeNull());
-    get('customer-display-close').click();
+  it('offers a cashier the customer display, and says why when the window cannot be opened', async () => {
+    withPayments({
+      open_customer_display: () => {
+        throw { code: 'internal', message: 'The window could not be made', message_sv: 'Fönstret kunde inte skapas' };
+      },
+    });
+    await render();
+    expect(text('session-name')).toBe('Kalle Karlsson');
+    get('open-customer-display-header').click();
+    await waitFor(() => expect(query('customer-display-error')).not.toBeNull());
+    expect(text('customer-display-error')).toContain('Fönstret kunde inte skapas');
+    expect(calls('open_customer_display')).toHaveLength(1);
+    get('customer-display-error-close').click();
+    await waitFor(() => expect(query('customer-display-error')).toBeNull());
+  });
+
+  it('flags overdue offline card payments to a manager on every page but the payments page', async () => {
+    backend.sessionId = ANNA.id;
+    withPayments({
+      payments_status: () => paymentsStatus({ overdue_offline: 2 }),
+      payments_view: () => paymentsView(),
+    });
+    await render();
+    await waitFor(() => expect(query('overdue-offline-banner')).not.toBeNull());
+    expect(text('overdue-offline-banner')).toBe('2 kortbetalningar offline har inte skickats vidare i tid. Visa betalsätten');
+    locale.set('en');
+    flushSync();
+    expect(text('overdue-offline-banner')).toBe('2 offline card payments have not been sent on in time. Show the payment methods');
+    locale.set('sv');
+    flushSync();
+    get('nav-hours').click();
+    await waitFor(() => expect(query('hours-view')).not.toBeNull());
+    expect(query('overdue-offline-banner')).not.toBeNull();
+    get('overdue-offline-open').click();
     await waitFor(() => expect(query('payments-view')).not.toBeNull());
+    expect(query('overdue-offline-banner')).toBeNull();
+  });
+
+  it('does not flag overdue payments to a cashier, and says “1” in the singular to a manager', async () => {
+    withPayments({ payments_status: () => paymentsStatus({ overdue_offline: 1 }) });
+    await render();
+    await waitFor(() => expect(calls('payments_status')).toHaveLength(1));
+    await sleep(20);
+    flushSync();
+    expect(query('overdue-offline-banner')).toBeNull();
+    unmount(app!);
+    app = null;
+    container.remove();
+
+    backend.sessionId = ANNA.id;
+    await render();
+    await waitFor(() => expect(query('overdue-offline-banner')).not.toBeNull());
+    expect(text('overdue-offline-banner')).toContain('1 kortbetalning offline har inte skickats vidare i tid.');
+  });
+
+  it('offers every method in training mode: the backend does not check methods for training sales', async () => {
+    backend.till = { ...TILL_STATE, training: true };
+    withPayments({ payments_status: () => CARD_OFF });
+    await render();
+    await waitFor(() => expect(query('training-banner')).not.toBeNull());
+    await waitFor(() => expect(calls('payments_status')).toHaveLength(1));
+    wedgeScan(MILK);
+    await waitFor(() => expect(all('cart-line')).toHaveLength(1));
+    press('F12');
+    await waitFor(() => expect(query('payment-panel')).not.toBeNull());
+    expect((get('pay-card') as HTMLButtonElement).disabled).toBe(false);
+    expect(get('pay-card').dataset.available).toBe('true');
+    expect(query('pay-card-note')).toBeNull();
+    press('F1', get('tendered-input'));
+    await waitFor(() => expect(calls('pay_card')).toHaveLength(1));
   });
 
   it('lets a cashier check Scan & Pay purchases, and go back to the till', async () => {
@@ -2800,21 +2869,40 @@ describe('payment methods on the till', () => {
     await waitFor(() => expect(query('scan-input')).not.toBeNull());
   });
 
-  it('cuts the simulated links from the simulator panel', async () => {
+  it('cuts the simulated links from the simulator panel: sends the LinkHealth, shows the state the backend keeps', async () => {
     backend.status = { ...demoStatus, simulated_devices: true };
+    let refuse = false;
     withPayments({
       payments_status: () => paymentsStatus(),
-      simulate_health: (args) => paymentsView({ health: args.health as PaymentsStatus['health'] }),
+      simulate_health: (args) => {
+        if (refuse) throw { code: 'not_allowed', message: 'Not allowed', message_sv: 'Inte tillåtet' };
+        return paymentsView({ health: args.health as PaymentsStatus['health'] });
+      },
     });
     await render();
     await waitFor(() => expect(calls('payments_status')).toHaveLength(1));
     expect(text('simulator-panel')).toContain('Kortinlösaren nåbar (simulator)');
-    expect((get('sim-acquirer') as HTMLInputElement).checked).toBe(true);
-    get('sim-acquirer').click();
+    const acquirer = get('sim-acquirer') as HTMLInputElement;
+    const swish = get('sim-swish-link') as HTMLInputElement;
+    expect(acquirer.checked).toBe(true);
+
+    // Cut the acquirer: exactly that LinkHealth is sent.
+    acquirer.click();
     await waitFor(() => expect(calls('simulate_health')).toEqual([{ health: { acquirer_reachable: false, swish_reachable: true } }]));
-    await waitFor(() => expect((get('sim-acquirer') as HTMLInputElement).checked).toBe(false));
-    get('sim-swish-link').click();
+    await waitFor(() => expect(acquirer.checked).toBe(false));
+
+    // Then Swish: the acquirer stays cut in what is sent (the state the backend answered with).
+    swish.click();
     await waitFor(() => expect(calls('simulate_health')).toHaveLength(2));
     expect(calls('simulate_health')[1]).toEqual({ health: { acquirer_reachable: false, swish_reachable: false } });
+
+    // A refused call: the box shows the link as it still is, not the click.
+    refuse = true;
+    acquirer.click();
+    expect(acquirer.checked).toBe(true);
+    await waitFor(() => expect(calls('simulate_health')).toHaveLength(3));
+    expect(calls('simulate_health')[2]).toEqual({ health: { acquirer_reachable: true, swish_reachable: false } });
+    await waitFor(() => expect(acquirer.checked).toBe(false));
+    expect(swish.checked).toBe(false);
   });
 });

@@ -1,8 +1,9 @@
-import { flushSync, mount, unmount } from 'svelte';
+import { flushSync, mount, unmount, type ComponentProps } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ApiError, PaymentsStatus, PricedCart } from '../lib/bindings';
+import type { ApiError, PaymentsStatus, PricedCart, Tender } from '../lib/bindings';
 import { locale } from '../lib/locale.svelte';
 import { ANNA, inForce, paymentsStatus } from '../lib/testing/payments';
+import { reactiveProps } from '../lib/testing/props.svelte';
 import PaymentPanel from './PaymentPanel.svelte';
 
 // ---------------------------------------------------------------- fixtures
@@ -52,28 +53,32 @@ const onvoucher = vi.fn<(code: string, amount: string | null) => void>();
 let panel: ReturnType<typeof mount> | null = null;
 let container: HTMLElement;
 
-function render(payments: PaymentsStatus | null, extra: { error?: ApiError | null; cardUnknown?: boolean } = {}): void {
+/** The panel's props; a test may change `payments` (or the cart) after it is shown. */
+let props: ComponentProps<typeof PaymentPanel>;
+
+function render(
+  payments: PaymentsStatus | null,
+  extra: { error?: ApiError | null; cardUnknown?: boolean; cart?: PricedCart } = {},
+): void {
   container = document.createElement('div');
   document.body.appendChild(container);
-  panel = mount(PaymentPanel, {
-    target: container,
-    props: {
-      cart: CART,
-      swish: null,
-      cardUnknown: extra.cardUnknown ?? false,
-      locked: false,
-      submitting: false,
-      error: extra.error ?? null,
-      payments,
-      onpaycash,
-      onpaycard,
-      onswish,
-      onswishcancel: vi.fn(),
-      onvoucher,
-      onclearcard: vi.fn(),
-      oncancel: vi.fn(),
-    },
+  props = reactiveProps<ComponentProps<typeof PaymentPanel>>({
+    cart: extra.cart ?? CART,
+    swish: null,
+    cardUnknown: extra.cardUnknown ?? false,
+    locked: false,
+    submitting: false,
+    error: extra.error ?? null,
+    payments,
+    onpaycash,
+    onpaycard,
+    onswish,
+    onswishcancel: vi.fn(),
+    onvoucher,
+    onclearcard: vi.fn(),
+    oncancel: vi.fn(),
   });
+  panel = mount(PaymentPanel, { target: container, props });
   flushSync();
 }
 
@@ -213,5 +218,38 @@ describe('payment panel with the methods in force', () => {
     };
     render(SWISH_LIMITED, { error: refused });
     expect(text('error-message')).toBe('Swish tas upp till 200,00 kr per betalning. Ta i stället Kontanter, Kort, Presentkort');
+  });
+});
+
+describe('payment panel: what changes while it is open', () => {
+  it('drops a shown refusal when the methods in force change', () => {
+    render(CARD_DOWN);
+    press('F1');
+    expect(text('error-message')).toBe('Kort – Tas inte nu: Kortterminalen är trasig');
+    // A manager takes cards again: the refusal no longer holds.
+    props.payments = paymentsStatus();
+    flushSync();
+    expect(query('error')).toBeNull();
+    expect(button('pay-card').disabled).toBe(false);
+    press('F1');
+    expect(onpaycard).toHaveBeenCalledWith(null);
+  });
+
+  it('counts what the sale already took by card offline against the per-payment cap', () => {
+    const offline = (amount: string): Tender => ({ method: 'card', amount, tendered: amount, change: '0.00', reference: 'OFF-1', offline: true });
+    const online: Tender = { method: 'card', amount: '500.00', tendered: '500.00', change: '0.00', reference: 'ON-1', offline: false };
+    // 1 000 kr per payment; this sale took 600 kr offline (and 500 kr online, which does not count).
+    render(CARD_OFFLINE, { cart: { ...CART, total: '2000.00', tenders: [offline('600.00'), online], paid: '1100.00', remaining: '900.00' } });
+    expect(text('pay-card-note')).toBe('Kort offline, upp till 400 kr');
+    expect(button('pay-card').disabled).toBe(false);
+
+    // The sale has taken the whole cap offline: card is not offered, and says why.
+    props.cart = { ...CART, total: '2000.00', tenders: [offline('600.00'), offline('400.00')], paid: '1000.00', remaining: '1000.00' };
+    flushSync();
+    expect(button('pay-card').disabled).toBe(true);
+    expect(text('pay-card-note')).toBe('Tas inte nu: köpet har redan tagit 1 000 kr med kort offline (högst 1 000 kr per köp)');
+    press('F1');
+    expect(onpaycard).not.toHaveBeenCalled();
+    expect(text('error-message')).toBe('Kort – Tas inte nu: köpet har redan tagit 1 000 kr med kort offline (högst 1 000 kr per köp)');
   });
 });

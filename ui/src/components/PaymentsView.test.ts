@@ -117,16 +117,34 @@ const setFallbackRules = vi.fn<Api['setFallbackRules']>();
 const simulateHealth = vi.fn<Api['simulateHealth']>();
 const forwardOffline = vi.fn<Api['forwardOffline']>();
 const onPaymentsChanged = vi.fn<Api['onPaymentsChanged']>();
-const MOCKS = [paymentsViewMock, setPaymentMethod, endPaymentChange, setOfflineCaps, setFallbackRules, simulateHealth, forwardOffline, onPaymentsChanged];
+const openCustomerDisplay = vi.fn<Api['openCustomerDisplay']>();
+const MOCKS = [
+  paymentsViewMock,
+  setPaymentMethod,
+  endPaymentChange,
+  setOfflineCaps,
+  setFallbackRules,
+  simulateHealth,
+  forwardOffline,
+  onPaymentsChanged,
+  openCustomerDisplay,
+];
+
+/**
+ * The backend moved on after a command's answer (a fallback rule switched meanwhile): reading
+ * the view gives this, whatever the command answered.
+ */
+let movedOn: PaymentsInfo | null = null;
 
 /**
  * A command that changes the store answers with the new view, and from then on reading the
- * view gives the same (as the backend does): the page reads again after every change.
+ * view gives the same (as the backend does), unless the backend has moved on since: the page
+ * reads again after every change.
  */
 function changes<A extends unknown[]>(mock: { (...args: A): Promise<PaymentsInfo> }) {
   return async (...args: A): Promise<PaymentsInfo> => {
     const fresh = await mock(...args);
-    paymentsViewMock.mockResolvedValue(fresh);
+    paymentsViewMock.mockResolvedValue(movedOn ?? fresh);
     return fresh;
   };
 }
@@ -141,6 +159,7 @@ const fakeApi = {
   simulateHealth: changes(simulateHealth),
   forwardOffline: changes(forwardOffline),
   onPaymentsChanged,
+  openCustomerDisplay,
 } as unknown as Api;
 
 let sendEvent: (status: PaymentsStatus) => void = () => {
@@ -230,6 +249,7 @@ beforeEach(() => {
   localStorage.clear();
   locale.set('sv');
   for (const mock of MOCKS) mock.mockReset();
+  movedOn = null;
   go.mockReset();
   paymentsViewMock.mockResolvedValue(VIEW);
   onPaymentsChanged.mockImplementation(async (handler) => {
@@ -398,7 +418,7 @@ describe('payments page: changing a method', () => {
 });
 
 describe('payments page: the card-outage preset', () => {
-  it('switches card online then card offline off with one reason: exactly two calls', async () => {
+  it('switches card offline, then card online off with one reason: exactly two calls', async () => {
     await render();
     click('payments-card-off');
     expect(text('payments-card-off-dialog')).toContain('Kort online och kort offline stängs av på alla kassor');
@@ -413,9 +433,10 @@ describe('payments page: the card-outage preset', () => {
     setPaymentMethod.mockResolvedValueOnce(VIEW).mockResolvedValueOnce(off);
     click('payments-card-off-confirm');
     await waitFor(() => expect(query('payments-card-off-dialog')).toBeNull());
+    // Offline first: stopped half-way, the store never takes cards offline only.
     expect(setPaymentMethod.mock.calls).toEqual([
-      [{ method: 'card_online', availability: 'disabled', min: null, max: null, until: null, registers: null }, 'Terminalen är trasig'],
       [{ method: 'card_offline', availability: 'disabled', min: null, max: null, until: null, registers: null }, 'Terminalen är trasig'],
+      [{ method: 'card_online', availability: 'disabled', min: null, max: null, until: null, registers: null }, 'Terminalen är trasig'],
     ]);
     expect(text('payments-done')).toBe('Kort är avstängt på alla kassor.');
     expect(get('payment-state-card_offline').dataset.availability).toBe('disabled');
@@ -432,34 +453,89 @@ describe('payments page: the card-outage preset', () => {
     click('payments-card-off-confirm');
     await waitFor(() =>
       expect(text('payments-card-off-dialog')).toContain(
-        'Kort (online) är ändrat, men Kort offline (skickas senare) kunde inte ändras: Databasen är upptagen',
+        'Kort offline (skickas senare) är ändrat, men Kort (online) kunde inte ändras: Databasen är upptagen',
       ),
     );
     expect(setPaymentMethod).toHaveBeenCalledTimes(2);
+    expect(setPaymentMethod.mock.calls.map(([form]) => form.method)).toEqual(['card_offline', 'card_online']);
   });
 
-  it('takes cards again: ends the manager’s changes, or sets a system-switched method enabled', async () => {
+  it('takes cards again: ends every manager’s change to card, reads again, then sets what is still off enabled', async () => {
+    // Card online off by a manager (change 8); card offline off by the system under its rule
+    // (change 9) with an older manager's change (5) underneath that would come back once the
+    // system's switch ended.
     const manual = paymentsView({
       in_force: inForce({
         card_online: { availability: 'disabled', reason: 'Trasig', set_by: ANNA, change_id: 8 },
         card_offline: { availability: 'disabled', reason: 'Kortinlösaren nere', rule: ACQUIRER_DOWN, change_id: 9 },
       }),
+      changes: [
+        paymentChange({ id: 5, method: 'card_offline', reason: 'Ingen offline i dag', starts_at: '2026-11-27T07:00:00Z' }),
+        paymentChange({ id: 8, method: 'card_online', reason: 'Trasig' }),
+        paymentChange({ id: 9, method: 'card_offline', set_by: null, rule: ACQUIRER_DOWN, reason: 'Kortinlösaren nere' }),
+        paymentChange({ id: 10, method: 'swish', availability: 'limited', limits: { min: null, max: '200.00' }, reason: 'Swish strular' }),
+      ],
+    });
+    // Both manager's changes ended: the system's switch of card offline still holds.
+    const systemLeft = paymentsView({
+      in_force: inForce({
+        card_offline: { availability: 'disabled', reason: 'Kortinlösaren nere', rule: ACQUIRER_DOWN, change_id: 9 },
+      }),
+      changes: [paymentChange({ id: 9, method: 'card_offline', set_by: null, rule: ACQUIRER_DOWN, reason: 'Kortinlösaren nere' })],
+    });
+    const allOn = paymentsView({
+      in_force: inForce({ card_offline: { availability: 'enabled', reason: 'Lagad', set_by: ANNA, change_id: 11 } }),
     });
     paymentsViewMock.mockResolvedValue(manual);
     await render();
     expect((get('payments-card-on') as HTMLButtonElement).disabled).toBe(false);
+    get('payments-card-on').focus();
     click('payments-card-on');
     typeInto('payments-card-on-reason', 'Lagad');
-    endPaymentChange.mockResolvedValue(manual);
-    setPaymentMethod.mockResolvedValue(paymentsView());
+    endPaymentChange.mockResolvedValueOnce(manual).mockResolvedValueOnce(systemLeft);
+    setPaymentMethod.mockResolvedValue(allOn);
     click('payments-card-on-confirm');
     await waitFor(() => expect(query('payments-card-on-dialog')).toBeNull());
-    expect(endPaymentChange.mock.calls).toEqual([[8, 'Lagad']]);
+    // Every manager's change to card, not only the one deciding the state now; Swish's stays.
+    expect(endPaymentChange.mock.calls).toEqual([
+      [5, 'Lagad'],
+      [8, 'Lagad'],
+    ]);
+    // The system's switch cannot be ended: a manager overrides it, after reading again.
     expect(setPaymentMethod.mock.calls).toEqual([
       [{ method: 'card_offline', availability: 'enabled', min: null, max: null, until: null, registers: null }, 'Lagad'],
     ]);
     expect(text('payments-done')).toBe('Kort tas emot igen.');
     expect((get('payments-card-on') as HTMLButtonElement).disabled).toBe(true);
+    // The button went disabled: focus goes to its section's heading, not to the page's body.
+    await waitFor(() => expect(document.activeElement).toBe(document.getElementById('payments-presets-title')));
+  });
+
+  it('says what still holds instead of “done” when card is still not taken afterwards', async () => {
+    const manual = paymentsView({
+      in_force: inForce({ card_online: { availability: 'disabled', reason: 'Trasig', set_by: ANNA, change_id: 8 } }),
+      changes: [paymentChange({ id: 8, method: 'card_online', reason: 'Trasig' })],
+    });
+    // Ending the manager's change lets the system's switch show; the system switches again at
+    // once (the acquirer is still down) after the manager's override.
+    const system = paymentsView({
+      in_force: inForce({ card_online: { availability: 'disabled', reason: 'Kortinlösaren svarar inte', rule: ACQUIRER_DOWN, change_id: 12 } }),
+    });
+    paymentsViewMock.mockResolvedValue(manual);
+    await render();
+    click('payments-card-on');
+    typeInto('payments-card-on-reason', 'Lagad');
+    endPaymentChange.mockResolvedValue(system);
+    setPaymentMethod.mockResolvedValue(system);
+    click('payments-card-on-confirm');
+    await waitFor(() =>
+      expect(text('payments-card-on-dialog')).toContain(
+        'Kort tas ännu inte emot helt: Kort (online): tas inte emot (Systemet (automatiskt) – Kortinlösaren svarar inte)',
+      ),
+    );
+    expect(endPaymentChange.mock.calls).toEqual([[8, 'Lagad']]);
+    expect(setPaymentMethod).toHaveBeenCalledTimes(1);
+    expect(query('payments-done')).toBeNull();
   });
 });
 
@@ -532,7 +608,7 @@ describe('payments page: changes, rules, caps, offline report, links, sign', () 
     const declined = container.querySelectorAll('[data-testid="offline-declined"]');
     expect(declined).toHaveLength(1);
     expect(squash(declined[0]?.textContent)).toContain('Kortet är spärrat');
-    expect(text('payments-declined-summary')).toContain('1 betalningar, 300,00 kr');
+    expect(text('payments-declined-summary')).toContain('1 betalning, 300,00 kr');
     expect(text('offline-forwarded')).toBe('Skickade och godkända: 12 betalningar, 3 400,00 kr.');
 
     forwardOffline.mockResolvedValue({ ...VIEW, offline: offlineReport({ forwarded: 14, forwarded_total: '4650.00' }) });
@@ -569,8 +645,21 @@ describe('payments page: changes, rules, caps, offline report, links, sign', () 
     expect(text('payments-file-pdf')).toBe('/data/demo/public/payment-sign.pdf');
     expect(text('payments-file-html')).toBe('/data/demo/public/payment-sign.html');
     expect(text('payments-file-json')).toBe('/data/demo/public/payments.json');
+
+    // The customer display is a window of its own: the page asks the app to open it.
+    openCustomerDisplay.mockResolvedValueOnce(null);
     click('open-customer-display');
-    expect(go.mock.calls).toEqual([['customer_display']]);
+    await waitFor(() => expect(openCustomerDisplay).toHaveBeenCalledTimes(1));
+    await waitFor(() => expect((get('open-customer-display') as HTMLButtonElement).disabled).toBe(false));
+    expect(go).not.toHaveBeenCalled();
+    expect(query('payments-view')).not.toBeNull();
+    expect(get('payments-sign').querySelector('[data-testid="error"]')).toBeNull();
+
+    // It could not be opened: the page says why.
+    openCustomerDisplay.mockRejectedValueOnce(apiError('internal', 'The window could not be made', 'Fönstret kunde inte skapas'));
+    click('open-customer-display');
+    await waitFor(() => expect(text('payments-sign')).toContain('Fönstret kunde inte skapas'));
+    expect(openCustomerDisplay).toHaveBeenCalledTimes(2);
   });
 
   it('gives every field a label and every button words', async () => {
@@ -586,5 +675,162 @@ describe('payments page: changes, rules, caps, offline report, links, sign', () 
     for (const button of container.querySelectorAll<HTMLButtonElement>('button')) {
       expect(squash(button.textContent)).not.toBe('');
     }
+  });
+});
+
+describe('payments page: answers, events and the forms', () => {
+  it('shows the newer state when an event lands while a command is on its way: it reads again after the answer', async () => {
+    await render();
+    click('payments-set-swish');
+    typeInto('payment-max', '250');
+    typeInto('payment-set-reason', 'Högre gräns');
+    // The manager's change (its answer: Swish limited to 250 kr) ...
+    const answer = paymentsView({
+      in_force: inForce({ swish: { availability: 'limited', limits: { min: null, max: '250.00' }, reason: 'Högre gräns', set_by: ANNA } }),
+    });
+    let answerNow: (view: PaymentsInfo) => void = () => {};
+    setPaymentMethod.mockImplementation(() => new Promise((resolve) => (answerNow = resolve)));
+    click('payment-set-submit');
+    await waitFor(() => expect(setPaymentMethod).toHaveBeenCalledTimes(1));
+
+    // ... is overtaken in the backend: Swish stops answering and the system hides it; its event
+    // lands while the command is still on its way (the page's read waits behind it).
+    const newer = paymentsView({
+      in_force: inForce({ swish: { availability: 'disabled', reason: 'Swish svarar inte', rule: { kind: 'hide_swish_when_down' }, change_id: 13 } }),
+    });
+    movedOn = newer;
+    paymentsViewMock.mockResolvedValue(newer);
+    sendEvent(paymentsStatus({ in_force: newer.in_force }));
+
+    answerNow(answer);
+    await waitFor(() => expect(query('payment-set-dialog')).toBeNull());
+    // The answer is older than the event: the last word is a read made after it.
+    await waitFor(() => expect(get('payment-state-swish').dataset.availability).toBe('disabled'));
+    expect(cell('payment-state-swish', 'payment-state-set-by')).toBe('Systemet (automatiskt) Swish nere → dölj Swish');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    flushSync();
+    expect(get('payment-state-swish').dataset.availability).toBe('disabled');
+  });
+
+  it('refills the fallback rules from the backend, except the boxes the manager has changed', async () => {
+    await render();
+    const box = (kind: string) => get(`payments-rule-${kind}`) as HTMLInputElement;
+
+    // Changed on another register; nothing touched here: the boxes follow.
+    paymentsViewMock.mockResolvedValue({ ...VIEW, rules: [ACQUIRER_DOWN, { kind: 'disable_card_at_exposure_cap' }] });
+    sendEvent(paymentsStatus());
+    await waitFor(() => expect(box('disable_card_at_exposure_cap').checked).toBe(true));
+    expect(box('hide_swish_when_down').checked).toBe(false);
+    expect(query('payments-rules-meanwhile')).toBeNull();
+
+    // The manager ticks Swish; meanwhile every rule is switched off elsewhere.
+    box('hide_swish_when_down').click();
+    flushSync();
+    paymentsViewMock.mockResolvedValue({ ...VIEW, rules: [] });
+    sendEvent(paymentsStatus());
+    await waitFor(() => expect(box('card_offline_when_acquirer_down').checked).toBe(false));
+    expect(box('disable_card_at_exposure_cap').checked).toBe(false);
+    expect(box('hide_swish_when_down').checked).toBe(true);
+    expect(text('payments-rules-meanwhile')).toContain('Reglerna ändrades någon annanstans');
+
+    // The save sends the manager's box and what the backend has for the rest, never the old state.
+    setFallbackRules.mockResolvedValue({ ...VIEW, rules: [{ kind: 'hide_swish_when_down' }] });
+    typeInto('payments-rules-reason', 'Swish strular');
+    click('payments-rules-save');
+    await waitFor(() => expect(query('payments-rules-done')).not.toBeNull());
+    expect(setFallbackRules.mock.calls).toEqual([[[{ kind: 'hide_swish_when_down' }], 'Swish strular']]);
+    expect(query('payments-rules-meanwhile')).toBeNull();
+  });
+
+  it('refills the offline caps from the backend; a field changed both here and there stops the first save', async () => {
+    await render();
+    const withCaps = (per: string, total: string, hours: number): PaymentsInfo => ({
+      ...VIEW,
+      in_force: { ...VIEW.in_force, caps: { per_payment: per, total_exposure: total, forward_within_hours: hours } },
+    });
+
+    // Changed elsewhere, nothing typed here: the fields follow.
+    paymentsViewMock.mockResolvedValue(withCaps('800.00', '5000.00', 24));
+    sendEvent(paymentsStatus());
+    await waitFor(() => expect(value('payments-cap-per-payment')).toBe('800'));
+
+    // The manager types a total; meanwhile the total and the hours change elsewhere.
+    typeInto('payments-cap-total', '6000');
+    paymentsViewMock.mockResolvedValue(withCaps('800.00', '7000.00', 12));
+    sendEvent(paymentsStatus());
+    await waitFor(() => expect(value('payments-cap-hours')).toBe('12'));
+    expect(value('payments-cap-total')).toBe('6000');
+    expect(value('payments-cap-per-payment')).toBe('800');
+    expect(text('payments-caps-meanwhile')).toBe(
+      'Ändrat någon annanstans medan du skrev: Högst inte vidareskickat totalt: 7 000,00 kr. Kontrollera fälten och spara igen.',
+    );
+
+    // The first save says so and sends nothing; the next one sends what is on the screen.
+    typeInto('payments-caps-reason', 'Mer utrymme');
+    click('payments-caps-save');
+    expect(text('payments-offline')).toContain('Ändrat någon annanstans medan du skrev');
+    expect(setOfflineCaps).not.toHaveBeenCalled();
+    setOfflineCaps.mockResolvedValue(withCaps('800.00', '6000.00', 12));
+    click('payments-caps-save');
+    await waitFor(() => expect(query('payments-caps-done')).not.toBeNull());
+    expect(setOfflineCaps.mock.calls).toEqual([[{ per_payment: '800', total_exposure: '6000', forward_within_hours: 12 }, 'Mer utrymme']]);
+  });
+
+  it('shows the simulated link as it is again after a refused call', async () => {
+    await render('manager', true);
+    const acquirer = get('payments-sim-acquirer') as HTMLInputElement;
+    expect(acquirer.checked).toBe(false);
+    simulateHealth.mockRejectedValue(apiError('not_allowed', 'Not allowed', 'Inte tillåtet'));
+    acquirer.click();
+    flushSync();
+    await waitFor(() => expect(text('payments-health')).toContain('Inte tillåtet'));
+    await waitFor(() => expect(acquirer.checked).toBe(false));
+    expect(simulateHealth.mock.calls).toEqual([[{ acquirer_reachable: true, swish_reachable: true }]]);
+  });
+
+  it('says each limit on the sign once, in the backend’s words', async () => {
+    paymentsViewMock.mockResolvedValue({
+      ...VIEW,
+      acceptance: {
+        ...NO_CARDS,
+        taken: [{ method: 'swish', min: null, max: '200.00', sv: 'Swish upp till 200 kr', en: 'Swish up to 200 kr' }],
+      },
+    });
+    await render();
+    expect(text('payments-sign-limits')).toBe('Swish upp till 200 kr · Swish up to 200 kr');
+  });
+
+  it('words the offline statuses and counts one payment in the singular', async () => {
+    paymentsViewMock.mockResolvedValue({
+      ...VIEW,
+      offline: offlineReport({
+        pending: [offlinePayment({ authorization: 'OFF-1', amount: '450.00', age_minutes: 30 })],
+        pending_total: '450.00',
+        oldest_minutes: 30,
+        declined: [offlinePayment({ authorization: 'OFF-X', status: 'declined', detail: null, settled_at: '2026-11-27T10:00:00Z' })],
+        declined_total: '450.00',
+        forwarded: 1,
+        forwarded_total: '99.00',
+      }),
+    });
+    await render();
+    expect(text('payments-pending-summary')).toBe('1 betalning, 450,00 kr. Den äldsta har väntat 30 min.');
+    expect(text('offline-forwarded')).toBe('Skickade och godkända: 1 betalning, 99,00 kr.');
+    expect(text('offline-declined-detail')).toBe('Nekad');
+    locale.set('en');
+    flushSync();
+    expect(text('payments-pending-summary')).toBe('1 payment, 450,00 kr. The oldest has waited 30 min.');
+    expect(text('offline-declined-detail')).toBe('Declined');
+  });
+
+  it('puts focus on the section’s heading when the button that opened a dialog is gone', async () => {
+    await render();
+    get('payments-end-6').focus();
+    click('payments-end-6');
+    endPaymentChange.mockResolvedValue({ ...VIEW, changes: VIEW.changes.slice(1) });
+    typeInto('payments-end-reason', 'Swish fungerar');
+    click('payments-end-confirm');
+    await waitFor(() => expect(query('payments-change-6')).toBeNull());
+    await waitFor(() => expect(document.activeElement).toBe(document.getElementById('payments-changes-title')));
   });
 });

@@ -8,6 +8,7 @@ import type { ApiError, HoursView, Role } from '../lib/bindings';
 import { locale } from '../lib/locale.svelte';
 import { ANNA, KALLE, received, scanAndPayDay } from '../lib/testing/payments';
 import { Till } from '../lib/till.svelte';
+import ScanAndPayToken from './ScanAndPayToken.svelte';
 import ScanAndPayView from './ScanAndPayView.svelte';
 
 // ---------------------------------------------------------------- fixtures
@@ -17,7 +18,11 @@ const NOW = '2026-11-27T15:00:00Z';
 const DAY = scanAndPayDay({
   purchases: [
     received('SP-3'),
-    received('SP-2', { checks: [{ id: 2, result: 'ok', note: null, by: KALLE, at: '2026-11-27T12:10:00Z' }] }),
+    received(
+      'SP-2',
+      { checks: [{ id: 2, result: 'ok', note: null, by: KALLE, at: '2026-11-27T12:10:00Z' }] },
+      { completed_at: '2026-11-27T12:05:00Z', payment: { provider: 'klarna', reference: 'KL-77' } },
+    ),
     received(
       'SP-1',
       {
@@ -158,7 +163,7 @@ afterEach(() => {
 // ------------------------------------------------------------------- tests
 
 describe('Scan & Pay: the day and the exit checks', () => {
-  it('lists the day’s purchases, newest first, with the check that stands', async () => {
+  it('lists the day’s purchases in the backend’s order (newest first), with the check that stands', async () => {
     await render();
     expect(scanAndPayDayMock.mock.calls).toEqual([[null]]);
     const rows = [...container.querySelectorAll<HTMLElement>('[data-testid="scan-and-pay-row"]')];
@@ -175,6 +180,9 @@ describe('Scan & Pay: the day and the exit checks', () => {
     );
     expect(squash(row('SP-3').querySelector('[data-testid="scan-and-pay-check"]')?.textContent)).toBe('Inte kontrollerat');
     expect(text('scan-and-pay-total')).toBe('179,76 kr');
+    // The app's payment provider in words; one this screen does not know, as the app wrote it.
+    expect(squash(row('SP-3').querySelector('[data-testid="scan-and-pay-provider"]')?.textContent)).toBe('Kort PAY-SP-3');
+    expect(squash(row('SP-2').querySelector('[data-testid="scan-and-pay-provider"]')?.textContent)).toBe('klarna KL-77');
     expect(text('scan-and-pay-unchecked')).toBe('1');
     expect(text('scan-and-pay-discrepancies')).toBe('1');
   });
@@ -193,7 +201,7 @@ describe('Scan & Pay: the day and the exit checks', () => {
     expect(query('scan-and-pay-lines')).toBeNull();
   });
 
-  it('marks a purchase OK at once', async () => {
+  it('marks a purchase with no discrepancy OK at once', async () => {
     await render();
     const after = { ...DAY, purchases: DAY.purchases.map((p) => (p.purchase.id === 'SP-3' ? { ...p, checks: [{ id: 4, result: 'ok' as const, note: null, by: ANNA, at: NOW }] } : p)), unchecked: 0 };
     checkExit.mockResolvedValue(after);
@@ -247,6 +255,182 @@ describe('Scan & Pay: the day and the exit checks', () => {
     expect(query('scan-and-pay-file')).toBeNull();
     expect(query('scan-and-pay-token-new')).toBeNull();
     expect(hoursView).not.toHaveBeenCalled();
+  });
+});
+
+/**
+ * A key as the browser would take it: dispatched where the focus is; unless a handler
+ * prevented it, a character is typed into a focused text field and Enter presses a focused
+ * button (its click).
+ */
+function key(name: string): KeyboardEvent {
+  const target = document.activeElement instanceof HTMLElement ? document.activeElement : document.body;
+  const event = new KeyboardEvent('keydown', { key: name, bubbles: true, cancelable: true });
+  target.dispatchEvent(event);
+  if (!event.defaultPrevented) {
+    if (name.length === 1 && target instanceof HTMLInputElement) {
+      // Typing replaces the selected text.
+      const start = target.selectionStart ?? target.value.length;
+      const end = target.selectionEnd ?? target.value.length;
+      target.value = target.value.slice(0, start) + name + target.value.slice(end);
+      target.setSelectionRange(start + 1, start + 1);
+      target.dispatchEvent(new Event('input', { bubbles: true }));
+    } else if (name === 'Enter' && target instanceof HTMLButtonElement) {
+      target.click();
+    }
+  }
+  flushSync();
+  return event;
+}
+
+/** A keyboard-wedge scanner: the characters, then Enter, wherever the focus is. */
+function scan(code: string): void {
+  for (const char of code) key(char);
+  key('Enter');
+}
+
+function findField(): HTMLInputElement {
+  return get('scan-and-pay-find') as HTMLInputElement;
+}
+
+describe('Scan & Pay at the exit: the find field and the keys', () => {
+  let scrolled: HTMLElement[] = [];
+
+  beforeEach(() => {
+    scrolled = [];
+    // jsdom does not scroll; the page asks the picked row to come into view.
+    Element.prototype.scrollIntoView = function (this: HTMLElement) {
+      scrolled.push(this);
+    } as typeof Element.prototype.scrollIntoView;
+  });
+
+  afterEach(() => {
+    delete (Element.prototype as Partial<Element>).scrollIntoView;
+  });
+
+  it('has the focus on open, shows its keys, and picks the purchase scanned: highlighted, lines shown, in view', async () => {
+    await render('cashier');
+    expect(document.activeElement).toBe(findField());
+    expect(text('scan-and-pay-keys')).toBe('Enter hitta köpet F5 OK för köpet som visas F6 avvikelse för köpet som visas');
+
+    scan('A-SP-2');
+    await waitFor(() => expect(row('SP-2').dataset.selected).toBe('true'));
+    expect(row('SP-3').dataset.selected).toBe('false');
+    expect(container.querySelector('#scan-and-pay-lines-SP-2 [data-testid="scan-and-pay-lines"]')).not.toBeNull();
+    expect(inRow('SP-2', 'scan-and-pay-lines-toggle').getAttribute('aria-expanded')).toBe('true');
+    expect(text('scan-and-pay-found')).toBe('Kvitto A-SP-2: 13:05, 40,38 kr. OK – Kalle Karlsson 13:10. F5 = OK, F6 = avvikelse.');
+    expect(inRow('SP-2', 'exit-ok').getAttribute('aria-keyshortcuts')).toBe('F5');
+    await waitFor(() => expect(scrolled).toEqual([row('SP-2')]));
+    // The focus stays for the next scan, which replaces the text.
+    await waitFor(() => expect(document.activeElement).toBe(findField()));
+    scan('sp-3');
+    await waitFor(() => expect(row('SP-3').dataset.selected).toBe('true'));
+    expect(findField().value).toBe('sp-3');
+    expect(row('SP-2').dataset.selected).toBe('false');
+    expect(checkExit).not.toHaveBeenCalled();
+  });
+
+  it('says clearly when nothing matches', async () => {
+    await render();
+    scan('A-999');
+    await waitFor(() => expect(query('scan-and-pay-find-none')).not.toBeNull());
+    expect(text('scan-and-pay-find-none')).toBe('Inget Scan & Pay-köp i dag har kvitto eller id ”A-999”.');
+    expect(get('scan-and-pay-find-none').getAttribute('role')).toBe('alert');
+    expect(container.querySelector('[data-selected="true"]')).toBeNull();
+    expect(document.activeElement).toBe(findField());
+    // F5 with nothing picked does nothing but say so.
+    key('F5');
+    expect(text('scan-and-pay-find-none')).toBe('Skanna kundens kvitto först: F5 och F6 gäller köpet som hittades.');
+    expect(checkExit).not.toHaveBeenCalled();
+  });
+
+  it('F5 marks the picked purchase OK, and the focus is back in the find field', async () => {
+    await render('cashier');
+    const after = {
+      ...DAY,
+      purchases: DAY.purchases.map((p) => (p.purchase.id === 'SP-3' ? { ...p, checks: [{ id: 4, result: 'ok' as const, note: null, by: KALLE, at: NOW }] } : p)),
+      unchecked: 0,
+    };
+    checkExit.mockResolvedValue(after);
+    scan('A-SP-3');
+    await waitFor(() => expect(row('SP-3').dataset.selected).toBe('true'));
+    const f5 = key('F5');
+    expect(f5.defaultPrevented).toBe(true);
+    await waitFor(() => expect(row('SP-3').dataset.check).toBe('ok'));
+    expect(checkExit.mock.calls).toEqual([['SP-3', 'ok', '']]);
+    expect(text('scan-and-pay-done')).toBe('Kvitto A-SP-3 är kontrollerat: OK.');
+    await waitFor(() => expect(document.activeElement).toBe(findField()));
+  });
+
+  it('F6 opens the picked purchase’s discrepancy note; afterwards the focus is back in the find field', async () => {
+    await render('cashier');
+    scan('A-SP-3');
+    await waitFor(() => expect(row('SP-3').dataset.selected).toBe('true'));
+    key('F6');
+    expect(text('exit-note-dialog')).toContain('Avvikelse på kvitto A-SP-3');
+    await waitFor(() => expect(document.activeElement).toBe(get('exit-note')));
+    // Keys typed in the note stay there.
+    key('x');
+    expect((get('exit-note') as HTMLTextAreaElement).value).toBe('');
+    expect(findField().value).toBe('A-SP-3');
+    checkExit.mockResolvedValue(DAY);
+    typeInto('exit-note', 'Två ostar, en skannad');
+    click('exit-note-confirm');
+    await waitFor(() => expect(query('exit-note-dialog')).toBeNull());
+    expect(checkExit.mock.calls).toEqual([['SP-3', 'discrepancy', 'Två ostar, en skannad']]);
+    await waitFor(() => expect(document.activeElement).toBe(findField()));
+  });
+
+  it('never lets a scan’s Enter press the row button that has the focus', async () => {
+    await render('cashier');
+    const ok = inRow('SP-2', 'exit-ok');
+    ok.focus();
+    expect(document.activeElement).toBe(ok);
+    scan('A-SP-3');
+    await waitFor(() => expect(row('SP-3').dataset.selected).toBe('true'));
+    expect(checkExit).not.toHaveBeenCalled();
+    expect(findField().value).toBe('A-SP-3');
+    expect(document.activeElement).toBe(findField());
+  });
+
+  it('asks before marking OK a purchase whose check that stands is a discrepancy', async () => {
+    await render('cashier');
+    scan('A-SP-1');
+    await waitFor(() => expect(row('SP-1').dataset.selected).toBe('true'));
+    key('F5');
+    await waitFor(() => expect(query('exit-ok-confirm-dialog')).not.toBeNull());
+    expect(text('exit-ok-confirm-dialog')).toContain('Köpet har redan en avvikelse: Avvikelse – Anna Lind 10:12: En vara oskannad.');
+    // The safe choice has the focus: a stray Enter cancels.
+    await waitFor(() => expect(document.activeElement).toBe(get('exit-ok-cancel')));
+    key('Enter');
+    await waitFor(() => expect(query('exit-ok-confirm-dialog')).toBeNull());
+    expect(checkExit).not.toHaveBeenCalled();
+    await waitFor(() => expect(document.activeElement).toBe(findField()));
+
+    // The row's own button asks too; confirmed, OK is sent.
+    checkExit.mockResolvedValue(DAY);
+    click(inRow('SP-1', 'exit-ok'));
+    await waitFor(() => expect(query('exit-ok-confirm-dialog')).not.toBeNull());
+    click('exit-ok-confirm');
+    await waitFor(() => expect(checkExit.mock.calls).toEqual([['SP-1', 'ok', '']]));
+    await waitFor(() => expect(query('exit-ok-confirm-dialog')).toBeNull());
+    await waitFor(() => expect(document.activeElement).toBe(findField()));
+  });
+
+  it('reads the day again on the payments event (a batch received) and keeps the purchase picked', async () => {
+    let sendEvent: () => void = () => {};
+    onPaymentsChanged.mockImplementation(async (handler) => {
+      sendEvent = () => handler({} as never);
+      return () => {};
+    });
+    await render('cashier');
+    scan('A-SP-2');
+    await waitFor(() => expect(row('SP-2').dataset.selected).toBe('true'));
+    scanAndPayDayMock.mockResolvedValue({ ...DAY, purchases: [received('SP-4'), ...DAY.purchases] });
+    sendEvent();
+    await waitFor(() => expect(container.querySelectorAll('[data-testid="scan-and-pay-row"]')).toHaveLength(4));
+    expect(row('SP-2').dataset.selected).toBe('true');
+    expect(scanAndPayDayMock).toHaveBeenCalledTimes(2);
   });
 });
 
@@ -316,5 +500,83 @@ describe('Scan & Pay: import and the endpoint', () => {
     await waitFor(() => expect(text('scan-and-pay-token-done')).toBe('Slutpunkten är avstängd.'));
     expect(scanAndPayToken.mock.calls[1]).toEqual([false, 'Appen är avvecklad']);
     expect(query('scan-and-pay-token')).toBeNull();
+  });
+});
+
+describe('Scan & Pay: the endpoint token, safely', () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('sends nothing on Enter in the reason field, nor on a submit no button made', async () => {
+    await render();
+    typeInto('scan-and-pay-token-reason', 'Appen ska skicka köpen');
+    const enter = new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true });
+    get('scan-and-pay-token-reason').dispatchEvent(enter);
+    // No implicit submit: the browser would "click" the first button, making a token.
+    expect(enter.defaultPrevented).toBe(true);
+    (get('scan-and-pay-token-reason') as HTMLInputElement).form!.requestSubmit();
+    flushSync();
+    await sleep(10);
+    expect(scanAndPayToken).not.toHaveBeenCalled();
+    expect(query('scan-and-pay-token')).toBeNull();
+  });
+
+  it('does what the button that sent the form says, clicked or not', async () => {
+    scanAndPayDayMock.mockResolvedValue({ ...DAY, endpoint_enabled: true });
+    await render();
+    scanAndPayToken.mockResolvedValue(null);
+    typeInto('scan-and-pay-token-reason', 'Appen är avvecklad');
+    // The keyboard's way to a button, with no click before it.
+    const off = get('scan-and-pay-token-off') as HTMLButtonElement;
+    off.form!.requestSubmit(off);
+    await waitFor(() => expect(scanAndPayToken.mock.calls).toEqual([[false, 'Appen är avvecklad']]));
+  });
+
+  it('asks before replacing a token in use', async () => {
+    scanAndPayDayMock.mockResolvedValue({ ...DAY, endpoint_enabled: true });
+    await render();
+    expect(text('scan-and-pay-token-new')).toBe('Byt nyckel');
+    typeInto('scan-and-pay-token-reason', 'Nyckeln har läckt');
+    click('scan-and-pay-token-new');
+    expect(text('scan-and-pay-token-confirm')).toContain('Den nyckel som används nu slutar fungera direkt');
+    await waitFor(() => expect(document.activeElement).toBe(get('scan-and-pay-token-replace-confirm')));
+    expect(scanAndPayToken).not.toHaveBeenCalled();
+    click('scan-and-pay-token-replace-cancel');
+    expect(query('scan-and-pay-token-confirm')).toBeNull();
+    expect(document.activeElement).toBe(get('scan-and-pay-token-reason'));
+    expect(scanAndPayToken).not.toHaveBeenCalled();
+
+    scanAndPayToken.mockResolvedValueOnce('sp_new_token');
+    click('scan-and-pay-token-new');
+    click('scan-and-pay-token-replace-confirm');
+    await waitFor(() => expect(text('scan-and-pay-token-value')).toBe('sp_new_token'));
+    expect(scanAndPayToken.mock.calls).toEqual([[true, 'Nyckeln har läckt']]);
+  });
+
+  it('shows the token without reading it aloud, and hides it after a while', async () => {
+    const target = document.createElement('div');
+    document.body.appendChild(target);
+    const till = new Till(fakeApi);
+    till.session = { staff: { id: 1, name: 'Anna Lind', role: 'manager', active: true }, idle_logout_seconds: 300 };
+    const onchanged = vi.fn();
+    const box = mount(ScanAndPayToken, { target, props: { till, enabled: false, listening: null, onchanged, tokenShownMs: 40 } });
+    try {
+      flushSync();
+      scanAndPayToken.mockResolvedValueOnce('sp_secret');
+      const reason = target.querySelector<HTMLInputElement>('[data-testid="scan-and-pay-token-reason"]')!;
+      reason.value = 'Ny app';
+      reason.dispatchEvent(new Event('input', { bubbles: true }));
+      flushSync();
+      target.querySelector<HTMLButtonElement>('[data-testid="scan-and-pay-token-new"]')!.click();
+      await waitFor(() => expect(target.querySelector('[data-testid="scan-and-pay-token"]')).not.toBeNull());
+      const shown = target.querySelector<HTMLElement>('[data-testid="scan-and-pay-token"]')!;
+      expect(shown.getAttribute('role')).toBe('region');
+      expect(shown.closest('[role="alert"], [role="status"], [aria-live]')).toBeNull();
+      expect(onchanged).toHaveBeenCalledTimes(1);
+      await waitFor(() => expect(target.querySelector('[data-testid="scan-and-pay-token"]')).toBeNull());
+      expect(target.textContent).not.toContain('sp_secret');
+    } finally {
+      unmount(box);
+      target.remove();
+    }
   });
 });

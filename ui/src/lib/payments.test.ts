@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   ageText,
+  countText,
+  offlineOnSale,
+  offlineStatusName,
+  providerName,
+  ruleName,
   exposurePercent,
   fromOre,
   limitsText,
@@ -139,3 +144,75 @@ describe('the manager’s forms', () => {
     expect(statusOfView(view)).toEqual({ in_force: view.in_force, acceptance: view.acceptance, health: view.health, overdue_offline: 2 });
   });
 });
+
+describe('backend words the screen translates', () => {
+  it('names a rule it does not know as an unknown rule, not by its raw kind alone', () => {
+    expect(ruleName({ kind: 'hide_swish_when_down' }, 'sv')).toBe('Swish nere → dölj Swish');
+    const future = { kind: 'disable_swish_at_midnight' } as unknown as Parameters<typeof ruleName>[0];
+    expect(ruleName(future, 'sv')).toBe('Okänd regel (disable_swish_at_midnight)');
+    expect(ruleName(future, 'en')).toBe('Unknown rule (disable_swish_at_midnight)');
+  });
+
+  it('words the offline payment statuses', () => {
+    expect(offlineStatusName('pending', 'sv')).toBe('Väntar');
+    expect(offlineStatusName('forwarded', 'en')).toBe('Sent and accepted');
+    expect(offlineStatusName('declined', 'sv')).toBe('Nekad');
+    expect(offlineStatusName('lost', 'en')).toBe('Unknown status (lost)');
+  });
+
+  it('words the app’s payment providers it knows, and keeps any other as the app wrote it', () => {
+    expect(providerName('card', 'sv')).toBe('Kort');
+    expect(providerName('Swish', 'en')).toBe('Swish');
+    expect(providerName('klarna', 'sv')).toBe('klarna');
+  });
+
+  it('counts in the singular and the plural', () => {
+    expect(countText(1, 'paymentsCountOne', 'paymentsCount', 'sv')).toBe('1 betalning');
+    expect(countText(2, 'paymentsCountOne', 'paymentsCount', 'sv')).toBe('2 betalningar');
+    expect(countText(0, 'paymentsCountOne', 'paymentsCount', 'en')).toBe('0 payments');
+    expect(countText(1, 'scanAndPayNewOne', 'scanAndPayNew', 'sv')).toBe('1 nytt köp');
+    expect(countText(1, 'scanAndPayNewOne', 'scanAndPayNew', 'en')).toBe('1 new purchase');
+    expect(countText(3, 'scanAndPayNewOne', 'scanAndPayNew', 'sv')).toBe('3 nya köp');
+  });
+});
+
+describe('card offline: what the sale already took', () => {
+  const offline = paymentsStatus({
+    in_force: inForce(
+      { card_online: { availability: 'disabled', reason: 'Kortinlösaren svarar inte', rule: { kind: 'card_offline_when_acquirer_down' } } },
+      { exposure: '0.00' },
+    ),
+  });
+  const tender = (amount: string, isOffline: boolean, method: 'card' | 'cash' = 'card') => ({
+    method,
+    amount,
+    tendered: amount,
+    change: '0.00',
+    reference: null,
+    offline: isOffline,
+  });
+
+  it('adds up the sale’s offline card payments only, in öre', () => {
+    expect(offlineOnSale([])).toBe(0n);
+    expect(offlineOnSale([tender('600.10', true), tender('100.00', false), tender('50.00', true, 'cash'), tender('0.05', true)])).toBe(60015n);
+  });
+
+  it('takes it off the per-payment cap, as the backend’s card_mode does', () => {
+    expect(state(offline, 'card', 'sv', false, 0n)).toEqual({ available: true, note: 'Kort offline, upp till 1 000 kr' });
+    expect(state(offline, 'card', 'sv', false, 60000n)).toEqual({ available: true, note: 'Kort offline, upp till 400 kr' });
+    expect(state(offline, 'card', 'sv', false, 99999n)).toEqual({ available: true, note: 'Kort offline, upp till 0,01 kr' });
+    expect(state(offline, 'card', 'sv', false, 100000n)).toEqual({
+      available: false,
+      note: 'Tas inte nu: köpet har redan tagit 1 000 kr med kort offline (högst 1 000 kr per köp)',
+    });
+    // The store's room is smaller still: that is what is said.
+    const nearlyFull = { ...offline, in_force: { ...offline.in_force, exposure: '4800.00' } };
+    expect(state(nearlyFull, 'card', 'sv', false, 60000n)).toEqual({ available: true, note: 'Kort offline, upp till 200 kr' });
+    const full = { ...offline, in_force: { ...offline.in_force, exposure: '5000.00' } };
+    expect(state(full, 'card', 'sv', false, 60000n).note).toBe('Tas inte nu: taket för kort offline är nått (5 000 kr av 5 000 kr)');
+    expect(plain(tenderRefusal(offline, 'card', false, 100000n).message)).toBe(
+      'Card – Not taken now: this sale already took 1 000 kr by card offline (at most 1 000 kr per sale)',
+    );
+  });
+});
+

@@ -19,6 +19,7 @@ import type {
   PaymentsView,
   MethodState,
   SetMethod,
+  Tender,
   TenderMethod,
 } from './bindings';
 import { translate, type Lang, type MessageKey } from './i18n';
@@ -71,9 +72,36 @@ export function availabilityName(availability: Availability, lang: Lang): string
   return translate(lang, AVAILABILITY_LABEL[availability]);
 }
 
+/** A fallback rule's name; one this screen does not know is still named as a rule. */
 export function ruleName(rule: FallbackRule, lang: Lang): string {
   const entry = RULES.find((r) => r.kind === rule.kind);
-  return entry ? translate(lang, entry.label) : rule.kind;
+  return entry ? translate(lang, entry.label) : translate(lang, 'payRuleUnknown', { kind: String(rule.kind) });
+}
+
+/** An offline card payment's status (the backend's `pending`, `forwarded`, `declined`) in words. */
+export function offlineStatusName(status: string, lang: Lang): string {
+  const key: Record<string, MessageKey> = {
+    pending: 'payOfflinePending',
+    forwarded: 'payOfflineForwarded',
+    declined: 'payOfflineDeclined',
+  };
+  const found = Object.hasOwn(key, status) ? key[status] : undefined;
+  return found ? translate(lang, found) : translate(lang, 'payOfflineOther', { status });
+}
+
+/**
+ * How a Scan & Pay purchase was paid in the app: "card" and "swish" in words; another provider
+ * (the app service names its own) as it is written.
+ */
+export function providerName(provider: string, lang: Lang): string {
+  const key: Record<string, MessageKey> = { card: 'methodCard', swish: 'methodSwish' };
+  const found = Object.hasOwn(key, provider.toLowerCase()) ? key[provider.toLowerCase()] : undefined;
+  return found ? translate(lang, found) : provider;
+}
+
+/** "1 betalning", "3 betalningar" (`one` and `many` are the two forms; `many` has {count}). */
+export function countText(count: number, one: MessageKey, many: MessageKey, lang: Lang): string {
+  return count === 1 ? translate(lang, one, { count }) : translate(lang, many, { count });
 }
 
 /** The state of `method` in force (undefined only if the backend left it out). */
@@ -186,32 +214,51 @@ function notTaken(state: MethodState | undefined, lang: Lang): string {
   return reason ? translate(lang, 'payNotTakenReason', { reason }) : translate(lang, 'payNotTaken');
 }
 
-/** The most a card may take offline now: the per-payment cap, the room left, the method's max. */
-function offlineMax(inForce: InForce, offline: MethodState): bigint | null {
+/**
+ * The most a card may take offline now: the per-payment cap less what this sale already took
+ * offline (`onSale`: the backend counts a sale's offline payments together against it), the
+ * room left under the store's cap, the method's max. `by` says which of them is the smallest.
+ */
+function offlineMax(
+  inForce: InForce,
+  offline: MethodState,
+  onSale: bigint,
+): { max: bigint; by: 'per_payment' | 'total' | 'limit' } | null {
   const perPayment = toOre(inForce.caps.per_payment);
   const total = toOre(inForce.caps.total_exposure);
   const exposure = toOre(inForce.exposure) ?? 0n;
-  const candidates: bigint[] = [];
-  if (perPayment !== null) candidates.push(perPayment);
-  if (total !== null) candidates.push(total - exposure);
+  const candidates: { max: bigint; by: 'per_payment' | 'total' | 'limit' }[] = [];
+  if (total !== null) candidates.push({ max: total - exposure, by: 'total' });
+  if (perPayment !== null) candidates.push({ max: perPayment - onSale, by: 'per_payment' });
   if (offline.availability === 'limited' && offline.limits.max !== null) {
     const max = toOre(offline.limits.max);
-    if (max !== null) candidates.push(max);
+    if (max !== null) candidates.push({ max, by: 'limit' });
   }
   if (candidates.length === 0) return null;
-  return candidates.reduce((a, b) => (b < a ? b : a));
+  return candidates.reduce((a, b) => (b.max < a.max ? b : a));
+}
+
+/**
+ * What a sale's tenders already took by card offline, in öre (the backend's `on_sale`): its
+ * offline card payments count together against the per-payment cap.
+ */
+export function offlineOnSale(tenders: readonly Tender[]): bigint {
+  return tenders.reduce((sum, tender) => (tender.method === 'card' && tender.offline ? sum + (toOre(tender.amount) ?? 0n) : sum), 0n);
 }
 
 /**
  * Whether the panel's `tender` button may be used now and what to say next to it. Without a
- * status (not loaded) everything is offered: the backend checks each tender anyway. A card
- * payment of unknown outcome is always answerable (pressing Card asks the terminal).
+ * status (not loaded, or a training sale, which the backend does not check) everything is
+ * offered: the backend checks each tender anyway. A card payment of unknown outcome is always
+ * answerable (pressing Card asks the terminal). `onSale`: what this sale already took by card
+ * offline (`offlineOnSale`), which the per-payment cap for offline card counts too.
  */
 export function tenderState(
   status: PaymentsStatus | null,
   tender: TenderMethod,
   lang: Lang,
   cardUnknown = false,
+  onSale: bigint = 0n,
 ): TenderState {
   if (!status) return { available: true, note: '' };
   const inForce = status.in_force;
@@ -230,26 +277,35 @@ export function tenderState(
   if (!offline || offline.availability === 'disabled') {
     return { available: false, note: notTaken(online.reason ? online : offline, lang) };
   }
-  const max = offlineMax(inForce, offline);
-  if (max !== null && max <= 0n) {
-    return {
-      available: false,
-      note: translate(lang, 'payOfflineCapReached', {
-        exposure: shortMoney(inForce.exposure),
-        cap: shortMoney(inForce.caps.total_exposure),
-      }),
-    };
+  const room = offlineMax(inForce, offline, onSale);
+  if (room !== null && room.max <= 0n) {
+    const note =
+      room.by === 'per_payment'
+        ? translate(lang, 'payOfflineSaleCapReached', { taken: shortMoney(fromOre(onSale)), cap: shortMoney(inForce.caps.per_payment) })
+        : translate(lang, 'payOfflineCapReached', {
+            exposure: shortMoney(inForce.exposure),
+            cap: shortMoney(inForce.caps.total_exposure),
+          });
+    return { available: false, note };
   }
   const min = offline.availability === 'limited' ? offline.limits.min : null;
-  const limits = limitsText({ min, max: max === null ? null : fromOre(max) }, lang);
+  const limits = limitsText({ min, max: room === null ? null : fromOre(room.max) }, lang);
   return { available: true, note: limits ? translate(lang, 'payCardOffline', { limits }) : translate(lang, 'payCardOfflineOnly') };
 }
 
 /** The refusal a shortcut for an unavailable method shows, in both languages. */
-export function tenderRefusal(status: PaymentsStatus | null, tender: TenderMethod, cardUnknown = false): { message: string; message_sv: string } {
+export function tenderRefusal(
+  status: PaymentsStatus | null,
+  tender: TenderMethod,
+  cardUnknown = false,
+  onSale: bigint = 0n,
+): { message: string; message_sv: string } {
   const key: Record<TenderMethod, MessageKey> = { cash: 'methodCash', card: 'methodCard', swish: 'methodSwish', voucher: 'methodVoucher' };
   const words = (lang: Lang) =>
-    translate(lang, 'payMethodNotNow', { method: translate(lang, key[tender]), why: tenderState(status, tender, lang, cardUnknown).note });
+    translate(lang, 'payMethodNotNow', {
+      method: translate(lang, key[tender]),
+      why: tenderState(status, tender, lang, cardUnknown, onSale).note,
+    });
   return { message: words('en'), message_sv: words('sv') };
 }
 

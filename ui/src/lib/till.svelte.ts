@@ -77,8 +77,8 @@ import { inputError } from './validate';
 export type Phase = 'loading' | 'failed' | 'not_setup' | 'first_manager' | 'locked' | 'ready';
 
 /**
- * What a manager looks at; a cashier sees the till and the Scan & Pay exit checks. The
- * customer display is for a second screen facing the customers (anyone logged in).
+ * What a manager looks at; a cashier sees the till and the Scan & Pay exit checks. (The
+ * customer display is a window of its own, customer.html: see `openCustomerDisplay`.)
  */
 export type View =
   | 'till'
@@ -88,8 +88,7 @@ export type View =
   | 'settings'
   | 'hours'
   | ManagerFiscalView
-  | 'scan_and_pay'
-  | 'customer_display';
+  | 'scan_and_pay';
 
 /**
  * The manager's register pages: day reports, the cash shift, the control unit, training mode,
@@ -1393,6 +1392,21 @@ export class Till {
   /** The demo's simulated links, from the manager's page (the error is the page's to show). */
   simulatePaymentsHealth(health: LinkHealth): Promise<PaymentsInfo> {
     return this.#paymentsCall(() => this.#api.simulateHealth(health));
+  }
+
+  /**
+   * Opens the customer display in its own window (or brings it forward), for a screen turned
+   * to the customers; anyone who sells. Not queued behind the sale's commands: it changes
+   * nothing on the till. ApiError on failure (not_logged_in also locks).
+   */
+  async openCustomerDisplay(): Promise<void> {
+    try {
+      await this.#api.openCustomerDisplay();
+    } catch (reason) {
+      const error = toApiError(reason);
+      this.#fail(error);
+      throw error;
+    }
   }
 
   /** Today's Scan & Pay purchases and their exit checks (anyone who sells). */

@@ -1189,3 +1189,21 @@ describe('Till: payment methods', () => {
     expect(till.phase).toBe('locked');
   });
 });
+
+describe('Till: the customer display', () => {
+  it('opens its own window; a failure is thrown as an ApiError, not_logged_in locks', async () => {
+    await start();
+    api.openCustomerDisplay.mockResolvedValueOnce(null);
+    await till.openCustomerDisplay();
+    expect(api.openCustomerDisplay).toHaveBeenCalledTimes(1);
+    expect(till.view).toBe('till');
+
+    api.openCustomerDisplay.mockRejectedValueOnce('no window');
+    await expect(till.openCustomerDisplay()).rejects.toMatchObject({ code: 'internal' });
+    expect(till.phase).toBe('ready');
+
+    api.openCustomerDisplay.mockRejectedValueOnce(err('not_logged_in'));
+    await expect(till.openCustomerDisplay()).rejects.toMatchObject({ code: 'not_logged_in' });
+    expect(till.phase).toBe('locked');
+  });
+});
