@@ -183,3 +183,34 @@ test('a Scan & Pay purchase received from a file is checked at the exit', async 
   assert.equal(checks.length, 1);
   assert.match(storekeep('journal', 'verify'), /chain intact/);
 });
+
+test('the customer display opens in a window of its own and shows only what customers may see', async () => {
+  const before = await session.cmd('GET', '/window/handles');
+  const main = await session.cmd('GET', '/window');
+  await session.click('nav-payments');
+  await session.click('payments-card-off');
+  await session.typeInto('payments-card-off-reason', 'Terminalen byts');
+  await session.click('payments-card-off-confirm');
+  await waitForAttribute('payment-state-card_online', 'data-availability', 'disabled');
+  await session.click('open-customer-display-header');
+  let display;
+  const deadline = Date.now() + 15_000;
+  while (!display) {
+    const handles = await session.cmd('GET', '/window/handles');
+    display = handles.find((h) => !before.includes(h));
+    if (!display && Date.now() > deadline) throw new Error(`no second window (handles ${JSON.stringify(handles)})`);
+    if (!display) await new Promise((r) => setTimeout(r, 200));
+  }
+  await session.cmd('POST', '/window', { handle: display });
+  try {
+    await session.waitForText('customer-screen-acceptance', (t) => /I dag tar vi/.test(t) && /inte kort/.test(t), 15_000);
+    assert.match(await session.text('customer-screen-store'), /Demobutiken/);
+    assert.match(await session.text('customer-screen-hours'), /Öppet|Stängt/);
+    assert.equal((await session.findAll('login-staff')).length, 0, 'no staff list on the customers\' screen');
+    writeFileSync(join(artifacts, 'e2e-customer-display.png'), await session.screenshot());
+  } finally {
+    await session.cmd('POST', '/window', { handle: main });
+  }
+  // The till goes on in its own window.
+  await session.find('payments-view');
+});
