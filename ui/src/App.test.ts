@@ -1178,13 +1178,13 @@ describe('scanner bursts, keys and focus', () => {
     await waitFor(() => expect(calls('scan')).toEqual([{ code: MILK }]));
   });
 
-  it('forgets a half-received code after 100 ms without a key, and on F12', async () => {
+  it('forgets a half-received code after a second without a key, and on F12', async () => {
     await render();
     press('7');
     press('3');
     flushSync();
     expect(text('scan-buffer')).toBe('73');
-    await sleep(150);
+    await sleep(1050);
     flushSync();
     expect(query('scan-buffer')).toBeNull();
     press('Enter');
