@@ -11,6 +11,7 @@ pub mod catalog_file;
 pub mod control;
 pub mod door_sign;
 pub mod escpos;
+pub mod health;
 pub mod holidays;
 pub mod hours;
 pub mod journal;
