@@ -66,8 +66,6 @@ pub struct Storekeep {
     feed: Arc<feed_server::FeedEndpoint>,
     /// Woken whenever a payment method's state, the caps, the rules or the health change.
     payments_signal: Arc<tokio::sync::Notify>,
-    /// One run of the fallback rules at a time in this process.
-    fallback_lock: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// What the app shows before anything else: who the store is, and whether this is the demo.
@@ -131,7 +129,6 @@ impl Storekeep {
             publish_lock: Default::default(),
             feed: Default::default(),
             payments_signal: Default::default(),
-            fallback_lock: Default::default(),
         })
     }
 
@@ -176,10 +173,6 @@ impl Storekeep {
     /// Notified (one permit) whenever what the till takes may have changed.
     pub fn payments_signal(&self) -> &tokio::sync::Notify {
         &self.payments_signal
-    }
-
-    pub(crate) fn fallback_lock(&self) -> &tokio::sync::Mutex<()> {
-        &self.fallback_lock
     }
 
     pub fn payments(&self) -> payments::Payments<'_> {

@@ -550,13 +550,13 @@ impl<'a> Payments<'a> {
 
     /// Runs the fallback rules on the health now: starts the switches they ask for that are
     /// not in force, and ends the system's switches they no longer ask for. Each is the
-    /// system's action, audited as such. Everything is read inside the write transaction, so
-    /// two runs (this process or another) never decide on stale facts. Returns the switches
-    /// started or ended.
+    /// system's action, audited as such. Everything is read inside the write transaction
+    /// (BEGIN IMMEDIATE), so runs in this process or another take turns and never decide on
+    /// stale facts. Returns the switches started or ended.
     pub async fn apply_fallback(&self) -> Result<Vec<PaymentChange>> {
-        let _one_at_a_time = self.sk.fallback_lock().lock().await;
-        let now = self.sk.clock().now();
         let mut tx = self.sk.db().begin_write().await?;
+        // The time once it is this run's turn.
+        let now = self.sk.clock().now();
         let rules: Vec<FallbackRule> = crate::settings::read(&mut *tx, RULES_KEY, Vec::new()).await?;
         let caps = crate::settings::read(&mut *tx, CAPS_KEY, OfflineCaps::default()).await?;
         let link = crate::settings::read(&mut *tx, HEALTH_KEY, LinkHealth::default()).await?;
