@@ -205,6 +205,14 @@ pub enum Error {
     PaymentChangeNotFound(i64),
     #[error("There is no Scan & Pay purchase {0} in this store")]
     PurchaseNotFound(String),
+    /// A signed envelope from outside was refused (and audited); nothing of it was applied.
+    #[error("Refused: {0}. Nothing was applied")]
+    Remote(storekeep_domain::envelope::Refusal),
+    /// A degraded-mode setting, a drill or an incident note that cannot be taken as given.
+    #[error("{en}")]
+    Degraded { en: String, sv: String },
+    #[error("There is no incident {0}")]
+    IncidentNotFound(i64),
 }
 
 fn alternatives_en(methods: &[storekeep_domain::payments::PaymentMethod]) -> String {
@@ -255,6 +263,9 @@ pub enum ErrorCode {
     /// The payment method is switched off or limited for this amount; the message names the
     /// methods that would take it.
     MethodRefused,
+    /// A signed remote envelope was refused (forged, replayed, expired, another store's, or
+    /// island mode); the message says which.
+    RemoteRefused,
     Internal,
 }
 
@@ -353,6 +364,8 @@ impl Error {
             Error::HoursChangeNotFound(_) | Error::PaymentChangeNotFound(_) => ErrorCode::AlreadyDone,
             Error::MethodRefused { .. } => ErrorCode::MethodRefused,
             Error::PaymentSetting { .. } | Error::PurchaseNotFound(_) => ErrorCode::InvalidInput,
+            Error::Remote(_) => ErrorCode::RemoteRefused,
+            Error::Degraded { .. } | Error::IncidentNotFound(_) => ErrorCode::InvalidInput,
             Error::CopyAlreadyMade(_) | Error::ZAlreadyTaken(_) | Error::ShiftAlreadyOpen { .. } => {
                 ErrorCode::AlreadyDone
             }

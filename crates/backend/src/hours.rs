@@ -354,6 +354,7 @@ impl<'a> Hours<'a> {
             tracing::warn!("the opening-hours files could not be written: {e}");
         }
         self.sk.hours_signal().notify_one();
+        self.sk.health().changed();
     }
 
     /// Whether a sale may start now without approval: `None` if open or within the grace

@@ -13,11 +13,14 @@ pub mod demo;
 pub mod devices;
 pub mod error;
 pub mod feed_server;
+pub mod health;
 pub mod hours;
+pub mod incidents;
 pub mod journal;
 pub mod paths;
 pub mod payments;
 pub mod printer;
+pub mod remote;
 pub mod reports;
 pub mod sales;
 pub mod scan_and_pay;
@@ -66,6 +69,8 @@ pub struct Storekeep {
     feed: Arc<feed_server::FeedEndpoint>,
     /// Woken whenever a payment method's state, the caps, the rules or the health change.
     payments_signal: Arc<tokio::sync::Notify>,
+    /// The dependency monitor's state (trackers, simulators, the status signal).
+    monitor: Arc<health::Monitor>,
 }
 
 /// What the app shows before anything else: who the store is, and whether this is the demo.
@@ -129,6 +134,7 @@ impl Storekeep {
             publish_lock: Default::default(),
             feed: Default::default(),
             payments_signal: Default::default(),
+            monitor: Default::default(),
         })
     }
 
@@ -177,6 +183,22 @@ impl Storekeep {
 
     pub fn payments(&self) -> payments::Payments<'_> {
         payments::Payments::new(self)
+    }
+
+    pub(crate) fn monitor(&self) -> &health::Monitor {
+        &self.monitor
+    }
+
+    pub fn health(&self) -> health::Health<'_> {
+        health::Health::new(self)
+    }
+
+    pub fn incidents(&self) -> incidents::Incidents<'_> {
+        incidents::Incidents::new(self)
+    }
+
+    pub fn remote(&self) -> remote::Remote<'_> {
+        remote::Remote::new(self)
     }
 
     pub fn scan_and_pay(&self) -> scan_and_pay::ScanAndPay<'_> {
@@ -277,6 +299,8 @@ impl Storekeep {
         tx.commit().await?;
         if demo {
             demo::seed_staff(self).await?;
+            // The demo's dependencies are all simulators (the dashboard says so).
+            self.health().seed_settings(&health::HealthSettings::simulated()).await?;
         }
         if let Err(e) = self.hours().publish().await {
             tracing::warn!("the opening-hours files could not be written: {e}");

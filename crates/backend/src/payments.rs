@@ -822,6 +822,7 @@ impl<'a> Payments<'a> {
             tracing::warn!("the payment sign could not be written: {e}");
         }
         self.sk.payments_signal().notify_one();
+        self.sk.health().changed();
     }
 }
 

@@ -238,6 +238,9 @@ pub fn swedish(e: &Error) -> String {
         Error::PaymentSetting { sv, .. } => sv.clone(),
         Error::PaymentChangeNotFound(id) => format!("Det finns ingen gällande ändring {id} av betalsätten"),
         Error::PurchaseNotFound(id) => format!("Det finns inget Scan & Pay-köp {id} i butiken"),
+        Error::Remote(refusal) => format!("Avvisat: {}. Inget tillämpades", refusal.sv()),
+        Error::Degraded { sv, .. } => sv.clone(),
+        Error::IncidentNotFound(id) => format!("Det finns ingen händelse {id}"),
         Error::RefundUnknown(d) => format!(
             "Återbetalningen fick inget svar ({d}). Tryck Retur igen: kassan frågar först vad som hände, så inget betalas tillbaka två gånger"
         ),

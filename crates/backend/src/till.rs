@@ -37,6 +37,7 @@ use storekeep_domain::staff::{Action, ApprovalPolicy, Role, StaffRef};
 use tokio::sync::{Mutex, MutexGuard};
 use ts_rs::TS;
 
+mod degraded;
 mod fiscal;
 mod hours;
 mod payments;

@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 done; 1 refused or failed (the message says why, on stderr); 2 bad usage.
 
+mod degraded;
 mod payments;
 
 use std::path::PathBuf;
@@ -142,6 +143,38 @@ enum Command {
     ScanAndPay {
         #[command(subcommand)]
         command: payments::ScanAndPayCommand,
+    },
+    /// The store mode, every dependency's health as last probed, island mode, the open
+    /// incident or drill, the queue for HQ and the pinned HQ key.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Island mode: cut all inbound remote control (managers, with a reason). Selling goes on.
+    Island {
+        #[command(subcommand)]
+        command: degraded::IslandCommand,
+    },
+    /// Incidents: list, report, notes and decisions.
+    Incident {
+        #[command(subcommand)]
+        command: degraded::IncidentCommand,
+    },
+    /// Drills: practice incidents with simulated failures, marked practice throughout.
+    Drill {
+        #[command(subcommand)]
+        command: degraded::DrillCommand,
+    },
+    /// The dependency monitor: how each dependency is probed, and a probe run by hand.
+    Health {
+        #[command(subcommand)]
+        command: degraded::HealthCommand,
+    },
+    /// Remote control from HQ: pin HQ's key, receive signed envelopes, the log; and HQ's own
+    /// tools (keygen, seal).
+    Remote {
+        #[command(subcommand)]
+        command: degraded::RemoteCommandLine,
     },
 }
 
@@ -398,6 +431,12 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<ExitCode, Error> {
+    // HQ's tools need no store.
+    if let Command::Remote { command } = &cli.command
+        && let Some(done) = degraded::hq_side(command)
+    {
+        return done;
+    }
     let dir = paths::data_dir(cli.data_dir.as_deref());
     let db_path =
         paths::database_path(&dir).map_err(|e| Error::Storage(format!("{}: {e}", dir.display())))?;
@@ -595,6 +634,12 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Hours { command } => return hours(&sk, command).await,
         Command::Payments { command } => return payments::payments(&sk, command).await,
         Command::ScanAndPay { command } => return payments::scan_and_pay(&sk, command).await,
+        Command::Status { json } => return degraded::status(&sk, json).await,
+        Command::Island { command } => return degraded::island(&sk, command).await,
+        Command::Incident { command } => return degraded::incident(&sk, command).await,
+        Command::Drill { command } => return degraded::drill(&sk, command).await,
+        Command::Health { command } => return degraded::health(&sk, command).await,
+        Command::Remote { command } => return degraded::remote(&sk, command).await,
         Command::Audit { command: AuditCommand::Verify } => {
             let v = sk.audit().verify().await?;
             return Ok(match v.problem {

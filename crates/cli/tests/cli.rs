@@ -353,3 +353,93 @@ fn payments_switched_from_the_command_line_hold_at_the_till_and_scan_and_pay_fil
     assert!(text(&storekeep(dir.path(), &args).stdout).contains("SP-1"));
     assert!(storekeep(dir.path(), &["journal", "verify"]).status.success());
 }
+
+/// HQ makes a key, the store pins it, HQ seals a notice; island mode refuses it and the
+/// command line says why; out of island mode it is applied, and a forged one is refused.
+#[test]
+fn remote_envelopes_and_island_mode_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let hq = tempfile::tempdir().unwrap();
+    assert!(storekeep(dir.path(), &["init", "--demo"]).status.success());
+    let key = hq.path().join("hq.key");
+    let out = storekeep(hq.path(), &["remote", "keygen", key.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let public = text(&out.stdout).trim().to_string();
+    assert_eq!(public.len(), 64);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&key).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    let manager = ["--staff", "1", "--pin", "1111"];
+    let pin = [
+        &["remote", "pin"][..],
+        &manager,
+        &["--public-key", &public, "--store-id", "butik-1", "--reason", "HK"],
+    ]
+    .concat();
+    assert!(storekeep(dir.path(), &pin).status.success());
+
+    let body = hq.path().join("notice.json");
+    std::fs::write(
+        &body,
+        r#"{"command":"set_notice","sv":"Endast kontanter","en":"Cash only","reason":"HK"}"#,
+    )
+    .unwrap();
+    let sealed = hq.path().join("notice.env");
+    let seal = |counter: &str| {
+        let args = [
+            "remote",
+            "seal",
+            "--key",
+            key.to_str().unwrap(),
+            "--store-id",
+            "butik-1",
+            "--counter",
+            counter,
+            "--kind",
+            "command",
+            body.to_str().unwrap(),
+            "--out",
+            sealed.to_str().unwrap(),
+        ];
+        assert!(storekeep(hq.path(), &args).status.success());
+    };
+    seal("1");
+    let island_on = [&["island", "on"][..], &manager, &["--reason", "Misstänkt intrång"]].concat();
+    let out = storekeep(dir.path(), &island_on);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("ISLAND"), "{}", text(&out.stdout));
+    let out = storekeep(dir.path(), &["remote", "receive", sealed.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("island mode"), "{}", text(&out.stderr));
+    let cashier_off = ["island", "off", "--staff", "2", "--pin", "2222", "--reason", "x"];
+    assert!(!storekeep(dir.path(), &cashier_off).status.success(), "a cashier cannot leave island mode");
+    let island_off = [&["island", "off"][..], &manager, &["--reason", "Rent igen"]].concat();
+    assert!(storekeep(dir.path(), &island_off).status.success());
+    let out = storekeep(dir.path(), &["remote", "receive", sealed.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("customer notice set"), "{}", text(&out.stdout));
+    // The same file again is a replay.
+    let out = storekeep(dir.path(), &["remote", "receive", sealed.to_str().unwrap()]);
+    assert!(text(&out.stderr).contains("already accepted"), "{}", text(&out.stderr));
+    // One byte changed: forged, and the policy cuts remote control.
+    seal("2");
+    let mut bytes = std::fs::read(&sealed).unwrap();
+    let at = bytes.windows(8).position(|w| w == b"kontante").unwrap();
+    bytes[at] = b'K';
+    std::fs::write(&sealed, bytes).unwrap();
+    let out = storekeep(dir.path(), &["remote", "receive", sealed.to_str().unwrap()]);
+    assert!(text(&out.stderr).contains("signature"), "{}", text(&out.stderr));
+    let out = storekeep(dir.path(), &["status", "--json"]);
+    let board: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(board["mode"]["mode"]["kind"], "island");
+    assert_eq!(board["remote"]["refused_recently"], 3, "island, replay, forgery");
+    let out = storekeep(dir.path(), &["remote", "log"]);
+    assert_eq!(
+        text(&out.stdout).lines().filter(|l| l.contains("REFUSED")).count(),
+        3,
+        "{}",
+        text(&out.stdout)
+    );
+}

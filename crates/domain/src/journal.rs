@@ -50,6 +50,9 @@ pub enum EntryKind {
     ControlOutageEnd,
     /// A finished purchase from the chain's Scan & Pay app, received by the store.
     ScanAndPay,
+    /// The store mode changed (normal, degraded with what is lost, island), or a drill began
+    /// or ended; a drill's entries say `practice`.
+    StoreMode,
 }
 
 impl EntryKind {
@@ -74,6 +77,7 @@ impl EntryKind {
             EntryKind::ControlOutageStart => "control_outage_start",
             EntryKind::ControlOutageEnd => "control_outage_end",
             EntryKind::ScanAndPay => "scan_and_pay",
+            EntryKind::StoreMode => "store_mode",
         }
     }
 }

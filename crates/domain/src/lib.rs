@@ -10,6 +10,7 @@ pub mod cash;
 pub mod catalog_file;
 pub mod control;
 pub mod door_sign;
+pub mod envelope;
 pub mod escpos;
 pub mod health;
 pub mod holidays;

@@ -101,6 +101,13 @@ impl Till {
         let sims = self.simulators().await?;
         sims.terminal.set_acquirer_reachable(health.acquirer_reachable);
         sims.swish.set_reachable(health.swish_reachable);
+        // The monitor's simulated probes agree, so it does not call the links back.
+        let sim = |up: bool| if up { crate::health::SimHealth::Up } else { crate::health::SimHealth::Down };
+        let monitor = self.sk.health();
+        monitor
+            .simulator(storekeep_domain::health::Dependency::CardAcquirer)
+            .set(sim(health.acquirer_reachable));
+        monitor.simulator(storekeep_domain::health::Dependency::Swish).set(sim(health.swish_reachable));
         let switched = self.sk.payments().set_health(health).await?;
         self.forward_offline().await?;
         Ok(switched)
