@@ -16,12 +16,13 @@ export PATH := $(CARGO_BIN):$(PATH)
 APP_BIN := target/debug/storekeep-app
 ARTIFACTS := artifacts
 
-.PHONY: help demo test deps system-deps ui-deps tauri-driver ui app lint test-rust test-ui e2e bindings clean
+.PHONY: help demo test deps system-deps ui-deps tauri-driver ui app lint test-rust test-ui e2e bindings fuzz clean
 
 help:
 	@echo "make demo      install what is missing, build, and run the app on the demo store"
 	@echo "make test      install what is missing, then lint and run every test (Rust, UI, end to end)"
 	@echo "make bindings  regenerate ui/src/lib/bindings.ts from the Rust types"
+	@echo "make fuzz      fuzz the signed-envelope parser for FUZZ_SECONDS (nightly + cargo-fuzz)"
 
 demo: deps app
 	@if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
@@ -84,6 +85,12 @@ e2e: app tauri-driver
 
 bindings:
 	UPDATE_BINDINGS=1 cargo test -p storekeep-app --test bindings
+
+# The signed-envelope parser under libFuzzer for FUZZ_SECONDS (needs the nightly toolchain and
+# cargo-fuzz: `cargo install cargo-fuzz`). Crashes land in fuzz/artifacts/envelope/.
+FUZZ_SECONDS ?= 60
+fuzz:
+	cd fuzz && CARGO_TARGET_DIR=../target/fuzz cargo +nightly fuzz run envelope -- -max_total_time=$(FUZZ_SECONDS)
 
 clean:
 	cargo clean
