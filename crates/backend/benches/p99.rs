@@ -55,6 +55,26 @@ fn ratio(a: Duration, b: Duration) -> String {
     format!("{:>6.2}×", a.as_nanos() as f64 / b.as_nanos().max(1) as f64)
 }
 
+/// 100 ten-line cash sales, each sale's payment timed, `pause` between sales.
+async fn sell(till: &Till, codes: &[String], rng: &mut Lcg, stats: &mut Stats, pause: Duration) {
+    for _ in 0..100 {
+        tokio::time::sleep(pause).await;
+        let mut due = String::new();
+        for _ in 0..10 {
+            due = till
+                .scan(&codes[(rng.next() % ITEMS) as usize])
+                .await
+                .expect("scan")
+                .cart
+                .cash_total
+                .to_string();
+        }
+        let t = Instant::now();
+        till.pay_cash(&due).await.expect("pay");
+        stats.samples.push(t.elapsed());
+    }
+}
+
 /// A small deterministic generator (no extra crate; the numbers only need to spread).
 struct Lcg(u64);
 impl Lcg {
@@ -143,11 +163,69 @@ async fn run() {
         search.samples.push(t.elapsed());
     }
 
+    // Degraded mode (issue 8): the same cash sale while the monitor probes every dependency,
+    // first with all eight probes stuck on a network that never answers, then with all eight
+    // links flapping every 150 ms (each flip a health event, a store-mode change journaled and
+    // an incident opened or closed). The sale must not wait on any of it.
+    let mut stuck = Stats { name: "cash sale, 8 probes hanging", samples: Vec::new() };
+    let mut flapping = Stats { name: "cash sale, 8 links flapping", samples: Vec::new() };
+    {
+        use storekeep_backend::health::{HealthSettings, ProbeTarget, SimHealth};
+        use storekeep_domain::health::{Dependency, ProbeSettings};
+        let black_hole = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = black_hole.local_addr().expect("addr");
+        let hole = tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((s, _)) = black_hole.accept().await {
+                held.push(s);
+            }
+        });
+        let probe = |ms| ProbeSettings { interval_ms: ms, timeout_ms: ms, fail_after: 1, recover_after: 1 };
+        let hanging = HealthSettings {
+            probe: probe(60_000),
+            targets: Dependency::ALL
+                .into_iter()
+                .map(|d| (d, ProbeTarget::Http { url: format!("http://{addr}/health") }))
+                .collect(),
+            island_on_forgery: true,
+        };
+        manager.set_health_settings(&hanging, "bench").await.expect("settings");
+        let monitor = tokio::spawn(storekeep_backend::health::run(sk.clone()));
+        while sk.health().probes_in_flight() < Dependency::ALL.len() {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        sell(&till, &codes, &mut rng, &mut stuck, Duration::ZERO).await;
+        monitor.abort();
+        hole.abort();
+
+        let sims = HealthSettings { probe: probe(200), ..HealthSettings::simulated() };
+        manager.set_health_settings(&sims, "bench").await.expect("settings");
+        let monitor = tokio::spawn(storekeep_backend::health::run(sk.clone()));
+        let health = sk.clone();
+        let flipper = tokio::spawn(async move {
+            let mut down = false;
+            loop {
+                down = !down;
+                for d in Dependency::ALL {
+                    health.health().simulator(d).set(if down { SimHealth::Down } else { SimHealth::Up });
+                }
+                tokio::time::sleep(Duration::from_millis(150)).await;
+            }
+        });
+        let before = sk.incidents().list(500).await.expect("incidents").len();
+        // A sale every 30 ms or so: the links flip a dozen times or more meanwhile.
+        sell(&till, &codes, &mut rng, &mut flapping, Duration::from_millis(25)).await;
+        flipper.abort();
+        monitor.abort();
+        let incidents = sk.incidents().list(500).await.expect("incidents").len() - before;
+        println!("while flapping: {incidents} incidents opened (each mode change journaled)");
+    }
+
     let base50 = baseline.pct(0.5);
     let base99 = baseline.pct(0.99);
     println!();
     println!("{:<34} {:>12} {:>12} {:>12}   p50/base  p99/base", "operation", "p50", "p99", "max");
-    for s in [&baseline, &scan, &sale, &check, &search] {
+    for s in [&baseline, &scan, &sale, &check, &search, &stuck, &flapping] {
         println!(
             "{:<34} {} {} {}   {}   {}",
             s.name,
@@ -158,6 +236,12 @@ async fn run() {
             ratio(s.pct(0.99), base99)
         );
     }
+    println!(
+        "{:<34} p99 {} the cash sale's with no monitor; flapping {}",
+        "degraded mode: 8 probes hanging",
+        ratio(stuck.pct(0.99), sale.pct(0.99)),
+        ratio(flapping.pct(0.99), sale.pct(0.99))
+    );
     println!(
         "{:<34} {:>12.2} s for {ITEMS} items ({:.0} items/s)",
         "import price file (CSV)",
