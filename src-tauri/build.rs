@@ -78,6 +78,17 @@ const COMMANDS: &[&str] = &[
     "scan_and_pay_token",
     "open_customer_display",
     "customer_display",
+    "status_board",
+    "set_island",
+    "incidents",
+    "incident_report",
+    "add_incident_note",
+    "start_drill",
+    "end_drill",
+    "set_health_settings",
+    "pin_hq_key",
+    "remote_log",
+    "simulate_dependency",
 ];
 
 fn main() {

@@ -7,11 +7,18 @@ use storekeep_backend::catalog::ImportReport;
 use storekeep_backend::control::{ControlUnitSetting, Outage};
 use storekeep_backend::demo::{DemoItem, DemoStaff};
 use storekeep_backend::devices::{SimCard, SimSwish};
+use storekeep_backend::health::{
+    DependencyStatus, HealthSettings, HqQueue, IslandState, ModeView, ProbeTarget, SimHealth, StatusBoard,
+};
 use storekeep_backend::hours::{FeedHttp, HoursView};
+use storekeep_backend::incidents::{
+    Downtime, IncidentReport, IncidentSummary, MethodSales, OfflineDuring, TimelineEntry, TimelineKind,
+};
 use storekeep_backend::payments::{
     CapsForm, LinkHealth, OfflinePayment, OfflineReport, PaymentChange, PaymentChangeEnded, PaymentsStatus,
     PaymentsView, SetMethod,
 };
+use storekeep_backend::remote::{PinnedKey, Received, RemoteStatus};
 use storekeep_backend::reports::ZSummary;
 use storekeep_backend::scan_and_pay::{ExitCheck, ReceiveReport, ReceivedPurchase, ScanAndPayDay, Source};
 use storekeep_backend::staff::{Approval, StaffMember};
@@ -26,6 +33,7 @@ use storekeep_domain::cash::{MovementKind, ShiftClosed, ShiftState};
 use storekeep_domain::catalog_file::RowError;
 use storekeep_domain::control::{Control, ControlUnitPolicy};
 use storekeep_domain::door_sign::{FeedDay, FeedNow, FeedSpecialDay, FeedStore, HoursFeed, Notice};
+use storekeep_domain::health::{Dependency, Level, ProbeSettings, StoreMode};
 use storekeep_domain::holidays::SpecialDay;
 use storekeep_domain::hours::{
     ChangeRequest, ChangeRule, ClockTime, DayHours, DayPlan, Decided, Ended, HoursChange, HoursStatus,
@@ -176,6 +184,28 @@ pub fn render() -> String {
         AuditFilter::decl(&cfg),
         ErrorCode::decl(&cfg),
         ApiError::decl(&cfg),
+        Dependency::decl(&cfg),
+        Level::decl(&cfg),
+        ProbeSettings::decl(&cfg),
+        StoreMode::decl(&cfg),
+        SimHealth::decl(&cfg),
+        ProbeTarget::decl(&cfg),
+        HealthSettings::decl(&cfg),
+        IslandState::decl(&cfg),
+        DependencyStatus::decl(&cfg),
+        ModeView::decl(&cfg),
+        HqQueue::decl(&cfg),
+        IncidentSummary::decl(&cfg),
+        PinnedKey::decl(&cfg),
+        Received::decl(&cfg),
+        RemoteStatus::decl(&cfg),
+        StatusBoard::decl(&cfg),
+        TimelineKind::decl(&cfg),
+        TimelineEntry::decl(&cfg),
+        Downtime::decl(&cfg),
+        MethodSales::decl(&cfg),
+        OfflineDuring::decl(&cfg),
+        IncidentReport::decl(&cfg),
     ];
     let mut out = String::from(HEADER);
     for d in decls {

@@ -7,8 +7,11 @@ use storekeep_backend::audit::{AuditEntry, AuditFilter};
 use storekeep_backend::catalog::ImportReport;
 use storekeep_backend::control::{ControlUnitSetting, Outage};
 use storekeep_backend::devices::{SimCard, SimSwish};
+use storekeep_backend::health::{HealthSettings, SimHealth, StatusBoard};
 use storekeep_backend::hours::{FeedHttp, HoursView};
+use storekeep_backend::incidents::{IncidentReport, IncidentSummary};
 use storekeep_backend::payments::{CapsForm, LinkHealth, PaymentsStatus, PaymentsView, SetMethod};
+use storekeep_backend::remote::{PinnedKey, Received};
 use storekeep_backend::reports::ZSummary;
 use storekeep_backend::scan_and_pay::{ReceiveReport, ScanAndPayDay};
 use storekeep_backend::staff::{Approval, StaffMember};
@@ -21,6 +24,7 @@ use storekeep_domain::cart::{CatalogItem, Discount};
 use storekeep_domain::cash::{MovementKind, ShiftClosed, ShiftState};
 use storekeep_domain::control::ControlUnitPolicy;
 use storekeep_domain::door_sign::Notice;
+use storekeep_domain::health::Dependency;
 use storekeep_domain::hours::{ChangeRequest, HoursChange, HoursStatus, OpeningHoursForm};
 use storekeep_domain::payments::FallbackRule;
 use storekeep_domain::receipt::Receipt;
@@ -587,4 +591,83 @@ pub async fn open_customer_display<R: tauri::Runtime>(
 #[tauri::command]
 pub async fn customer_display(state: State<'_, AppState>) -> CmdResult<storekeep_backend::CustomerView> {
     api(state.till()?.storekeep().customer_view().await)
+}
+
+#[tauri::command]
+pub async fn status_board(state: State<'_, AppState>) -> CmdResult<StatusBoard> {
+    api(state.till()?.status_board().await)
+}
+
+#[tauri::command]
+pub async fn set_island(state: State<'_, AppState>, on: bool, reason: String) -> CmdResult<StatusBoard> {
+    api(state.till()?.set_island(on, &reason).await)
+}
+
+#[tauri::command]
+pub async fn incidents(state: State<'_, AppState>) -> CmdResult<Vec<IncidentSummary>> {
+    api(state.till()?.incidents().await)
+}
+
+#[tauri::command]
+pub async fn incident_report(state: State<'_, AppState>, id: i64) -> CmdResult<IncidentReport> {
+    api(state.till()?.incident_report(id).await)
+}
+
+#[tauri::command]
+pub async fn add_incident_note(
+    state: State<'_, AppState>,
+    id: i64,
+    text: String,
+    decision: bool,
+) -> CmdResult<IncidentReport> {
+    api(state.till()?.add_incident_note(id, &text, decision).await)
+}
+
+#[tauri::command]
+pub async fn start_drill(
+    state: State<'_, AppState>,
+    failures: Vec<Dependency>,
+    reason: String,
+) -> CmdResult<IncidentSummary> {
+    api(state.till()?.start_drill(&failures, &reason).await)
+}
+
+#[tauri::command]
+pub async fn end_drill(state: State<'_, AppState>, reason: String) -> CmdResult<IncidentSummary> {
+    api(state.till()?.end_drill(&reason).await)
+}
+
+#[tauri::command]
+pub async fn set_health_settings(
+    state: State<'_, AppState>,
+    settings: HealthSettings,
+    reason: String,
+) -> CmdResult<StatusBoard> {
+    api(state.till()?.set_health_settings(&settings, &reason).await)
+}
+
+#[tauri::command]
+pub async fn pin_hq_key(
+    state: State<'_, AppState>,
+    key: PinnedKey,
+    reason: String,
+) -> CmdResult<StatusBoard> {
+    api(state.till()?.pin_hq_key(&key, &reason).await)
+}
+
+#[tauri::command]
+pub async fn remote_log(state: State<'_, AppState>) -> CmdResult<Vec<Received>> {
+    api(state.till()?.remote_log().await)
+}
+
+/// SIMULATOR: what a simulated dependency answers (the demo's switches on the status page).
+#[tauri::command]
+pub async fn simulate_dependency(
+    state: State<'_, AppState>,
+    dependency: Dependency,
+    health: SimHealth,
+) -> CmdResult<StatusBoard> {
+    let till = state.till()?;
+    api(till.simulate_dependency(dependency, health).await)?;
+    api(till.status_board().await)
 }

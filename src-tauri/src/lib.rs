@@ -138,6 +138,45 @@ async fn watch_payments<R: Runtime>(app: tauri::AppHandle<R>, sk: Storekeep) {
     }
 }
 
+/// The event the UI listens to for the status board (payload: `StatusBoard`).
+pub const STATUS_EVENT: &str = "status-changed";
+
+/// Keeps the status board live: the board is sent whole whenever the health, the mode, an
+/// incident, the payment methods or the hours change (each wakes the health signal); changes
+/// made by another process (the command line) are noticed by a cheap change stamp read every
+/// two seconds; and the board goes out at least every 30 seconds. The UI never polls.
+async fn watch_status<R: Runtime>(app: tauri::AppHandle<R>, sk: Storekeep) {
+    use tauri::Emitter;
+    let mut stamp = String::new();
+    let mut sent = std::time::Instant::now();
+    let mut due = true;
+    loop {
+        if !due && let Ok(now) = sk.health().change_stamp().await {
+            due = now != stamp || sent.elapsed() >= std::time::Duration::from_secs(30);
+        }
+        if due {
+            stamp = sk.health().change_stamp().await.unwrap_or_default();
+            match sk.health().board().await {
+                Ok(board) => {
+                    if let Err(e) = app.emit(STATUS_EVENT, &board) {
+                        tracing::warn!("the status event could not be sent: {e}");
+                    }
+                }
+                Err(e) => tracing::warn!("the status board cannot be read: {e}"),
+            }
+            sent = std::time::Instant::now();
+        }
+        due = tokio::select! {
+            _ = sk.health().signal().notified() => true,
+            _ = tokio::time::sleep(std::time::Duration::from_secs(2)) => false,
+        };
+        // Changes come in bursts (a mode change, its incident, the payment rules): send once.
+        if due {
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+}
+
 /// The app's wiring, shared by `run` and the mock-runtime tests.
 pub fn build_app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
     builder.manage(state).invoke_handler(tauri::generate_handler![
@@ -217,6 +256,17 @@ pub fn build_app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
         commands::scan_and_pay_token,
         commands::open_customer_display,
         commands::customer_display,
+        commands::status_board,
+        commands::set_island,
+        commands::incidents,
+        commands::incident_report,
+        commands::add_incident_note,
+        commands::start_drill,
+        commands::end_drill,
+        commands::set_health_settings,
+        commands::pin_hq_key,
+        commands::remote_log,
+        commands::simulate_dependency,
     ])
 }
 
@@ -271,7 +321,9 @@ pub fn run() {
     let builder = tauri::Builder::default().setup(move |app| {
         if let Some(sk) = watched {
             tauri::async_runtime::spawn(watch_hours(app.handle().clone(), sk.clone()));
-            tauri::async_runtime::spawn(watch_payments(app.handle().clone(), sk));
+            tauri::async_runtime::spawn(watch_payments(app.handle().clone(), sk.clone()));
+            tauri::async_runtime::spawn(watch_status(app.handle().clone(), sk.clone()));
+            tauri::async_runtime::spawn(storekeep_backend::health::run(sk));
         }
         Ok(())
     });

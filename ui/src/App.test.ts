@@ -28,6 +28,7 @@ import type {
 } from './lib/bindings';
 import { locale } from './lib/locale.svelte';
 import { ALL_TAKEN, inForce, NO_CARDS, paymentsStatus, paymentsView, received, scanAndPayDay } from './lib/testing/payments';
+import { DEGRADED_MODE, incidentSummary, statusBoard } from './lib/testing/status';
 
 const invokeMock = vi.mocked(invoke);
 
@@ -2904,5 +2905,69 @@ describe('payment methods on the till', () => {
     expect(calls('simulate_health')[2]).toEqual({ health: { acquirer_reachable: true, swish_reachable: false } });
     await waitFor(() => expect(acquirer.checked).toBe(false));
     expect(swish.checked).toBe(false);
+  });
+});
+
+describe('degraded mode on the till', () => {
+  /** The backend as installed, with the status board and incidents answered as given. */
+  function withBoard(board: () => unknown): void {
+    const fallback = invokeMock.getMockImplementation()!;
+    invokeMock.mockImplementation(async (command: string, args?: Parameters<typeof invoke>[1]) => {
+      if (command === 'status_board') return board();
+      if (command === 'incidents') return [];
+      return fallback(command, args);
+    });
+  }
+
+  const DRILL = incidentSummary({ id: 9, practice: true, cause: 'Övning', drill: ['card_acquirer'] });
+
+  it('tells the cashier the store is in degraded mode and that a drill is practice; the chip shows the mode', async () => {
+    withBoard(() => statusBoard({ mode: DEGRADED_MODE, drill: DRILL }));
+    await render();
+    await waitFor(() => expect(query('degraded-banner')).not.toBeNull());
+    expect(text('degraded-banner-title')).toBe('Nödläge ÖVNING');
+    expect(text('drill-banner')).toBe('ÖVNING: Kortinlösare (simulerat)');
+    expect(get('mode-chip').dataset.mode).toBe('degraded');
+    // A cashier's chip leads nowhere.
+    expect(get('mode-chip').tagName).toBe('SPAN');
+    expect(query('scan-input')).not.toBeNull();
+    expect(calls('status_board')).toHaveLength(1);
+  });
+
+  it('shows no banner in normal mode, and still sells when the board cannot be read', async () => {
+    withBoard(() => statusBoard());
+    await render();
+    await waitFor(() => expect(query('mode-chip')).not.toBeNull());
+    expect(text('mode-chip')).toBe('Normal');
+    expect(query('degraded-banner')).toBeNull();
+    expect(query('drill-banner')).toBeNull();
+    unmount(app!);
+    app = null;
+    container.remove();
+
+    withBoard(() => {
+      throw { code: 'internal', message: 'No board', message_sv: 'Ingen tavla' };
+    });
+    await render();
+    await waitFor(() => expect(calls('status_board').length).toBeGreaterThanOrEqual(2));
+    wedgeScan(MILK);
+    await waitFor(() => expect(all('cart-line')).toHaveLength(1));
+    expect(query('mode-chip')).toBeNull();
+    expect(query('error')).toBeNull();
+  });
+
+  it('takes a manager from the chip to the status page, first among the register pages', async () => {
+    backend.sessionId = ANNA.id;
+    withBoard(() => statusBoard({ mode: DEGRADED_MODE }));
+    await render();
+    await waitFor(() => expect(query('mode-chip')).not.toBeNull());
+    get('mode-chip').click();
+    await waitFor(() => expect(query('status-view')).not.toBeNull());
+    expect(get('store-mode').dataset.mode).toBe('degraded');
+    expect(get('register-nav-status').getAttribute('aria-current')).toBe('page');
+    // The till's banner is for the till screen.
+    expect(query('degraded-banner')).toBeNull();
+    // The page uses the board fetched after login: no second read.
+    expect(calls('status_board')).toHaveLength(1);
   });
 });

@@ -718,6 +718,23 @@ impl<'a> Health<'a> {
         Ok(HqQueue { waiting: row.get(0), oldest: row.get(1), sync_configured: sync.is_some() })
     }
 
+    /// Changes when anything on the board may have been changed by another process (the
+    /// command line): the newest audit record, island switch, envelope, incident event,
+    /// health event and journal entry. Cheap enough to read every couple of seconds.
+    pub async fn change_stamp(&self) -> Result<String> {
+        let row = sqlx::query(
+            "SELECT (SELECT MAX(seq) FROM audit_log), (SELECT MAX(id) FROM island_change),
+                    (SELECT MAX(id) FROM remote_envelope), (SELECT MAX(id) FROM incident_event),
+                    (SELECT MAX(id) FROM health_event), (SELECT MAX(rowid) FROM journal)",
+        )
+        .fetch_one(self.sk.db().reader())
+        .await?;
+        Ok((0..6)
+            .map(|i| row.get::<Option<i64>, _>(i).unwrap_or(0).to_string())
+            .collect::<Vec<_>>()
+            .join(":"))
+    }
+
     pub async fn board(&self) -> Result<StatusBoard> {
         let settings = self.settings().await?;
         let (payments, hours, incidents, remote) =

@@ -36,10 +36,15 @@ afterEach(() => {
 });
 
 describe('register navigation on a manager page', () => {
-  it('leads to the reports, the cash shift, the control unit, training mode, the opening hours, the payments and Scan & Pay', () => {
+  it('leads to the status board, the reports, the cash shift, the control unit, training mode, the opening hours, the payments and Scan & Pay', () => {
     const go = vi.fn<(view: View) => void>();
     render(new Map([[MANAGER_NAV, { view: 'training', go }]]));
     expect(nav('register-nav')?.getAttribute('aria-label')).toBe('Kassaregister');
+    // The status board comes first: it is where a manager looks when something is down.
+    const buttons = [...nav('register-nav')!.querySelectorAll('button')];
+    expect(buttons[0]?.dataset.testid).toBe('register-nav-status');
+    expect(nav('register-nav-status')?.textContent?.trim()).toBe('Läge');
+    nav('register-nav-status')!.click();
     expect(nav('register-nav-reports')?.textContent?.trim()).toBe('Rapporter');
     expect(nav('register-nav-cash')?.textContent?.trim()).toBe('Kassaskift');
     expect(nav('register-nav-control-unit')?.textContent?.trim()).toBe('Kontrollenhet');
@@ -54,7 +59,7 @@ describe('register navigation on a manager page', () => {
     expect(nav('register-nav-scan-and-pay')?.textContent?.trim()).toBe('Scan & Pay');
     nav('register-nav-payments')!.click();
     nav('register-nav-scan-and-pay')!.click();
-    expect(go.mock.calls).toEqual([['reports'], ['cash'], ['control_unit'], ['hours'], ['payments'], ['scan_and_pay']]);
+    expect(go.mock.calls).toEqual([['status'], ['reports'], ['cash'], ['control_unit'], ['hours'], ['payments'], ['scan_and_pay']]);
 
     locale.set('en');
     flushSync();

@@ -137,8 +137,44 @@ describe('api', () => {
     ]);
   });
 
+  it('calls the degraded-mode commands with their argument names', async () => {
+    invokeMock.mockResolvedValue({});
+    const settings = {
+      probe: { interval_ms: 1000, timeout_ms: 500, fail_after: 2, recover_after: 2 },
+      targets: { swish: { kind: 'simulated' as const } },
+      island_on_forgery: true,
+    };
+    const key = { public_key: 'ab'.repeat(32), store_id: 'BUTIK-7' };
+    await api.statusBoard();
+    await api.setIsland(true, 'Intrång');
+    await api.incidents();
+    await api.incidentReport(5);
+    await api.addIncidentNote(5, 'Ringde banken', false);
+    await api.addIncidentNote(5, 'Vi kör kontant', true);
+    await api.startDrill(['card_acquirer', 'swish'], 'Övning');
+    await api.endDrill('Klart');
+    await api.setHealthSettings(settings, 'Snabbare');
+    await api.pinHqKey(key, 'Ny nyckel');
+    await api.remoteLog();
+    await api.simulateDependency('card_acquirer', 'silent');
+    expect(invokeMock.mock.calls).toEqual([
+      ['status_board', undefined],
+      ['set_island', { on: true, reason: 'Intrång' }],
+      ['incidents', undefined],
+      ['incident_report', { id: 5 }],
+      ['add_incident_note', { id: 5, text: 'Ringde banken', decision: false }],
+      ['add_incident_note', { id: 5, text: 'Vi kör kontant', decision: true }],
+      ['start_drill', { failures: ['card_acquirer', 'swish'], reason: 'Övning' }],
+      ['end_drill', { reason: 'Klart' }],
+      ['set_health_settings', { settings, reason: 'Snabbare' }],
+      ['pin_hq_key', { key, reason: 'Ny nyckel' }],
+      ['remote_log', undefined],
+      ['simulate_dependency', { dependency: 'card_acquirer', health: 'silent' }],
+    ]);
+  });
+
   it('knows the payment and device error codes', () => {
-    for (const code of ['card_declined', 'payment_unknown', 'device_unavailable', 'swish_declined', 'payment_pending', 'voucher_invalid', 'scale_not_ready']) {
+    for (const code of ['card_declined', 'payment_unknown', 'device_unavailable', 'swish_declined', 'payment_pending', 'voucher_invalid', 'scale_not_ready', 'remote_refused']) {
       const error = { code, message: 'm', message_sv: 's' };
       expect(toApiError(error)).toEqual(error);
     }

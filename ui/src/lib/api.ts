@@ -57,6 +57,16 @@ import type {
   StaffMember,
   StoreStatus,
 } from './bindings';
+import type {
+  Dependency,
+  HealthSettings,
+  IncidentReport,
+  IncidentSummary,
+  PinnedKey,
+  Received,
+  SimHealth,
+  StatusBoard,
+} from './bindings';
 import { translate } from './i18n';
 
 // A Record, not a list: when Rust adds an ErrorCode, `npm run check` fails until it is here.
@@ -95,6 +105,7 @@ const ERROR_CODES: Record<ErrorCode, true> = {
   already_done: true,
   store_closed: true,
   method_refused: true,
+  remote_refused: true,
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {
@@ -277,6 +288,32 @@ export type Api = {
   openCustomerDisplay(): Promise<null>;
   /** What the customer display shows: public, callable from its own window with no session. */
   customerDisplay(): Promise<CustomerView>;
+  /** The degraded-mode status board (anyone logged in): mode, dependencies, queue, remote control. */
+  statusBoard(): Promise<StatusBoard>;
+  /** Managers, with a reason: island mode cuts every remote control; selling goes on. */
+  setIsland(on: boolean, reason: string): Promise<StatusBoard>;
+  /** Newest first. */
+  incidents(): Promise<IncidentSummary[]>;
+  /** Managers. */
+  incidentReport(id: number): Promise<IncidentReport>;
+  /** Managers: a note, or (`decision`) a decision, on the incident's timeline. */
+  addIncidentNote(id: number, text: string, decision: boolean): Promise<IncidentReport>;
+  /** Managers, with a reason: the dependencies a drill pretends are down. */
+  startDrill(failures: Dependency[], reason: string): Promise<IncidentSummary>;
+  endDrill(reason: string): Promise<IncidentSummary>;
+  setHealthSettings(settings: HealthSettings, reason: string): Promise<StatusBoard>;
+  /** Managers, with a reason: HQ's public key that remote commands must be signed with. */
+  pinHqKey(key: PinnedKey, reason: string): Promise<StatusBoard>;
+  /** Managers: the remote commands received, newest first. */
+  remoteLog(): Promise<Received[]>;
+  /** SIMULATOR (demo): what a simulated dependency answers; the monitor notices at its next probes. */
+  simulateDependency(dependency: Dependency, health: SimHealth): Promise<StatusBoard>;
+  /**
+   * Calls `handler` with the whole board on every change of health, mode, island, incident,
+   * drill, payment methods or hours, and at least every 30 s (the app's `status-changed`
+   * event). Resolves to the unsubscribe.
+   */
+  onStatusChanged(handler: (board: StatusBoard) => void): Promise<() => void>;
 };
 
 export const api: Api = {
@@ -367,10 +404,28 @@ export const api: Api = {
     if (!inTauri()) return () => {};
     return await listen<PaymentsStatus>(PAYMENTS_EVENT, (event) => handler(event.payload));
   },
+  statusBoard: () => call<StatusBoard>('status_board'),
+  setIsland: (on, reason) => call<StatusBoard>('set_island', { on, reason }),
+  incidents: () => call<IncidentSummary[]>('incidents'),
+  incidentReport: (id) => call<IncidentReport>('incident_report', { id }),
+  addIncidentNote: (id, text, decision) => call<IncidentReport>('add_incident_note', { id, text, decision }),
+  startDrill: (failures, reason) => call<IncidentSummary>('start_drill', { failures, reason }),
+  endDrill: (reason) => call<IncidentSummary>('end_drill', { reason }),
+  setHealthSettings: (settings, reason) => call<StatusBoard>('set_health_settings', { settings, reason }),
+  pinHqKey: (key, reason) => call<StatusBoard>('pin_hq_key', { key, reason }),
+  remoteLog: () => call<Received[]>('remote_log'),
+  simulateDependency: (dependency, health) => call<StatusBoard>('simulate_dependency', { dependency, health }),
+  onStatusChanged: async (handler) => {
+    if (!inTauri()) return () => {};
+    return await listen<StatusBoard>(STATUS_EVENT, (event) => handler(event.payload));
+  },
 };
 
 /** The app's event for the payment methods in force (src-tauri PAYMENTS_EVENT). */
 export const PAYMENTS_EVENT = 'payments-changed';
+
+/** The app's event for the whole status board (src-tauri STATUS_EVENT). */
+export const STATUS_EVENT = 'status-changed';
 
 /** The app's event for the live opening-hours state (src-tauri HOURS_EVENT). */
 export const HOURS_EVENT = 'hours-changed';

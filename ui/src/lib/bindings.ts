@@ -855,7 +855,7 @@ export type AuditFilter = { action_prefix: string | null, actor_id: number | nul
  */
 limit: number | null, };
 
-export type ErrorCode = "invalid_barcode" | "bad_check_digit" | "unknown_product" | "measure_mismatch" | "empty_sale" | "insufficient_cash" | "invalid_amount" | "receipt_not_found" | "store_not_initialized" | "invalid_store_identity" | "database_locked" | "database_corrupt" | "database_too_new" | "storage" | "journal_broken" | "not_logged_in" | "wrong_pin" | "locked_out" | "staff_disabled" | "not_allowed" | "needs_approval" | "invalid_input" | "card_declined" | "payment_unknown" | "device_unavailable" | "swish_declined" | "payment_pending" | "voucher_invalid" | "scale_not_ready" | "control_unit_down" | "already_done" | "store_closed" | "method_refused" | "internal";
+export type ErrorCode = "invalid_barcode" | "bad_check_digit" | "unknown_product" | "measure_mismatch" | "empty_sale" | "insufficient_cash" | "invalid_amount" | "receipt_not_found" | "store_not_initialized" | "invalid_store_identity" | "database_locked" | "database_corrupt" | "database_too_new" | "storage" | "journal_broken" | "not_logged_in" | "wrong_pin" | "locked_out" | "staff_disabled" | "not_allowed" | "needs_approval" | "invalid_input" | "card_declined" | "payment_unknown" | "device_unavailable" | "swish_declined" | "payment_pending" | "voucher_invalid" | "scale_not_ready" | "control_unit_down" | "already_done" | "store_closed" | "method_refused" | "remote_refused" | "internal";
 
 export type ApiError = { code: ErrorCode, 
 /**
@@ -866,3 +866,164 @@ message: string,
  * Swedish.
  */
 message_sv: string, };
+
+export type Dependency = "hq" | "card_acquirer" | "swish" | "scan_and_pay_service" | "price_feed" | "receipt_printer" | "control_unit" | "internet";
+
+export type Level = "green" | "amber" | "red";
+
+export type ProbeSettings = { 
+/**
+ * Time between the starts of two probes.
+ */
+interval_ms: number, 
+/**
+ * A probe with no answer by then has failed.
+ */
+timeout_ms: number, 
+/**
+ * Failures in a row that make it red.
+ */
+fail_after: number, 
+/**
+ * Successes in a row that make it green again (after amber or red).
+ */
+recover_after: number, };
+
+export type StoreMode = { "kind": "normal" } | { "kind": "degraded", lost: Array<Dependency>, } | { "kind": "island", lost: Array<Dependency>, };
+
+export type SimHealth = "up" | "down" | "silent";
+
+export type ProbeTarget = { "kind": "off" } | { "kind": "simulated" } | { "kind": "tcp", address: string, } | { "kind": "http", url: string, };
+
+export type HealthSettings = { probe: ProbeSettings, 
+/**
+ * Each dependency's probe; a dependency left out is not monitored.
+ */
+targets: { [key in Dependency]?: ProbeTarget }, 
+/**
+ * Cut remote control at once (island mode) when a remote command fails its signature.
+ */
+island_on_forgery: boolean, };
+
+export type IslandState = { since: string, 
+/**
+ * Who switched it on; `None`: the system, by policy.
+ */
+by: string | null, reason: string, };
+
+export type DependencyStatus = { dependency: Dependency, name_sv: string, name_en: string, level: Level, 
+/**
+ * When the level last changed (`None`: green since the monitor started).
+ */
+since: string | null, monitored: boolean, 
+/**
+ * How it is probed, e.g. `http://hq.example/health`, `simulator`.
+ */
+probe: string, simulated: boolean, last_failure: string | null, 
+/**
+ * What losing it means at the till.
+ */
+impact_sv: string, impact_en: string, 
+/**
+ * Red in a drill (practice), not for real.
+ */
+practice: boolean, };
+
+export type ModeView = { mode: StoreMode, 
+/**
+ * Since the last journaled change (`None`: never changed).
+ */
+since: string | null, island: IslandState | null, 
+/**
+ * What the till can and cannot do now, one line each.
+ */
+meaning_sv: Array<string>, meaning_en: Array<string>, };
+
+export type HqQueue = { waiting: number, oldest: string | null, 
+/**
+ * Whether any sync to HQ is set up (the HQ service comes with issue 9; until then every
+ * registration waits here, safely).
+ */
+sync_configured: boolean, };
+
+export type IncidentSummary = { id: number, opened_at: string, closed_at: string | null, practice: boolean, 
+/**
+ * What opened it, in words (Swedish / English).
+ */
+cause: string, 
+/**
+ * A drill's simulated failures.
+ */
+drill: Array<Dependency>, };
+
+export type PinnedKey = { 
+/**
+ * ed25519 public key, 64 hex digits.
+ */
+public_key: string, store_id: string, };
+
+export type Received = { at: string, source: string, kind: string | null, counter: number | null, accepted: boolean, 
+/**
+ * Why it was refused (English; `refusal_sv` in Swedish).
+ */
+refusal: string | null, refusal_sv: string | null, summary: string | null, };
+
+export type RemoteStatus = { pinned: PinnedKey | null, last_counter: number | null, 
+/**
+ * Refused in the last 24 hours.
+ */
+refused_recently: number, 
+/**
+ * The last few received, newest first.
+ */
+recent: Array<Received>, };
+
+export type StatusBoard = { mode: ModeView, dependencies: Array<DependencyStatus>, payments: PaymentsStatus, hours: HoursStatus, hq_queue: HqQueue, incident: IncidentSummary | null, drill: IncidentSummary | null, remote: RemoteStatus, settings: HealthSettings, 
+/**
+ * Worst time from the first failed probe to red, at these settings.
+ */
+detection_ms: number, };
+
+export type TimelineKind = "auto" | "note" | "decision" | "action";
+
+export type TimelineEntry = { at: string, kind: TimelineKind, 
+/**
+ * Who (none: the system).
+ */
+by: string | null, text: string, };
+
+export type Downtime = { dependency: Dependency, name_sv: string, name_en: string, from: string, 
+/**
+ * `None`: still down.
+ */
+until: string | null, minutes: number, };
+
+export type MethodSales = { 
+/**
+ * `cash`, `card`, `swish`, `voucher`, `scan_and_pay`.
+ */
+method: string, label_sv: string, label_en: string, count: number, amount: Money, };
+
+export type OfflineDuring = { count: number, amount: Money, 
+/**
+ * Of those, not yet forwarded now.
+ */
+pending: number, pending_amount: Money, 
+/**
+ * Of those, declined by the acquirer afterwards.
+ */
+declined: number, declined_amount: Money, };
+
+export type IncidentReport = { incident: IncidentSummary, 
+/**
+ * From opening to closing (or to now, while open).
+ */
+minutes: number, down: Array<Downtime>, timeline: Array<TimelineEntry>, 
+/**
+ * Sales receipts by payment method (a split sale counts under each method it used).
+ */
+sales: Array<MethodSales>, receipts: number, sales_total: Money, offline: OfflineDuring, 
+/**
+ * What is left to put right, one line each (empty: nothing).
+ */
+to_reconcile_sv: Array<string>, to_reconcile_en: Array<string>, };

@@ -1,5 +1,5 @@
-// The navigation a manager's page shows between the register pages (reports, cash shift,
-// control unit, training mode), the opening hours, the payment methods and Scan & Pay.
+// The navigation a manager's page shows between the register pages (the status board, reports,
+// cash shift, control unit, training mode), the opening hours, the payment methods and Scan & Pay.
 // App.svelte provides it; a page mounted on its own (a unit test) has none and shows no
 // navigation.
 
@@ -14,6 +14,7 @@ export type ManagerNav = {
 };
 
 export const REGISTER_VIEWS: readonly { view: View; label: MessageKey; testid: string }[] = [
+  { view: 'status', label: 'navStatus', testid: 'register-nav-status' },
   { view: 'reports', label: 'navReports', testid: 'register-nav-reports' },
   { view: 'cash', label: 'navCash', testid: 'register-nav-cash' },
   { view: 'control_unit', label: 'navControlUnit', testid: 'register-nav-control-unit' },

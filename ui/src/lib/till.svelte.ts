@@ -65,6 +65,15 @@ import type {
   ScanAndPayDay,
   SetMethod,
 } from './bindings';
+import type {
+  Dependency,
+  IncidentReport,
+  IncidentSummary,
+  PinnedKey,
+  Received,
+  SimHealth,
+  StatusBoard,
+} from './bindings';
 import { statusOfView } from './payments';
 import { createSerialQueue } from './queue';
 import { canCopy } from './receipt';
@@ -91,10 +100,10 @@ export type View =
   | 'scan_and_pay';
 
 /**
- * The manager's register pages: day reports, the cash shift, the control unit, training mode,
- * the payment methods.
+ * The manager's register pages: the status board (degraded mode), day reports, the cash shift,
+ * the control unit, training mode, the payment methods.
  */
-export type ManagerFiscalView = 'reports' | 'cash' | 'control_unit' | 'training' | 'payments';
+export type ManagerFiscalView = 'status' | 'reports' | 'cash' | 'control_unit' | 'training' | 'payments';
 
 /** What a manager's PIN is asked for. */
 export type ApprovalKind =
@@ -212,6 +221,12 @@ export class Till {
    * fetched once after login, then kept current by the backend's `payments-changed` event.
    */
   payments = $state.raw<PaymentsStatus | null>(null);
+  /**
+   * The degraded-mode status board (the header's mode chip, the till's banner, the manager's
+   * status page): fetched once after login, then kept current by the backend's `status-changed`
+   * event. Never polled. (`status` is the store's StoreStatus.)
+   */
+  board = $state.raw<StatusBoard | null>(null);
 
   readonly #api: Api;
   readonly #enqueue = createSerialQueue();
@@ -229,6 +244,9 @@ export class Till {
   /** Who else wants each `payments-changed` event (the manager's pages). */
   readonly #paymentsListeners = new Set<(status: PaymentsStatus) => void>();
   #paymentsUnlisten: Promise<() => void> | null = null;
+  /** Who else wants each `status-changed` event (the status page). */
+  readonly #boardListeners = new Set<(board: StatusBoard) => void>();
+  #boardUnlisten: Promise<() => void> | null = null;
   #disposed = false;
 
   constructor(api: Api = defaultApi, options: TillOptions = {}) {
@@ -352,6 +370,7 @@ export class Till {
       void this.refreshTillState();
       void this.refreshHours();
       void this.refreshPayments();
+      void this.refreshBoard();
     } catch (reason) {
       const error = toApiError(reason);
       if (error.code === 'not_logged_in') {
@@ -381,6 +400,7 @@ export class Till {
     void this.refreshTillState();
     void this.refreshHours();
     void this.refreshPayments();
+    void this.refreshBoard();
     return done;
   }
 
@@ -803,6 +823,9 @@ export class Till {
     this.#paymentsListeners.clear();
     void this.#paymentsUnlisten?.then((unlisten) => unlisten());
     this.#paymentsUnlisten = null;
+    this.#boardListeners.clear();
+    void this.#boardUnlisten?.then((unlisten) => unlisten());
+    this.#boardUnlisten = null;
   }
 
   /** Fetches the sale again, quietly (inside a queued task). */
@@ -1427,6 +1450,113 @@ export class Till {
   /** A new token for the app service's POSTs (shown once), or (`on` false) the POSTs off. */
   scanAndPayToken(on: boolean, reason: string): Promise<string | null> {
     return this.#managerCall(() => this.#api.scanAndPayToken(on, reason));
+  }
+
+  // ------------------------------------------------- degraded mode: the status board (issue 8)
+
+  /** Events seen so far: an answer that was on its way while one came is older than it. */
+  #boardEvents = 0;
+
+  /** Keeps the newest board, as `#takeHours` does: an event always, an answer if none came meanwhile. */
+  #takeBoard(board: StatusBoard, seen: number | null = null): void {
+    if (seen === null) this.#boardEvents += 1;
+    else if (seen !== this.#boardEvents) return;
+    this.board = board;
+  }
+
+  /** Subscribes to the backend's `status-changed` event (once; outside Tauri it never fires). */
+  #listenBoard(): void {
+    if (this.#boardUnlisten || this.#disposed) return;
+    this.#boardUnlisten = this.#api
+      .onStatusChanged((board) => {
+        this.#takeBoard(board);
+        for (const listener of this.#boardListeners) listener(board);
+      })
+      .catch(() => () => {});
+  }
+
+  /** Calls `listener` on every `status-changed` event until the returned function is called. */
+  watchBoard(listener: (board: StatusBoard) => void): () => void {
+    this.#listenBoard();
+    this.#boardListeners.add(listener);
+    return () => {
+      this.#boardListeners.delete(listener);
+    };
+  }
+
+  /**
+   * Fetches the board, quietly (after login; everyone logged in sees it, a kiosk too); the
+   * event keeps it current from then on.
+   */
+  refreshBoard(): Promise<void> {
+    if (this.phase !== 'ready' || !this.session) return Promise.resolve();
+    this.#listenBoard();
+    return this.#run(async () => {
+      try {
+        const seen = this.#boardEvents;
+        this.#takeBoard(await this.#api.statusBoard(), seen);
+      } catch (reason) {
+        // The chip and the banner wait for the next event; not_logged_in still locks.
+        this.#fail(reason);
+      }
+    });
+  }
+
+  /** A command that answers with the board: the chip, the banner and the page follow at once. */
+  async #boardCall(task: () => Promise<StatusBoard>): Promise<StatusBoard> {
+    this.#listenBoard();
+    const seen = this.#boardEvents;
+    const board = await this.#managerCall(task);
+    this.#takeBoard(board, seen);
+    return board;
+  }
+
+  /** The board now, for a page that has none yet (ApiError on failure). */
+  readBoard(): Promise<StatusBoard> {
+    return this.#boardCall(() => this.#api.statusBoard());
+  }
+
+  /** Managers, with a reason: island mode on (every remote control cut) or off. */
+  setIsland(on: boolean, reason: string): Promise<StatusBoard> {
+    return this.#boardCall(() => this.#api.setIsland(on, reason));
+  }
+
+  incidents(): Promise<IncidentSummary[]> {
+    return this.#managerCall(() => this.#api.incidents());
+  }
+
+  incidentReport(id: number): Promise<IncidentReport> {
+    return this.#managerCall(() => this.#api.incidentReport(id));
+  }
+
+  /** A note or (`decision`) a decision on the incident's timeline; answers with the report. */
+  addIncidentNote(id: number, text: string, decision: boolean): Promise<IncidentReport> {
+    return this.#managerCall(() => this.#api.addIncidentNote(id, text, decision));
+  }
+
+  /** The board follows by the backend's event. */
+  startDrill(failures: Dependency[], reason: string): Promise<IncidentSummary> {
+    return this.#managerCall(() => this.#api.startDrill(failures, reason));
+  }
+
+  endDrill(reason: string): Promise<IncidentSummary> {
+    return this.#managerCall(() => this.#api.endDrill(reason));
+  }
+
+  pinHqKey(key: PinnedKey, reason: string): Promise<StatusBoard> {
+    return this.#boardCall(() => this.#api.pinHqKey(key, reason));
+  }
+
+  remoteLog(): Promise<Received[]> {
+    return this.#managerCall(() => this.#api.remoteLog());
+  }
+
+  /**
+   * SIMULATOR (demo): what a simulated dependency answers. The monitor notices at its next
+   * probes (a few seconds), and the board then follows by the event.
+   */
+  simulateDependency(dependency: Dependency, health: SimHealth): Promise<StatusBoard> {
+    return this.#boardCall(() => this.#api.simulateDependency(dependency, health));
   }
 
   // ----------------------------------------------- simulated devices (demo)

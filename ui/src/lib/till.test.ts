@@ -14,12 +14,14 @@ import type {
   ReturnPlan,
   SaleView,
   SessionInfo,
+  StatusBoard,
   StoreStatus,
   Tender,
   TillState,
 } from './bindings';
 import { hoursStatus } from './testing/hours';
 import { ANNA, inForce, NO_CARDS, offlineReport, paymentsStatus, paymentsView } from './testing/payments';
+import { DEGRADED_MODE, incidentSummary, ISLAND_MODE, statusBoard } from './testing/status';
 import { Till } from './till.svelte';
 
 // ---------------------------------------------------------------- fixtures
@@ -124,7 +126,8 @@ function fakeApi(): { [K in keyof Api]: ReturnType<typeof vi.fn> } & Api {
     'onHoursChanged', 'paymentsView', 'paymentsStatus', 'setPaymentMethod', 'endPaymentChange',
     'setOfflineCaps', 'setFallbackRules', 'simulateHealth', 'forwardOffline', 'scanAndPayDay',
     'importScanAndPay', 'checkExit', 'scanAndPayToken', 'onPaymentsChanged', 'openCustomerDisplay',
-    'customerDisplay',
+    'customerDisplay', 'statusBoard', 'setIsland', 'incidents', 'incidentReport', 'addIncidentNote', 'startDrill',
+    'endDrill', 'setHealthSettings', 'pinHqKey', 'remoteLog', 'simulateDependency', 'onStatusChanged',
   ];
   const api: Record<string, ReturnType<typeof vi.fn>> = {};
   for (const name of names) api[name] = vi.fn(() => Promise.reject(err('internal', `unexpected ${name}`)));
@@ -1186,6 +1189,119 @@ describe('Till: payment methods', () => {
 
     api.checkExit.mockRejectedValue(err('not_logged_in'));
     await expect(till.checkExit('SP-1', 'ok', '')).rejects.toMatchObject({ code: 'not_logged_in' });
+    expect(till.phase).toBe('locked');
+  });
+});
+
+describe('Till: the status board (degraded mode)', () => {
+  const DEGRADED = statusBoard({ mode: DEGRADED_MODE });
+
+  /** The backend's event: the handler the till subscribed with, and whether it unsubscribed. */
+  function captureBoard(): { send: (board: StatusBoard) => void; unlistened: () => boolean } {
+    let handler: ((board: StatusBoard) => void) | null = null;
+    let off = false;
+    api.onStatusChanged.mockImplementation(async (h: (board: StatusBoard) => void) => {
+      handler = h;
+      return () => {
+        off = true;
+      };
+    });
+    return {
+      send: (board) => {
+        if (!handler) throw new Error('nobody listens to status-changed');
+        handler(board);
+      },
+      unlistened: () => off,
+    };
+  }
+
+  it('fetches the board once after login, then takes each status-changed payload; never polls', async () => {
+    const event = captureBoard();
+    api.statusBoard.mockResolvedValue(statusBoard());
+    await start(EMPTY);
+    await vi.waitFor(() => expect(till.board).toEqual(statusBoard()));
+    expect(api.statusBoard).toHaveBeenCalledTimes(1);
+    expect(api.onStatusChanged).toHaveBeenCalledTimes(1);
+
+    event.send(DEGRADED);
+    expect(till.board).toBe(DEGRADED);
+
+    // The status page hears the same event; it does not subscribe again.
+    const heard: StatusBoard[] = [];
+    const stop = till.watchBoard((board) => heard.push(board));
+    const island = statusBoard({ mode: ISLAND_MODE });
+    event.send(island);
+    stop();
+    event.send(DEGRADED);
+    expect(heard).toEqual([island]);
+    expect(till.board).toBe(DEGRADED);
+    expect(api.onStatusChanged).toHaveBeenCalledTimes(1);
+    expect(api.statusBoard).toHaveBeenCalledTimes(1);
+
+    till.dispose();
+    await vi.waitFor(() => expect(event.unlistened()).toBe(true));
+  });
+
+  it('fetches it after a login from the lock screen too, and for a kiosk', async () => {
+    captureBoard();
+    api.statusBoard.mockResolvedValue(DEGRADED);
+    api.storeStatus.mockResolvedValue({ ...status, session: null });
+    api.currentCart.mockResolvedValue(EMPTY);
+    till = new Till(api);
+    await till.init();
+    expect(till.phase).toBe('locked');
+    expect(api.statusBoard).not.toHaveBeenCalled();
+    api.login.mockResolvedValue({ ...cashier, staff: { ...cashier.staff, role: 'kiosk' } });
+    expect(await till.login(2, '1234')).toBe(true);
+    await vi.waitFor(() => expect(till.board).toBe(DEGRADED));
+    expect(api.statusBoard).toHaveBeenCalledTimes(1);
+  });
+
+  it('logs in and sells when the board cannot be fetched', async () => {
+    api.statusBoard.mockRejectedValue(err('internal', 'no board'));
+    await start(EMPTY);
+    await vi.waitFor(() => expect(api.statusBoard).toHaveBeenCalledTimes(1));
+    expect(till.phase).toBe('ready');
+    expect(till.board).toBeNull();
+    expect(till.error).toBeNull();
+    api.scan.mockResolvedValue(view([line('Mjölk')]));
+    await till.scan('123');
+    expect(till.cart?.lines).toHaveLength(1);
+  });
+
+  it('drops an answer that was on its way while an event came: the event is newer', async () => {
+    const event = captureBoard();
+    let answer: (board: StatusBoard) => void = () => {};
+    api.statusBoard.mockReturnValueOnce(new Promise<StatusBoard>((resolve) => (answer = resolve)));
+    await start(EMPTY);
+    await vi.waitFor(() => expect(api.statusBoard).toHaveBeenCalledTimes(1));
+    event.send(DEGRADED);
+    answer(statusBoard());
+    await vi.waitFor(() => expect(till.pending).toBe(0));
+    expect(till.board).toBe(DEGRADED);
+  });
+
+  it('takes the board a manager’s command answers with; the rest are sent as given', async () => {
+    api.statusBoard.mockResolvedValue(statusBoard());
+    await start(EMPTY);
+    const island = statusBoard({ mode: ISLAND_MODE });
+    api.setIsland.mockResolvedValue(island);
+    expect(await till.setIsland(true, 'Intrång')).toBe(island);
+    expect(api.setIsland.mock.calls).toEqual([[true, 'Intrång']]);
+    expect(till.board).toBe(island);
+
+    api.simulateDependency.mockResolvedValue(DEGRADED);
+    await till.simulateDependency('card_acquirer', 'down');
+    expect(api.simulateDependency.mock.calls).toEqual([['card_acquirer', 'down']]);
+    expect(till.board).toBe(DEGRADED);
+
+    const drill = incidentSummary({ id: 9, practice: true, drill: ['swish'] });
+    api.startDrill.mockResolvedValue(drill);
+    expect(await till.startDrill(['swish'], 'Övning')).toBe(drill);
+    expect(api.startDrill.mock.calls).toEqual([[['swish'], 'Övning']]);
+
+    api.addIncidentNote.mockRejectedValue(err('not_logged_in'));
+    await expect(till.addIncidentNote(9, 'x', false)).rejects.toMatchObject({ code: 'not_logged_in' });
     expect(till.phase).toBe('locked');
   });
 });
