@@ -158,7 +158,9 @@ async fn watch_status<R: Runtime>(app: tauri::AppHandle<R>, sk: Storekeep) {
             stamp = sk.health().change_stamp().await.unwrap_or_default();
             match sk.health().board().await {
                 Ok(board) => {
-                    if let Err(e) = app.emit(STATUS_EVENT, &board) {
+                    // The main window only: the customer display may listen to events, and the
+                    // board (HQ's key, incidents, reasons) is not for customers.
+                    if let Err(e) = app.emit_to("main", STATUS_EVENT, &board) {
                         tracing::warn!("the status event could not be sent: {e}");
                     }
                 }

@@ -5,7 +5,7 @@
 // - island mode: HQ's key pinned and a signed command sealed from the command line; with the
 //   manager's island switch on, the command is refused; with it off (a reason, audited), the
 //   same command is accepted;
-// - a drill marks its simulated failures practice on the board and the till's banner;
+// - a drill marks its simulated failures practice on the board and the header beside the real mode;
 // - the incident report shows what was down and takes a note.
 
 import { test, after, before } from 'node:test';
@@ -146,7 +146,7 @@ test('a drill is marked practice on the board and the till; its report takes a n
   await session.find('drill-running');
   await waitForAttribute('dep-swish', 'data-practice', 'true');
   await waitForAttribute('store-mode', 'data-mode', 'normal');
-  await session.waitForText('mode-chip', (t) => /ÖVNING|DRILL/.test(t));
+  await session.waitForText('drill-chip', (t) => /ÖVNING|DRILL/.test(t));
   writeFileSync(join(artifacts, 'e2e-status-drill.png'), await session.screenshot());
 
   await session.click('drill-report');

@@ -2925,7 +2925,7 @@ describe('degraded mode on the till', () => {
     withBoard(() => statusBoard({ mode: DEGRADED_MODE, drill: DRILL }));
     await render();
     await waitFor(() => expect(query('degraded-banner')).not.toBeNull());
-    expect(text('degraded-banner-title')).toBe('Nödläge ÖVNING');
+    expect(text('degraded-banner-title')).toBe('Nödläge');
     expect(text('drill-banner')).toBe('ÖVNING: Kortinlösare (simulerat)');
     expect(get('mode-chip').dataset.mode).toBe('degraded');
     // A cashier's chip leads nowhere.

@@ -443,6 +443,7 @@ impl<'a> Health<'a> {
         let shown = crate::settings::Shown { old, new: new.clone() };
         crate::settings::write_audited(self.sk, by, SETTINGS_KEY, &new, shown, reason).await?;
         self.monitor().settings_changed.notify_one();
+        self.forget_unmonitored(settings).await?;
         self.reconcile().await?;
         self.changed();
         Ok(())
@@ -488,50 +489,86 @@ impl<'a> Health<'a> {
     }
 
     /// Takes one probe's outcome for `dependency` (at the store clock's now). A change of level
-    /// is kept, added to an open incident's timeline, passed to the payment rules (acquirer,
-    /// Swish), and may change the store mode. Returns the change, if any.
+    /// is kept (with the acquirer's and Swish's reachability for the payment rules, derived
+    /// from the levels, in the same transaction), added to an open incident's timeline, and
+    /// may change the store mode. The in-memory level moves only once the change is on disk,
+    /// so a change that could not be kept is seen again at the next probe. Returns the change.
     pub async fn observe(&self, dependency: Dependency, outcome: Outcome) -> Result<Option<Transition>> {
         let settings = self.settings().await?;
+        self.with_trackers(|_| ()).await?;
+        let mut trackers = self.monitor().trackers.lock().await;
+        let Some(all) = trackers.as_mut() else { return Ok(None) };
         let now = self.sk.clock().now();
-        let transition = self
-            .with_trackers(|t| t.get_mut(&dependency).and_then(|t| t.observe(&outcome, now, &settings.probe)))
-            .await?;
-        let Some(transition) = transition else { return Ok(None) };
+        let mut tracker = all.get(&dependency).cloned().unwrap_or_else(|| Tracker::new(dependency));
+        let Some(transition) = tracker.observe(&outcome, now, &settings.probe) else {
+            all.insert(dependency, tracker);
+            return Ok(None);
+        };
+        let mut after = all.clone();
+        after.insert(dependency, tracker);
         let text = transition_text(dependency, transition.to, transition.detail.as_deref());
         let mut tx = self.sk.db().begin_write().await?;
-        sqlx::query(
-            "INSERT INTO health_event (at, dependency, from_level, to_level, detail, practice) VALUES (?, ?, ?, ?, ?, 0)",
-        )
-        .bind(now.to_string())
-        .bind(enum_str(&dependency))
-        .bind(enum_str(&transition.from))
-        .bind(enum_str(&transition.to))
-        .bind(&transition.detail)
-        .execute(&mut *tx)
-        .await?;
+        record_in(&mut tx, &now, &transition).await?;
         crate::incidents::add_auto_in(&mut tx, false, &now, &text).await?;
+        let links = links_in(&mut tx, &after, &settings).await?;
         tx.commit().await?;
+        *all = after;
+        drop(trackers);
         tracing::info!(?dependency, from = ?transition.from, to = ?transition.to, "dependency health changed");
-        if matches!(dependency, Dependency::CardAcquirer | Dependency::Swish)
-            && (transition.to == Level::Red || transition.from == Level::Red)
-        {
-            let mut link = self.sk.payments().health().await?;
-            let up = transition.to != Level::Red;
-            match dependency {
-                Dependency::CardAcquirer => link.acquirer_reachable = up,
-                _ => link.swish_reachable = up,
-            }
-            self.sk.payments().set_health(link).await?;
+        if links {
+            self.sk.payments().health_changed().await?;
         }
         self.reconcile().await?;
         self.changed();
         Ok(Some(transition))
     }
 
+    /// A dependency no longer monitored is no longer down: its level goes back to green (kept,
+    /// so reports do not call it down for ever) and the payment rules hear it.
+    async fn forget_unmonitored(&self, settings: &HealthSettings) -> Result<()> {
+        self.with_trackers(|_| ()).await?;
+        let mut trackers = self.monitor().trackers.lock().await;
+        let Some(all) = trackers.as_mut() else { return Ok(()) };
+        let now = self.sk.clock().now();
+        let mut after = all.clone();
+        let mut changes = Vec::new();
+        for (dependency, tracker) in after.iter_mut() {
+            if settings.target(*dependency) == &ProbeTarget::Off && tracker.level != Level::Green {
+                changes.push(Transition {
+                    dependency: *dependency,
+                    from: tracker.level,
+                    to: Level::Green,
+                    at: now,
+                    detail: Some("no longer monitored".into()),
+                });
+                *tracker = Tracker::new(*dependency);
+                tracker.since = Some(now);
+            }
+        }
+        let mut tx = self.sk.db().begin_write().await?;
+        for t in &changes {
+            record_in(&mut tx, &now, t).await?;
+            let text = transition_text(t.dependency, t.to, t.detail.as_deref());
+            crate::incidents::add_auto_in(&mut tx, false, &now, &text).await?;
+        }
+        let links = links_in(&mut tx, &after, settings).await?;
+        tx.commit().await?;
+        *all = after;
+        drop(trackers);
+        if links {
+            self.sk.payments().health_changed().await?;
+        }
+        Ok(())
+    }
+
     /// The store mode now: from the monitored dependencies' levels and the island switch.
     pub async fn mode(&self) -> Result<StoreMode> {
         let settings = self.settings().await?;
         let island = self.island().await?.is_some();
+        self.mode_with(&settings, island).await
+    }
+
+    async fn mode_with(&self, settings: &HealthSettings, island: bool) -> Result<StoreMode> {
         self.with_trackers(|t| {
             store_mode(t.values().filter(|t| settings.target(t.dependency) != &ProbeTarget::Off), island)
         })
@@ -539,20 +576,29 @@ impl<'a> Health<'a> {
     }
 
     /// Journals the store mode if it is not what the journal last said, and opens, notes or
-    /// closes the incident that goes with it; all in one transaction, the last mode read
-    /// inside it, so two processes never journal the same change twice.
+    /// closes the incident that goes with it; all in one write transaction that reads the
+    /// island switch, the settings and the last mode itself, so two processes never journal the
+    /// same change twice or decide on what the other just changed. (Only the levels come from
+    /// this process's monitor.)
     pub async fn reconcile(&self) -> Result<()> {
         let _turn = self.monitor().reconcile.lock().await;
-        let mode = self.mode().await?;
         let Some(identity) = self.sk.require_identity().await.ok() else { return Ok(()) };
+        // The levels first, then the write lock: `observe` takes them in the same order (the
+        // levels, then the write lock), so the two never wait on each other. A level changed
+        // after this snapshot reconciles again right after its own change is kept.
+        let levels = self.with_trackers(|t| t.clone()).await?;
         let mut tx = self.sk.db().begin_write().await?;
+        let island = island_in(&mut *tx).await?;
+        let settings = crate::settings::read(&mut *tx, SETTINGS_KEY, HealthSettings::default()).await?;
+        let monitored = levels.values().filter(|t| settings.target(t.dependency) != &ProbeTarget::Off);
+        let mode = store_mode(monitored, island.is_some());
         let (last, _) = last_mode(&mut *tx).await?;
         if last == mode {
             return Ok(());
         }
         let now = self.sk.clock().now();
         let note = match &mode {
-            StoreMode::Island { .. } => self.island().await?.map(|i| i.reason),
+            StoreMode::Island { .. } => island.map(|i| i.reason),
             _ => None,
         };
         let entry = ModeEntry { from: last.clone(), to: mode.clone(), practice: false, note };
@@ -573,15 +619,7 @@ impl<'a> Health<'a> {
     }
 
     pub async fn island(&self) -> Result<Option<IslandState>> {
-        let row =
-            sqlx::query("SELECT at, island, by_name, reason FROM island_change ORDER BY id DESC LIMIT 1")
-                .fetch_optional(self.sk.db().reader())
-                .await?;
-        Ok(row.filter(|r| r.get::<i64, _>(1) == 1).map(|r| IslandState {
-            since: r.get::<String, _>(0).parse().unwrap_or_default(),
-            by: r.get(2),
-            reason: r.get(3),
-        }))
+        island_in(self.sk.db().reader()).await
     }
 
     /// Island mode on: every inbound remote command, config, catalog and software update is
@@ -764,27 +802,82 @@ impl<'a> Health<'a> {
     }
 }
 
-/// The mode the journal last recorded (normal if never), and when.
+/// Island mode as in force, read with `db` (a pool, or a transaction's connection).
+pub(crate) async fn island_in<'e, E>(db: E) -> Result<Option<IslandState>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Sqlite>,
+{
+    let row = sqlx::query("SELECT at, island, by_name, reason FROM island_change ORDER BY id DESC LIMIT 1")
+        .fetch_optional(db)
+        .await?;
+    Ok(row.filter(|r| r.get::<i64, _>(1) == 1).map(|r| IslandState {
+        since: r.get::<String, _>(0).parse().unwrap_or_default(),
+        by: r.get(2),
+        reason: r.get(3),
+    }))
+}
+
+async fn record_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    now: &Timestamp,
+    t: &Transition,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO health_event (at, dependency, from_level, to_level, detail, practice) VALUES (?, ?, ?, ?, ?, 0)",
+    )
+    .bind(now.to_string())
+    .bind(enum_str(&t.dependency))
+    .bind(enum_str(&t.from))
+    .bind(enum_str(&t.to))
+    .bind(&t.detail)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Writes the acquirer's and Swish's reachability for the payment rules as the levels say
+/// (red is unreachable; not monitored is reachable), inside the caller's transaction, so two
+/// links changing at once cannot overwrite each other. Returns whether it changed.
+async fn links_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    trackers: &BTreeMap<Dependency, Tracker>,
+    settings: &HealthSettings,
+) -> Result<bool> {
+    let up = |d: Dependency| {
+        settings.target(d) == &ProbeTarget::Off || trackers.get(&d).is_none_or(|t| t.level != Level::Red)
+    };
+    let old = crate::payments::read_health_in(tx).await?;
+    let new = crate::payments::LinkHealth {
+        acquirer_reachable: up(Dependency::CardAcquirer),
+        swish_reachable: up(Dependency::Swish),
+    };
+    if new == old {
+        return Ok(false);
+    }
+    crate::payments::write_health_in(tx, &new).await?;
+    Ok(true)
+}
+
+/// The mode the journal last recorded (normal if never), and when: the last entry written
+/// (rowid order), drills' entries left out.
 async fn last_mode<'e, E>(db: E) -> Result<(StoreMode, Option<Timestamp>)>
 where
     E: sqlx::Executor<'e, Database = sqlx::Sqlite>,
 {
-    let rows = sqlx::query(
-        "SELECT payload, recorded_at FROM journal WHERE kind = 'store_mode' ORDER BY recorded_at DESC, seq DESC LIMIT 20",
+    let row = sqlx::query(
+        "SELECT payload, recorded_at FROM journal
+         WHERE kind = 'store_mode' AND json_extract(payload, '$.practice') = 0
+         ORDER BY rowid DESC LIMIT 1",
     )
-    .fetch_all(db)
+    .fetch_optional(db)
     .await?;
-    for row in rows {
-        let entry: ModeEntry = serde_json::from_str(row.get(0))
-            .map_err(|e| Error::Inconsistent(format!("a store-mode entry cannot be read: {e}")))?;
-        if !entry.practice {
-            return Ok((entry.to, row.get::<String, _>(1).parse().ok()));
-        }
-    }
-    Ok((StoreMode::Normal, None))
+    let Some(row) = row else { return Ok((StoreMode::Normal, None)) };
+    let entry: ModeEntry = serde_json::from_str(row.get(0))
+        .map_err(|e| Error::Inconsistent(format!("a store-mode entry cannot be read: {e}")))?;
+    Ok((entry.to, row.get::<String, _>(1).parse().ok()))
 }
 
-pub(crate) fn enum_str<T: Serialize>(v: &T) -> String {
+pub fn enum_str<T: Serialize>(v: &T) -> String {
     serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }
 
@@ -843,7 +936,25 @@ pub async fn run(sk: Storekeep) {
             };
             tasks.spawn(probe_loop(sk.clone(), *dependency, probe, settings.probe));
         }
-        sk.monitor().settings_changed.notified().await;
+        // Restart when the settings change: at once in this process, within two seconds when
+        // the command line (another process) changed them.
+        loop {
+            tokio::select! {
+                _ = sk.monitor().settings_changed.notified() => break,
+                _ = tokio::time::sleep(Duration::from_secs(2)) => {}
+            }
+            match health.settings().await {
+                Ok(now) if now != settings => {
+                    if let Err(e) = health.forget_unmonitored(&now).await {
+                        tracing::warn!(
+                            "the health of dependencies no longer monitored could not be reset: {e}"
+                        );
+                    }
+                    break;
+                }
+                _ => {}
+            }
+        }
         tasks.abort_all();
     }
 }

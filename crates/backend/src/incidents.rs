@@ -109,11 +109,18 @@ pub struct IncidentReport {
     pub minutes: i64,
     pub down: Vec<Downtime>,
     pub timeline: Vec<TimelineEntry>,
-    /// Sales receipts by payment method (a split sale counts under each method it used).
+    /// What each payment method took on the sales receipts (a split sale counts under each
+    /// method it used), and the Scan & Pay purchases.
     pub sales: Vec<MethodSales>,
+    /// Sales receipts and Scan & Pay purchases.
     #[ts(type = "number")]
     pub receipts: i64,
+    /// The rows of `sales` added up.
     pub sales_total: Money,
+    /// Return receipts during it, and what they refunded (not in the sales above).
+    #[ts(type = "number")]
+    pub returns: i64,
+    pub returns_amount: Money,
     pub offline: OfflineDuring,
     /// What is left to put right, one line each (empty: nothing).
     pub to_reconcile_sv: Vec<String>,
@@ -484,6 +491,10 @@ impl<'a> Incidents<'a> {
         let start = incident.opened_at;
         let end = incident.closed_at.unwrap_or(now);
         let within = |t: &Timestamp| *t >= start && *t <= end;
+        // Whole-second text bounds for the queries (stored times vary in their fractions), the
+        // exact window checked on the parsed times.
+        let second = |t: Timestamp| t.to_string().get(..19).unwrap_or_default().to_string();
+        let (lo, hi) = (second(start), second(end + jiff::SignedDuration::from_secs(1)));
         let minutes = |from: Timestamp, until: Timestamp| (until.as_second() - from.as_second()).max(0) / 60;
 
         // Timeline: its own events, and the audited actions taken meanwhile (not logins).
@@ -507,9 +518,10 @@ impl<'a> Incidents<'a> {
         if !incident.practice {
             for r in sqlx::query(
                 "SELECT at, actor_name, action, subject, new_value, reason, outcome FROM audit_log
-                 WHERE at >= ? AND action NOT LIKE 'login%' AND action NOT LIKE 'logout%' ORDER BY seq",
+                 WHERE at >= ? AND at < ? AND action NOT LIKE 'login%' AND action NOT LIKE 'logout%' ORDER BY seq",
             )
-            .bind(start.to_string().get(..19).unwrap_or_default())
+            .bind(&lo)
+            .bind(&hi)
             .fetch_all(db)
             .await?
             {
@@ -549,7 +561,8 @@ impl<'a> Incidents<'a> {
             }
         } else {
             let mut red_since: BTreeMap<Dependency, Timestamp> = BTreeMap::new();
-            for r in sqlx::query("SELECT at, dependency, from_level, to_level FROM health_event WHERE practice = 0 ORDER BY id")
+            for r in sqlx::query("SELECT at, dependency, from_level, to_level FROM health_event WHERE practice = 0 AND at < ? ORDER BY id")
+                .bind(&hi)
                 .fetch_all(db)
                 .await?
             {
@@ -597,15 +610,16 @@ impl<'a> Incidents<'a> {
             down.sort_by_key(|d| d.from);
         }
 
-        // Sales by payment method.
+        // Sales by payment method: what each method took on the sale receipts, and the Scan &
+        // Pay purchases (receipted in the app). Returns are counted apart.
         let mut by_method: BTreeMap<String, (i64, Money)> = BTreeMap::new();
-        let mut receipts = 0;
-        let mut sales_total = Money::ZERO;
+        let (mut receipts, mut returns, mut returns_amount) = (0, 0, Money::ZERO);
         let rows = sqlx::query(
-            "SELECT s.id, s.completed_at, s.total, t.method, t.amount FROM sale s JOIN tender t ON t.sale_id = s.id
-             WHERE s.completed_at >= ? ORDER BY s.id, t.tender_no",
+            "SELECT s.id, s.completed_at, s.kind, s.total, t.method, t.amount FROM sale s JOIN tender t ON t.sale_id = s.id
+             WHERE s.completed_at >= ? AND s.completed_at < ? ORDER BY s.id, t.tender_no",
         )
-        .bind(start.to_string().get(..19).unwrap_or_default())
+        .bind(&lo)
+        .bind(&hi)
         .fetch_all(db)
         .await?;
         let mut last_sale = None;
@@ -615,26 +629,38 @@ impl<'a> Incidents<'a> {
                 continue;
             }
             let sale: i64 = r.get(0);
-            if last_sale != Some(sale) {
-                last_sale = Some(sale);
-                receipts += 1;
-                sales_total = sales_total + money(r.get(2))?;
+            let first = last_sale != Some(sale);
+            last_sale = Some(sale);
+            if r.get::<&str, _>(2) == "return" {
+                if first {
+                    returns += 1;
+                    returns_amount = returns_amount + money(r.get(3))?;
+                }
+                continue;
             }
-            let entry = by_method.entry(r.get(3)).or_insert((0, Money::ZERO));
+            if first {
+                receipts += 1;
+            }
+            let entry = by_method.entry(r.get(4)).or_insert((0, Money::ZERO));
             entry.0 += 1;
-            entry.1 = entry.1 + money(r.get(4))?;
+            entry.1 = entry.1 + money(r.get(5))?;
         }
-        for r in sqlx::query("SELECT completed_at, total FROM scan_and_pay WHERE completed_at >= ?")
-            .bind(start.to_string().get(..19).unwrap_or_default())
-            .fetch_all(db)
-            .await?
+        for r in sqlx::query(
+            "SELECT completed_at, total FROM scan_and_pay WHERE completed_at >= ? AND completed_at < ?",
+        )
+        .bind(&lo)
+        .bind(&hi)
+        .fetch_all(db)
+        .await?
         {
             if parse_ts(r.get(0)).is_some_and(|t| within(&t)) {
+                receipts += 1;
                 let entry = by_method.entry("scan_and_pay".into()).or_insert((0, Money::ZERO));
                 entry.0 += 1;
                 entry.1 = entry.1 + money(r.get(1))?;
             }
         }
+        let sales_total = by_method.values().map(|(_, amount)| *amount).sum();
         let sales = by_method
             .into_iter()
             .map(|(method, (count, amount))| {
@@ -659,7 +685,14 @@ impl<'a> Incidents<'a> {
             declined: 0,
             declined_amount: Money::ZERO,
         };
-        for r in sqlx::query("SELECT taken_at, amount, status FROM card_offline").fetch_all(db).await? {
+        for r in sqlx::query(
+            "SELECT taken_at, amount, status FROM card_offline WHERE taken_at >= ? AND taken_at < ?",
+        )
+        .bind(&lo)
+        .bind(&hi)
+        .fetch_all(db)
+        .await?
+        {
             if !parse_ts(r.get(0)).is_some_and(|t| within(&t)) {
                 continue;
             }
@@ -732,6 +765,8 @@ impl<'a> Incidents<'a> {
             sales,
             receipts,
             sales_total,
+            returns,
+            returns_amount,
             offline,
             to_reconcile_sv: to_sv,
             to_reconcile_en: to_en,

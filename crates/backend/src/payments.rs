@@ -496,6 +496,48 @@ impl<'a> Payments<'a> {
     /// The offline caps (managers, with a reason; audited with old and new).
     pub async fn set_caps(&self, by: &Actor, caps: &OfflineCaps, reason: &str) -> Result<()> {
         let reason = self.manager(by, "offline card caps", reason).await?;
+        check_caps(caps)?;
+        let old = json(&self.caps().await?)?;
+        self.put_setting(by, CAPS_KEY, old, json(caps)?, &reason).await
+    }
+
+    /// Caps and rules together (a config from HQ): both written in one transaction, or
+    /// neither. Checked as [`Payments::set_caps`] and [`Payments::set_rules`] check them.
+    pub async fn set_caps_and_rules(
+        &self,
+        by: &Actor,
+        caps: Option<&OfflineCaps>,
+        rules: Option<&[FallbackRule]>,
+        reason: &str,
+    ) -> Result<()> {
+        let reason = self.manager(by, "payment config", reason).await?;
+        if let Some(caps) = caps {
+            check_caps(caps)?;
+        }
+        let mut tx = self.sk.db().begin_write().await?;
+        let now = self.sk.clock().now();
+        if let Some(caps) = caps {
+            let old = json(&crate::settings::read(&mut *tx, CAPS_KEY, OfflineCaps::default()).await?)?;
+            let new = json(caps)?;
+            let shown = crate::settings::Shown { old, new: new.clone() };
+            crate::settings::write_audited_in(&mut tx, now, by, CAPS_KEY, &new, shown, &reason).await?;
+        }
+        if let Some(rules) = rules {
+            let old = json(&crate::settings::read(&mut *tx, RULES_KEY, Vec::<FallbackRule>::new()).await?)?;
+            let new = json(&unique_rules(rules))?;
+            let shown = crate::settings::Shown { old, new: new.clone() };
+            crate::settings::write_audited_in(&mut tx, now, by, RULES_KEY, &new, shown, &reason).await?;
+        }
+        tx.commit().await?;
+        self.apply_fallback().await?;
+        self.changed().await;
+        Ok(())
+    }
+}
+
+/// The offline caps' own rules.
+pub(crate) fn check_caps(caps: &OfflineCaps) -> Result<()> {
+    {
         if caps.per_payment <= Money::ZERO || caps.total_exposure < caps.per_payment {
             return Err(invalid(
                 "The per-payment cap must be above zero and the store's cap at least as large",
@@ -508,27 +550,40 @@ impl<'a> Payments<'a> {
                 "Skicka vidare inom 1 till 168 timmar (inlösare tillåter ungefär 24)",
             ));
         }
-        let old = json(&self.caps().await?)?;
-        self.put_setting(by, CAPS_KEY, old, json(caps)?, &reason).await
     }
+    Ok(())
+}
 
+fn unique_rules(rules: &[FallbackRule]) -> Vec<FallbackRule> {
+    let mut unique = Vec::new();
+    for r in rules {
+        if !unique.contains(r) {
+            unique.push(*r);
+        }
+    }
+    unique
+}
+
+impl<'a> Payments<'a> {
     /// The fallback rules (managers, with a reason; audited with old and new).
     pub async fn set_rules(&self, by: &Actor, rules: &[FallbackRule], reason: &str) -> Result<()> {
         let reason = self.manager(by, "payment fallback rules", reason).await?;
-        let mut unique = Vec::new();
-        for r in rules {
-            if !unique.contains(r) {
-                unique.push(*r);
-            }
-        }
         let old = json(&self.rules().await?)?;
-        self.put_setting(by, RULES_KEY, old, json(&unique)?, &reason).await
+        self.put_setting(by, RULES_KEY, old, json(&unique_rules(rules))?, &reason).await
     }
 
     async fn put_setting(&self, by: &Actor, key: &str, old: String, new: String, reason: &str) -> Result<()> {
         let shown = crate::settings::Shown { old, new: new.clone() };
         crate::settings::write_audited(self.sk, by, key, &new, shown, reason).await?;
         // New caps or rules can change what the rules ask for.
+        self.apply_fallback().await?;
+        self.changed().await;
+        Ok(())
+    }
+
+    /// The health signal was written by the monitor (in its own transaction): the fallback
+    /// rules run on it and the UI hears.
+    pub(crate) async fn health_changed(&self) -> Result<()> {
         self.apply_fallback().await?;
         self.changed().await;
         Ok(())
@@ -824,6 +879,22 @@ impl<'a> Payments<'a> {
         self.sk.payments_signal().notify_one();
         self.sk.health().changed();
     }
+}
+
+pub(crate) async fn read_health_in(tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>) -> Result<LinkHealth> {
+    crate::settings::read(&mut **tx, HEALTH_KEY, LinkHealth::default()).await
+}
+
+pub(crate) async fn write_health_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    health: &LinkHealth,
+) -> Result<()> {
+    sqlx::query("INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+        .bind(HEALTH_KEY)
+        .bind(json(health)?)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 /// Changes not ended and not run out at `now`, in the order they were made.

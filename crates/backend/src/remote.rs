@@ -12,6 +12,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
+use storekeep_domain::catalog_file;
 use storekeep_domain::envelope::{Envelope, Kind, Refusal, parse_public_key, valid_store_id};
 use storekeep_domain::payments::FallbackRule;
 use storekeep_domain::staff::{Action, Role};
@@ -103,12 +104,48 @@ enum Content {
     Catalog(Vec<u8>),
 }
 
+/// Reads the body as its kind says and checks everything that can be checked before anything
+/// is claimed or applied, so that what is accepted can be applied.
 fn read_content(envelope: &Envelope) -> std::result::Result<Content, Refusal> {
-    let bad = |e: serde_json::Error| Refusal::BadContent { detail: e.to_string() };
+    let bad = |detail: String| Refusal::BadContent { detail };
+    let json = |e: serde_json::Error| bad(e.to_string());
+    let reasoned =
+        |reason: &str| if reason.trim().is_empty() { Err(bad("a reason is needed".into())) } else { Ok(()) };
     Ok(match envelope.header.kind {
-        Kind::Command => Content::Command(serde_json::from_slice(&envelope.body).map_err(bad)?),
-        Kind::Config => Content::Config(serde_json::from_slice(&envelope.body).map_err(bad)?),
-        Kind::Catalog => Content::Catalog(envelope.body.clone()),
+        Kind::Command => {
+            let command: RemoteCommand = serde_json::from_slice(&envelope.body).map_err(json)?;
+            match &command {
+                RemoteCommand::Ping {} => {}
+                RemoteCommand::SetNotice { sv, en, reason } => {
+                    reasoned(reason)?;
+                    if sv.trim().is_empty() != en.trim().is_empty() {
+                        return Err(bad("the notice needs both Swedish and English".into()));
+                    }
+                    if sv.chars().count().max(en.chars().count()) > 300 {
+                        return Err(bad("the notice is over 300 characters".into()));
+                    }
+                }
+                RemoteCommand::EnterIsland { reason } => reasoned(reason)?,
+            }
+            Content::Command(command)
+        }
+        Kind::Config => {
+            let config: RemoteConfig = serde_json::from_slice(&envelope.body).map_err(json)?;
+            reasoned(&config.reason)?;
+            if let Some(caps) = &config.offline_caps {
+                let caps = caps.parse().map_err(|e| bad(e.to_string()))?;
+                crate::payments::check_caps(&caps).map_err(|e| bad(e.to_string()))?;
+            }
+            Content::Config(config)
+        }
+        Kind::Catalog => {
+            if let Err(errors) = catalog_file::parse(&envelope.body, catalog_file::Format::Csv) {
+                let first =
+                    errors.first().map(|e| format!("row {}: {}", e.row, e.message)).unwrap_or_default();
+                return Err(bad(format!("the catalog has {} bad rows ({first})", errors.len())));
+            }
+            Content::Catalog(envelope.body.clone())
+        }
     })
 }
 
@@ -206,6 +243,11 @@ impl<'a> Remote<'a> {
         // Claim the counter: the unique index takes one accepted row per counter, and the
         // check inside the write transaction refuses anything at or below the last.
         let mut tx = self.sk.db().begin_write().await?;
+        // Island mode switched on meanwhile (by this process or another) wins.
+        if crate::health::island_in(&mut *tx).await?.is_some() {
+            drop(tx);
+            return refuse(Refusal::Island).await;
+        }
         let last_now: Option<i64> =
             sqlx::query_scalar("SELECT MAX(counter) FROM remote_envelope WHERE outcome = 'accepted'")
                 .fetch_one(&mut *tx)
@@ -297,16 +339,16 @@ impl<'a> Remote<'a> {
         }
     }
 
+    /// A config is written whole, in one transaction, or not at all.
     async fn apply_config(&self, actor: &Actor, config: &RemoteConfig) -> Result<String> {
-        // Every part is checked before any is written.
         let caps = config.offline_caps.as_ref().map(CapsForm::parse).transpose()?;
+        let rules = config.fallback_rules.as_deref();
+        self.sk.payments().set_caps_and_rules(actor, caps.as_ref(), rules, &config.reason).await?;
         let mut done = Vec::new();
-        if let Some(caps) = caps {
-            self.sk.payments().set_caps(actor, &caps, &config.reason).await?;
+        if caps.is_some() {
             done.push("offline caps");
         }
-        if let Some(rules) = &config.fallback_rules {
-            self.sk.payments().set_rules(actor, rules, &config.reason).await?;
+        if rules.is_some() {
             done.push("fallback rules");
         }
         Ok(if done.is_empty() {

@@ -43,23 +43,32 @@ pub(crate) async fn write_audited(
     reason: &str,
 ) -> Result<()> {
     let mut tx = sk.db().begin_write().await?;
+    write_audited_in(&mut tx, sk.clock().now(), by, key, stored, shown, reason).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`write_audited`] inside the caller's transaction (several settings that go together).
+pub(crate) async fn write_audited_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    at: jiff::Timestamp,
+    by: &Actor,
+    key: &str,
+    stored: &str,
+    shown: Shown,
+    reason: &str,
+) -> Result<()> {
     sqlx::query("INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
         .bind(key)
         .bind(stored)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-    let mut record = AuditRecord::new(
-        sk.clock().now(),
-        Some(by.clone()),
-        &format!("setting.{key}"),
-        key.into(),
-        Outcome::Done,
-    );
+    let mut record =
+        AuditRecord::new(at, Some(by.clone()), &format!("setting.{key}"), key.into(), Outcome::Done);
     record.old_value = Some(shown.old);
     record.new_value = Some(shown.new);
     record.reason = Some(reason.to_string());
-    crate::audit::append_in(&mut tx, &record).await?;
-    tx.commit().await?;
+    crate::audit::append_in(tx, &record).await?;
     Ok(())
 }
 

@@ -330,7 +330,7 @@ pub async fn health(sk: &Storekeep, command: HealthCommand) -> Result<ExitCode, 
             settings.targets.insert(dependency, parse_target(&target)?);
             till_for(sk, &login).await?.set_health_settings(&settings, &reason).await?;
             println!(
-                "{} is now probed by {}. The app picks it up at once.",
+                "{} is now probed by {}. A running app picks it up within two seconds.",
                 label(dependency).1,
                 settings.target(dependency).describe()
             );

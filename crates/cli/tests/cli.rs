@@ -422,6 +422,7 @@ fn remote_envelopes_and_island_mode_from_the_command_line() {
     assert!(text(&out.stdout).contains("customer notice set"), "{}", text(&out.stdout));
     // The same file again is a replay.
     let out = storekeep(dir.path(), &["remote", "receive", sealed.to_str().unwrap()]);
+    assert!(!out.status.success());
     assert!(text(&out.stderr).contains("already accepted"), "{}", text(&out.stderr));
     // One byte changed: forged, and the policy cuts remote control.
     seal("2");
@@ -430,6 +431,7 @@ fn remote_envelopes_and_island_mode_from_the_command_line() {
     bytes[at] = b'K';
     std::fs::write(&sealed, bytes).unwrap();
     let out = storekeep(dir.path(), &["remote", "receive", sealed.to_str().unwrap()]);
+    assert!(!out.status.success());
     assert!(text(&out.stderr).contains("signature"), "{}", text(&out.stderr));
     let out = storekeep(dir.path(), &["status", "--json"]);
     let board: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

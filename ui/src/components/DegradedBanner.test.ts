@@ -75,7 +75,8 @@ describe('the till’s degraded-mode banner', () => {
   it('tells cashiers a drill’s failures are practice', () => {
     renderBanner(statusBoard({ mode: DEGRADED_MODE, drill: DRILL }));
     expect(text('drill-banner')).toBe('ÖVNING: Kortinlösare, Swish (simulerat)');
-    expect(text('degraded-banner-title')).toBe('Nödläge ÖVNING');
+    // A drill during a real outage: the outage stays real, the drill has its own banner.
+    expect(text('degraded-banner-title')).toBe('Nödläge');
     locale.set('en');
     flushSync();
     expect(text('drill-banner')).toBe('DRILL: Card acquirer, Swish (simulated)');
@@ -97,7 +98,7 @@ describe('the mode chip', () => {
     return query('mode-chip')!;
   }
 
-  it('says the mode in words, with ÖVNING while a drill runs', () => {
+  it('says the real mode in words, with the drill beside it, never on it', () => {
     const chip = renderChip(statusBoard());
     expect(chip.dataset.mode).toBe('normal');
     expect(chip.tagName).toBe('SPAN');
@@ -107,11 +108,13 @@ describe('the mode chip', () => {
 
     const degraded = renderChip(statusBoard({ mode: DEGRADED_MODE, drill: DRILL }));
     expect(degraded.dataset.mode).toBe('degraded');
-    expect(text('mode-chip')).toBe('Nödläge ÖVNING');
+    expect(text('mode-chip')).toBe('Nödläge');
+    expect(text('drill-chip')).toBe('ÖVNING PÅGÅR');
     expect(degraded.title).toBe('Kort tas offline upp till taket Kontanter och Swish fungerar');
     locale.set('en');
     flushSync();
-    expect(text('mode-chip')).toBe('Degraded PRACTICE');
+    expect(text('mode-chip')).toBe('Degraded');
+    expect(text('drill-chip')).toBe('DRILL UNDER WAY');
   });
 
   it('is a labelled button when it leads to the status page', () => {

@@ -59,6 +59,8 @@ const REPORT: IncidentReport = incidentReport({
   ],
   receipts: 4,
   sales_total: '1534.50',
+  returns: 0,
+  returns_amount: '0.00',
   offline: { count: 2, amount: '300.00', pending: 1, pending_amount: '120.00', declined: 1, declined_amount: '180.00' },
   to_reconcile_sv: ['1 kortbetalning offline väntar på att skickas vidare', '1 kortbetalning offline nekades: 180,00 kr'],
   to_reconcile_en: ['1 offline card payment waits to be sent on', '1 offline card payment was declined: 180.00 kr'],

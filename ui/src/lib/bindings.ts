@@ -1020,9 +1020,22 @@ export type IncidentReport = { incident: IncidentSummary,
  */
 minutes: number, down: Array<Downtime>, timeline: Array<TimelineEntry>, 
 /**
- * Sales receipts by payment method (a split sale counts under each method it used).
+ * What each payment method took on the sales receipts (a split sale counts under each
+ * method it used), and the Scan & Pay purchases.
  */
-sales: Array<MethodSales>, receipts: number, sales_total: Money, offline: OfflineDuring, 
+sales: Array<MethodSales>, 
+/**
+ * Sales receipts and Scan & Pay purchases.
+ */
+receipts: number, 
+/**
+ * The rows of `sales` added up.
+ */
+sales_total: Money, 
+/**
+ * Return receipts during it, and what they refunded (not in the sales above).
+ */
+returns: number, returns_amount: Money, offline: OfflineDuring, 
 /**
  * What is left to put right, one line each (empty: nothing).
  */

@@ -75,8 +75,19 @@ impl Till {
     /// SIMULATOR: sets what a simulated dependency answers. The card acquirer's and Swish's
     /// simulators behind the terminal and the Swish gateway follow at once; the monitor notices
     /// at its next probes, as it would a real link.
+    /// A manager's (it changes the store mode for every register), audited.
     pub async fn simulate_dependency(&self, dependency: Dependency, health: SimHealth) -> Result<()> {
+        let member = self.authorize(Action::ChangeControls, None, "set a dependency simulator").await?.actor;
         let sims = self.simulators().await?;
+        let mut record = crate::audit::AuditRecord::new(
+            self.sk.clock().now(),
+            Some(member),
+            "simulator.dependency",
+            format!("{} (simulator)", crate::health::label(dependency).1),
+            crate::audit::Outcome::Done,
+        );
+        record.new_value = Some(crate::health::enum_str(&health));
+        self.sk.audit().record(&record).await?;
         let up = health == SimHealth::Up;
         match dependency {
             Dependency::CardAcquirer => sims.terminal.set_acquirer_reachable(up),

@@ -115,6 +115,8 @@ export function incidentReport(extra: Partial<IncidentReport> = {}): IncidentRep
     sales: [],
     receipts: 0,
     sales_total: '0.00',
+    returns: 0,
+    returns_amount: '0.00',
     offline: {
       count: 0,
       amount: '0.00',
