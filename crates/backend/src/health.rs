@@ -389,6 +389,19 @@ pub struct ModeEntry {
     pub note: Option<String>,
 }
 
+impl ModeEntry {
+    /// Appends the entry to the register's journal inside the caller's transaction.
+    pub(crate) async fn journal_in(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+        register_id: &str,
+        at: &Timestamp,
+    ) -> Result<i64> {
+        let payload = serde_json::to_string(self).map_err(|e| Error::Storage(e.to_string()))?;
+        crate::journal::append_in(tx, register_id, EntryKind::StoreMode, &at.to_string(), &payload).await
+    }
+}
+
 #[derive(Debug)]
 pub struct Health<'a> {
     sk: &'a Storekeep,
@@ -602,15 +615,7 @@ impl<'a> Health<'a> {
             _ => None,
         };
         let entry = ModeEntry { from: last.clone(), to: mode.clone(), practice: false, note };
-        let payload = serde_json::to_string(&entry).map_err(|e| Error::Storage(e.to_string()))?;
-        crate::journal::append_in(
-            &mut tx,
-            &identity.register_id,
-            EntryKind::StoreMode,
-            &now.to_string(),
-            &payload,
-        )
-        .await?;
+        entry.journal_in(&mut tx, &identity.register_id, &now).await?;
         crate::incidents::on_mode_change_in(&mut tx, &last, &mode, &now).await?;
         tx.commit().await?;
         tracing::info!(?last, ?mode, "store mode changed");

@@ -15,7 +15,6 @@ use serde::{Deserialize, Serialize};
 use sqlx::{Row, Sqlite, Transaction};
 use storekeep_domain::Money;
 use storekeep_domain::health::{Dependency, StoreMode};
-use storekeep_domain::journal::EntryKind;
 use storekeep_domain::staff::Action;
 use ts_rs::TS;
 
@@ -395,15 +394,7 @@ impl<'a> Incidents<'a> {
             practice: true,
             note: Some(reason.into()),
         };
-        let payload = serde_json::to_string(&entry).map_err(|e| Error::Storage(e.to_string()))?;
-        crate::journal::append_in(
-            &mut tx,
-            &identity.register_id,
-            EntryKind::StoreMode,
-            &now.to_string(),
-            &payload,
-        )
-        .await?;
+        entry.journal_in(&mut tx, &identity.register_id, &now).await?;
         let mut record = crate::audit::AuditRecord::new(
             now,
             Some(by.clone()),
@@ -460,15 +451,7 @@ impl<'a> Incidents<'a> {
             practice: true,
             note: Some(reason.into()),
         };
-        let payload = serde_json::to_string(&entry).map_err(|e| Error::Storage(e.to_string()))?;
-        crate::journal::append_in(
-            &mut tx,
-            &identity.register_id,
-            EntryKind::StoreMode,
-            &now.to_string(),
-            &payload,
-        )
-        .await?;
+        entry.journal_in(&mut tx, &identity.register_id, &now).await?;
         let mut record = crate::audit::AuditRecord::new(
             now,
             Some(by.clone()),
