@@ -6,9 +6,11 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 
-# What Tauri/WebKitGTK needs to build, and what the end-to-end test needs to drive the window.
+# What Tauri/WebKitGTK needs to build, what the end-to-end test needs to drive the window, and
+# PostgreSQL for the HQ tests (started on loopback by scripts/test-postgres.sh, not as a service).
 APT_PACKAGES := build-essential pkg-config file libssl-dev libwebkit2gtk-4.1-dev libxdo-dev \
-	libayatana-appindicator3-dev librsvg2-dev webkit2gtk-driver xvfb xauth fonts-dejavu-core poppler-utils
+	libayatana-appindicator3-dev librsvg2-dev webkit2gtk-driver xvfb xauth fonts-dejavu-core poppler-utils \
+	postgresql
 TAURI_DRIVER_VERSION := 2.1.0
 CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(PATH)
@@ -71,8 +73,11 @@ lint: ui-deps
 	cargo clippy --workspace --all-targets -- -D warnings
 	npm --prefix ui run check
 
+# The HQ tests need PostgreSQL: a throwaway cluster on loopback, started here and stopped after.
 test-rust: ui
-	cargo test --workspace
+	@url=$$(scripts/test-postgres.sh start); \
+	trap 'scripts/test-postgres.sh stop' EXIT; \
+	STOREKEEP_TEST_PG=$$url cargo test --workspace
 
 test-ui: ui-deps
 	npm --prefix ui test

@@ -325,7 +325,8 @@ pub fn run() {
             tauri::async_runtime::spawn(watch_hours(app.handle().clone(), sk.clone()));
             tauri::async_runtime::spawn(watch_payments(app.handle().clone(), sk.clone()));
             tauri::async_runtime::spawn(watch_status(app.handle().clone(), sk.clone()));
-            tauri::async_runtime::spawn(storekeep_backend::health::run(sk));
+            tauri::async_runtime::spawn(storekeep_backend::health::run(sk.clone()));
+            tauri::async_runtime::spawn(storekeep_backend::sync::run(sk));
         }
         Ok(())
     });

@@ -357,8 +357,8 @@ pub struct HqQueue {
     pub waiting: i64,
     #[ts(type = "string | null")]
     pub oldest: Option<String>,
-    /// Whether any sync to HQ is set up (the HQ service comes with issue 9; until then every
-    /// registration waits here, safely).
+    /// Whether the store is connected to HQ (until it is, every registration waits here,
+    /// safely).
     pub sync_configured: bool,
 }
 
@@ -748,31 +748,31 @@ impl<'a> Health<'a> {
         Ok(ModeView { mode, since, island, meaning_sv, meaning_en })
     }
 
-    /// Registrations waiting for HQ: every journal entry past what HQ has acknowledged.
+    /// Registrations waiting for HQ: the outbox (every journal entry until HQ acknowledges it).
     pub async fn hq_queue(&self) -> Result<HqQueue> {
-        let acked: i64 = crate::settings::read(self.sk.db().reader(), "hq_acked_seq", 0i64).await?;
-        let row = sqlx::query("SELECT COUNT(*), MIN(recorded_at) FROM journal WHERE seq > ?")
-            .bind(acked)
-            .fetch_one(self.sk.db().reader())
-            .await?;
-        let sync: Option<String> = sqlx::query_scalar("SELECT value FROM setting WHERE key = 'hq_sync'")
-            .fetch_optional(self.sk.db().reader())
-            .await?;
-        Ok(HqQueue { waiting: row.get(0), oldest: row.get(1), sync_configured: sync.is_some() })
+        let row = sqlx::query(
+            "SELECT COUNT(*), MIN(j.recorded_at) FROM outbox o JOIN journal j ON j.register_id = o.register_id AND j.seq = o.seq",
+        )
+        .fetch_one(self.sk.db().reader())
+        .await?;
+        let sync_configured = self.sk.sync().link().await?.is_some();
+        Ok(HqQueue { waiting: row.get(0), oldest: row.get(1), sync_configured })
     }
 
     /// Changes when anything on the board may have been changed by another process (the
     /// command line): the newest audit record, island switch, envelope, incident event,
-    /// health event and journal entry. Cheap enough to read every couple of seconds.
+    /// health event and journal entry, and what waits for HQ. Cheap enough to read every
+    /// couple of seconds.
     pub async fn change_stamp(&self) -> Result<String> {
         let row = sqlx::query(
             "SELECT (SELECT MAX(seq) FROM audit_log), (SELECT MAX(id) FROM island_change),
                     (SELECT MAX(id) FROM remote_envelope), (SELECT MAX(id) FROM incident_event),
-                    (SELECT MAX(id) FROM health_event), (SELECT MAX(rowid) FROM journal)",
+                    (SELECT MAX(id) FROM health_event), (SELECT MAX(rowid) FROM journal),
+                    (SELECT COUNT(*) FROM outbox)",
         )
         .fetch_one(self.sk.db().reader())
         .await?;
-        Ok((0..6)
+        Ok((0..7)
             .map(|i| row.get::<Option<i64>, _>(i).unwrap_or(0).to_string())
             .collect::<Vec<_>>()
             .join(":"))

@@ -28,6 +28,7 @@ pub mod settings;
 pub mod shifts;
 pub mod staff;
 pub mod swedish;
+pub mod sync;
 pub mod till;
 pub mod vouchers;
 
@@ -195,6 +196,10 @@ impl Storekeep {
 
     pub fn incidents(&self) -> incidents::Incidents<'_> {
         incidents::Incidents::new(self)
+    }
+
+    pub fn sync(&self) -> sync::Sync<'_> {
+        sync::Sync::new(self)
     }
 
     pub fn remote(&self) -> remote::Remote<'_> {

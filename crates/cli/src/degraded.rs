@@ -458,3 +458,41 @@ fn write_secret(path: &PathBuf, secret: &str) -> Result<(), Error> {
     let mut f = options.open(path).map_err(|e| Error::Storage(format!("{}: {e}", path.display())))?;
     writeln!(f, "{secret}").map_err(|e| Error::Storage(format!("{}: {e}", path.display())))
 }
+
+#[derive(Debug, Subcommand)]
+pub enum HqCommand {
+    /// Connect this store to HQ: its address (http://HOST:PORT) and the token HQ gave it.
+    Connect {
+        #[command(flatten)]
+        login: Login,
+        #[arg(long)]
+        url: String,
+        #[arg(long)]
+        token: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Send everything waiting for HQ now, in batches, and say how it went.
+    Push {
+        #[arg(long, default_value_t = 1000)]
+        batch: usize,
+    },
+    /// How many registrations wait for HQ.
+    Queue,
+}
+
+pub async fn hq(sk: &Storekeep, command: HqCommand) -> Result<ExitCode, Error> {
+    match command {
+        HqCommand::Connect { login, url, token, reason } => {
+            let link = storekeep_backend::sync::HqLink { url, token };
+            till_for(sk, &login).await?.connect_hq(&link, &reason).await?;
+            println!("Connected to HQ; {} registrations wait to be sent.", sk.sync().waiting().await?);
+        }
+        HqCommand::Push { batch } => {
+            let sent = sk.sync().drain(batch.clamp(1, 5_000)).await?;
+            println!("Sent {sent} registrations to HQ; {} wait.", sk.sync().waiting().await?);
+        }
+        HqCommand::Queue => println!("{} registrations wait for HQ.", sk.sync().waiting().await?),
+    }
+    Ok(ExitCode::SUCCESS)
+}

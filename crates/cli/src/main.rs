@@ -176,6 +176,11 @@ enum Command {
         #[command(subcommand)]
         command: degraded::RemoteCommandLine,
     },
+    /// HQ: connect this store, send what waits, and the queue.
+    Hq {
+        #[command(subcommand)]
+        command: degraded::HqCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -640,6 +645,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Drill { command } => return degraded::drill(&sk, command).await,
         Command::Health { command } => return degraded::health(&sk, command).await,
         Command::Remote { command } => return degraded::remote(&sk, command).await,
+        Command::Hq { command } => return degraded::hq(&sk, command).await,
         Command::Audit { command: AuditCommand::Verify } => {
             let v = sk.audit().verify().await?;
             return Ok(match v.problem {

@@ -30,6 +30,7 @@ pub mod scan_and_pay;
 pub mod search;
 pub mod staff;
 pub mod store;
+pub mod sync;
 pub mod tally;
 pub mod vat;
 

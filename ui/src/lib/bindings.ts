@@ -941,8 +941,8 @@ meaning_sv: Array<string>, meaning_en: Array<string>, };
 
 export type HqQueue = { waiting: number, oldest: string | null, 
 /**
- * Whether any sync to HQ is set up (the HQ service comes with issue 9; until then every
- * registration waits here, safely).
+ * Whether the store is connected to HQ (until it is, every registration waits here,
+ * safely).
  */
 sync_configured: boolean, };
 

@@ -67,6 +67,12 @@ impl Till {
         self.sk.health().board().await
     }
 
+    /// Connects the store to HQ (managers, with a reason; audited, the token never shown).
+    pub async fn connect_hq(&self, link: &crate::sync::HqLink, reason: &str) -> Result<()> {
+        let member = self.authorize(Action::ChangeControls, None, "connect to HQ").await?.actor;
+        self.sk.sync().connect(&member, link, reason).await
+    }
+
     pub async fn remote_log(&self) -> Result<Vec<Received>> {
         self.authorize(Action::ChangeControls, None, "view remote commands").await?;
         self.sk.remote().log(200).await

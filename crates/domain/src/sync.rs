@@ -1,0 +1,72 @@
+//! What a store sends HQ and what HQ answers (issue 9): journal entries as they are stored,
+//! hashes in hex. Both sides check an entry's hash from its fields, so a batch damaged on the
+//! way is refused, never stored.
+
+use serde::{Deserialize, Serialize};
+
+use crate::journal::{Hash, entry_hash};
+
+pub const BATCH_FORMAT: &str = "storekeep-journal-batch/1";
+
+/// One journal entry on the wire.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WireEntry {
+    pub register_id: String,
+    pub seq: i64,
+    pub kind: String,
+    pub recorded_at: String,
+    pub payload: String,
+    /// 64 hex digits.
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl WireEntry {
+    pub fn prev(&self) -> Result<Hash, String> {
+        hash_from_hex(&self.prev_hash)
+    }
+
+    pub fn own(&self) -> Result<Hash, String> {
+        hash_from_hex(&self.hash)
+    }
+
+    /// Whether the hash is the hash of the fields after `prev_hash`.
+    pub fn hash_checks(&self) -> bool {
+        match (self.prev(), self.own()) {
+            (Ok(prev), Ok(own)) => {
+                entry_hash(&prev, &self.register_id, self.seq, &self.kind, &self.recorded_at, &self.payload)
+                    == own
+            }
+            _ => false,
+        }
+    }
+}
+
+pub fn hash_from_hex(s: &str) -> Result<Hash, String> {
+    let mut h = [0u8; 32];
+    hex::decode_to_slice(s, &mut h).map_err(|_| format!("{s:?} is not 64 hex digits"))?;
+    Ok(h)
+}
+
+/// A batch: entries of one store, in the order the store wrote them (by register, by sequence).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Batch {
+    pub format: String,
+    pub entries: Vec<WireEntry>,
+}
+
+/// HQ's answer to a batch it took.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchReceipt {
+    /// New entries stored.
+    pub stored: u64,
+    /// Entries HQ already held, identical: skipped.
+    pub duplicates: u64,
+    /// Entries whose `prev_hash` does not match the entry HQ holds before them: stored, and
+    /// the break flagged for the chain's owner to see.
+    pub breaks: u64,
+    /// The last sequence HQ holds, by register, after this batch.
+    pub heads: Vec<(String, i64)>,
+}
