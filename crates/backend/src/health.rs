@@ -502,8 +502,8 @@ impl<'a> Health<'a> {
     }
 
     /// Takes one probe's outcome for `dependency` (at the store clock's now). A change of level
-    /// is kept (with the acquirer's and Swish's reachability for the payment rules, derived
-    /// from the levels, in the same transaction), added to an open incident's timeline, and
+    /// is kept (with the acquirer's or Swish's reachability for the payment rules, when it goes
+    /// into or out of red, in the same transaction), added to an open incident's timeline, and
     /// may change the store mode. The in-memory level moves only once the change is on disk,
     /// so a change that could not be kept is seen again at the next probe. Returns the change.
     pub async fn observe(&self, dependency: Dependency, outcome: Outcome) -> Result<Option<Transition>> {
@@ -523,7 +523,9 @@ impl<'a> Health<'a> {
         let mut tx = self.sk.db().begin_write().await?;
         record_in(&mut tx, &now, &transition).await?;
         crate::incidents::add_auto_in(&mut tx, false, &now, &text).await?;
-        let links = links_in(&mut tx, &after, &settings).await?;
+        // Only crossing into or out of red changes what the payment rules hear.
+        let crossed = (transition.from == Level::Red) != (transition.to == Level::Red);
+        let links = crossed && links_in(&mut tx, &[(dependency, transition.to != Level::Red)]).await?;
         tx.commit().await?;
         *all = after;
         drop(trackers);
@@ -564,7 +566,9 @@ impl<'a> Health<'a> {
             let text = transition_text(t.dependency, t.to, t.detail.as_deref());
             crate::incidents::add_auto_in(&mut tx, false, &now, &text).await?;
         }
-        let links = links_in(&mut tx, &after, settings).await?;
+        let back: Vec<(Dependency, bool)> =
+            changes.iter().filter(|t| t.from == Level::Red).map(|t| (t.dependency, true)).collect();
+        let links = links_in(&mut tx, &back).await?;
         tx.commit().await?;
         *all = after;
         drop(trackers);
@@ -840,22 +844,24 @@ async fn record_in(
     Ok(())
 }
 
-/// Writes the acquirer's and Swish's reachability for the payment rules as the levels say
-/// (red is unreachable; not monitored is reachable), inside the caller's transaction, so two
-/// links changing at once cannot overwrite each other. Returns whether it changed.
+/// Sets the acquirer's and/or Swish's reachability for the payment rules (others in
+/// `changes` are ignored), inside the caller's transaction: read and written there, so two
+/// links changing at once cannot overwrite each other, and only the link that changed is
+/// touched (the other keeps what it was, a simulator's setting included). Returns whether
+/// anything changed.
 async fn links_in(
     tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
-    trackers: &BTreeMap<Dependency, Tracker>,
-    settings: &HealthSettings,
+    changes: &[(Dependency, bool)],
 ) -> Result<bool> {
-    let up = |d: Dependency| {
-        settings.target(d) == &ProbeTarget::Off || trackers.get(&d).is_none_or(|t| t.level != Level::Red)
-    };
     let old = crate::payments::read_health_in(tx).await?;
-    let new = crate::payments::LinkHealth {
-        acquirer_reachable: up(Dependency::CardAcquirer),
-        swish_reachable: up(Dependency::Swish),
-    };
+    let mut new = old;
+    for (dependency, up) in changes {
+        match dependency {
+            Dependency::CardAcquirer => new.acquirer_reachable = *up,
+            Dependency::Swish => new.swish_reachable = *up,
+            _ => {}
+        }
+    }
     if new == old {
         return Ok(false);
     }

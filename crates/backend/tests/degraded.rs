@@ -722,3 +722,24 @@ async fn a_red_link_no_longer_monitored_is_no_longer_down() {
     assert_eq!((report.down[0].minutes, report.down[0].until.is_some()), (5, true), "{:?}", report.down);
     assert!(!report.to_reconcile_en.iter().any(|l| l.contains("Still down")), "{:?}", report.to_reconcile_en);
 }
+
+/// Amber is not down: a link the simulator (or a red level) marked unreachable stays so while
+/// the monitor is only unsure, and a change to one link never touches the other's.
+#[tokio::test]
+async fn only_going_into_or_out_of_red_changes_what_the_payment_rules_hear() {
+    let t = demo_store().await;
+    let boss = manager(&t).await;
+    boss.simulate_health(storekeep_backend::payments::LinkHealth {
+        acquirer_reachable: false,
+        swish_reachable: true,
+    })
+    .await
+    .unwrap();
+    let h = t.sk.health();
+    assert_eq!(h.observe(Dependency::CardAcquirer, fail()).await.unwrap().unwrap().to, Level::Amber);
+    assert!(!t.sk.payments().health().await.unwrap().acquirer_reachable, "amber did not call it reachable");
+    h.observe(Dependency::Swish, fail()).await.unwrap();
+    h.observe(Dependency::Swish, fail()).await.unwrap();
+    let link = t.sk.payments().health().await.unwrap();
+    assert!(!link.swish_reachable && !link.acquirer_reachable, "{link:?}");
+}

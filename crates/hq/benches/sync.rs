@@ -1,0 +1,150 @@
+//! HQ sync throughput (issue 9's targets), with a plain harness: one store's 100,000 queued
+//! registrations drained to HQ over loopback (target: under 60 s), and 50 stores sending at
+//! once (each batch's latency, p50 and p99). A baseline in the same process, one empty
+//! PostgreSQL transaction (BEGIN; COMMIT) over the same pool, lets the figures be read as
+//! ratios that hold across machines.
+//!
+//! Run: `STOREKEEP_TEST_PG=$(scripts/test-postgres.sh start) cargo bench -p storekeep-hq --bench sync`
+
+// Floats only format the report.
+#![allow(clippy::float_arithmetic)]
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use storekeep_backend::sync::{HqLink, Pushed};
+use storekeep_backend::{FixedClock, OpenOptions, Storekeep, Till, demo};
+use storekeep_domain::journal::EntryKind;
+use storekeep_hq::Hq;
+
+fn main() {
+    let rt =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(4).enable_all().build().expect("runtime");
+    rt.block_on(run());
+}
+
+async fn fresh_hq() -> Hq {
+    let admin = std::env::var("STOREKEEP_TEST_PG")
+        .expect("STOREKEEP_TEST_PG: start PostgreSQL with `scripts/test-postgres.sh start` and set it to the URL printed");
+    let mut bytes = [0u8; 6];
+    getrandom::fill(&mut bytes).expect("random");
+    let name = format!("hq_bench_{}", hex::encode(bytes));
+    let pool = sqlx::PgPool::connect(&admin).await.expect("connect");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&pool).await.expect("create");
+    let (base, _) = admin.rsplit_once('/').expect("url");
+    Hq::connect(&format!("{base}/{name}"), 60).await.expect("hq")
+}
+
+async fn store_with(n: usize, url: &str, token: String) -> (Storekeep, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("dir");
+    let clock = Arc::new(FixedClock::new("2026-11-27T09:15:00Z".parse().expect("time")));
+    let sk = Storekeep::open(&dir.path().join("store.sqlite3"), OpenOptions::default(), clock)
+        .await
+        .expect("open");
+    sk.init(&demo::identity(), true).await.expect("init");
+    let register = sk.require_identity().await.expect("identity").register_id;
+    let mut written = 0;
+    while written < n {
+        let mut tx = sk.db().begin_write().await.expect("tx");
+        for _ in 0..(n - written).min(10_000) {
+            written += 1;
+            let at = format!("2026-11-27T10:{:02}:{:02}Z", (written / 60) % 60, written % 60);
+            storekeep_backend::journal::append_in(
+                &mut tx,
+                &register,
+                EntryKind::DrawerOpen,
+                &at,
+                &format!(r#"{{"n":{written}}}"#),
+            )
+            .await
+            .expect("append");
+        }
+        tx.commit().await.expect("commit");
+    }
+    let boss = Till::new(sk.clone());
+    boss.login(1, "1111").await.expect("login");
+    boss.connect_hq(&HqLink { url: url.to_string(), token }, "bench").await.expect("connect");
+    (sk, dir)
+}
+
+fn pct(samples: &mut [Duration], p: f64) -> Duration {
+    samples.sort();
+    samples[((samples.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+async fn run() {
+    let hq = fresh_hq().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    {
+        let hq = hq.clone();
+        tokio::spawn(async move { axum::serve(listener, storekeep_hq::router(hq)).await.expect("serve") });
+    }
+
+    let mut baseline = Vec::new();
+    for _ in 0..500 {
+        let t = Instant::now();
+        let tx = hq.pool().begin().await.expect("begin");
+        tx.commit().await.expect("commit");
+        baseline.push(t.elapsed());
+    }
+    let base = pct(&mut baseline, 0.5);
+
+    // One store, 100,000 registrations waiting.
+    let token = hq.enrol("drain", "Drain").await.expect("enrol");
+    let (sk, _dir) = store_with(100_000, &url, token).await;
+    let t = Instant::now();
+    let sent = sk.sync().drain(1_000).await.expect("drain");
+    let drain = t.elapsed();
+    assert_eq!(hq.count("drain").await.expect("count"), sent as i64);
+
+    // 50 stores at once, 2,000 registrations each, batches of 200.
+    let mut fleet = Vec::new();
+    for i in 0..50 {
+        let token = hq.enrol(&format!("s{i}"), "fleet").await.expect("enrol");
+        fleet.push(store_with(2_000, &url, token).await);
+    }
+    let t = Instant::now();
+    let mut tasks = Vec::new();
+    for (sk, _) in &fleet {
+        let sk = sk.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            loop {
+                let t = Instant::now();
+                match sk.sync().push_once(200).await.expect("push") {
+                    Pushed::Nothing => return lat,
+                    Pushed::Sent { .. } => lat.push(t.elapsed()),
+                }
+            }
+        }));
+    }
+    let mut batches = Vec::new();
+    for task in tasks {
+        batches.extend(task.await.expect("task"));
+    }
+    let fleet_time = t.elapsed();
+
+    println!();
+    println!("baseline: empty PostgreSQL transaction p50 {}", ms(base));
+    println!(
+        "drain 100,000 registrations, one store, batches of 1,000: {:.1} s ({:.0} registrations/s; target < 60 s, {:.0}% of it)",
+        drain.as_secs_f64(),
+        sent as f64 / drain.as_secs_f64(),
+        drain.as_secs_f64() / 60.0 * 100.0
+    );
+    let (p50, p99) = (pct(&mut batches, 0.5), pct(&mut batches, 0.99));
+    println!(
+        "50 stores at once, {} batches of 200: p50 {} ({:.0}× baseline), p99 {} ({:.0}× baseline); 100,000 registrations in {:.1} s",
+        batches.len(),
+        ms(p50),
+        p50.as_secs_f64() / base.as_secs_f64(),
+        ms(p99),
+        p99.as_secs_f64() / base.as_secs_f64(),
+        fleet_time.as_secs_f64()
+    );
+}
