@@ -206,8 +206,8 @@ impl<'a> Remote<'a> {
     pub async fn receive(&self, source: &str, bytes: &[u8]) -> Result<Accepted> {
         let sha = &hex::encode(Sha256::digest(bytes));
         let now = self.sk.clock().now();
-        let parsed = Envelope::parse(bytes).ok();
-        let header = parsed.as_ref().map(|e| &e.header);
+        let parsed = Envelope::parse(bytes);
+        let header = parsed.as_ref().ok().map(|e| &e.header);
         let refuse = |refusal: Refusal| async move {
             self.record_refusal(source, sha, header, &refusal, now).await?;
             if refusal.is_forgery() && self.sk.health().settings().await?.island_on_forgery {
@@ -221,9 +221,9 @@ impl<'a> Remote<'a> {
         if self.sk.health().island().await?.is_some() {
             return refuse(Refusal::Island).await;
         }
-        let envelope = match Envelope::parse(bytes) {
+        let envelope = match &parsed {
             Ok(e) => e,
-            Err(r) => return refuse(r).await,
+            Err(r) => return refuse(r.clone()).await,
         };
         let Some(pinned) = self.pinned().await? else { return refuse(Refusal::NoPinnedKey).await };
         let key = match parse_public_key(&pinned.public_key) {
@@ -234,7 +234,7 @@ impl<'a> Remote<'a> {
         if let Err(r) = envelope.verify(&key, &pinned.store_id, last, now) {
             return refuse(r).await;
         }
-        let content = match read_content(&envelope) {
+        let content = match read_content(envelope) {
             Ok(c) => c,
             Err(r) => return refuse(r).await,
         };

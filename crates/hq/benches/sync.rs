@@ -9,13 +9,10 @@
 // Floats only format the report.
 #![allow(clippy::float_arithmetic)]
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use storekeep_backend::sync::{HqLink, Pushed};
-use storekeep_backend::{FixedClock, OpenOptions, Storekeep, Till, demo};
-use storekeep_domain::journal::EntryKind;
-use storekeep_hq::Hq;
+use storekeep_backend::{Storekeep, Till};
 
 fn main() {
     let rt =
@@ -23,44 +20,11 @@ fn main() {
     rt.block_on(run());
 }
 
-async fn fresh_hq() -> Hq {
-    let admin = std::env::var("STOREKEEP_TEST_PG")
-        .expect("STOREKEEP_TEST_PG: start PostgreSQL with `scripts/test-postgres.sh start` and set it to the URL printed");
-    let mut bytes = [0u8; 6];
-    getrandom::fill(&mut bytes).expect("random");
-    let name = format!("hq_bench_{}", hex::encode(bytes));
-    let pool = sqlx::PgPool::connect(&admin).await.expect("connect");
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&pool).await.expect("create");
-    let (base, _) = admin.rsplit_once('/').expect("url");
-    Hq::connect(&format!("{base}/{name}"), 60).await.expect("hq")
-}
+#[path = "../tests/common/mod.rs"]
+mod common;
 
 async fn store_with(n: usize, url: &str, token: String) -> (Storekeep, tempfile::TempDir) {
-    let dir = tempfile::tempdir().expect("dir");
-    let clock = Arc::new(FixedClock::new("2026-11-27T09:15:00Z".parse().expect("time")));
-    let sk = Storekeep::open(&dir.path().join("store.sqlite3"), OpenOptions::default(), clock)
-        .await
-        .expect("open");
-    sk.init(&demo::identity(), true).await.expect("init");
-    let register = sk.require_identity().await.expect("identity").register_id;
-    let mut written = 0;
-    while written < n {
-        let mut tx = sk.db().begin_write().await.expect("tx");
-        for _ in 0..(n - written).min(10_000) {
-            written += 1;
-            let at = format!("2026-11-27T10:{:02}:{:02}Z", (written / 60) % 60, written % 60);
-            storekeep_backend::journal::append_in(
-                &mut tx,
-                &register,
-                EntryKind::DrawerOpen,
-                &at,
-                &format!(r#"{{"n":{written}}}"#),
-            )
-            .await
-            .expect("append");
-        }
-        tx.commit().await.expect("commit");
-    }
+    let (sk, dir) = common::store_with(n).await;
     let boss = Till::new(sk.clone());
     boss.login(1, "1111").await.expect("login");
     boss.connect_hq(&HqLink { url: url.to_string(), token }, "bench").await.expect("connect");
@@ -77,7 +41,7 @@ fn ms(d: Duration) -> String {
 }
 
 async fn run() {
-    let hq = fresh_hq().await;
+    let hq = common::fresh_hq(60).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let url = format!("http://{}", listener.local_addr().expect("addr"));
     {

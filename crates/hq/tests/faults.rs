@@ -7,30 +7,18 @@
 //! stores (default 4). Needs PostgreSQL (STOREKEEP_TEST_PG, see tests/sync.rs).
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use storekeep_backend::sync::{HqLink, Pushed};
-use storekeep_backend::{FixedClock, OpenOptions, Storekeep, Till, demo};
-use storekeep_domain::journal::EntryKind;
+use storekeep_backend::{Storekeep, Till};
 use storekeep_hq::Hq;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-
-async fn fresh_hq() -> Hq {
-    let admin = std::env::var("STOREKEEP_TEST_PG").expect(
-        "STOREKEEP_TEST_PG is not set: start PostgreSQL with `scripts/test-postgres.sh start` and set it to the URL printed (make test-rust does both)",
-    );
-    let mut bytes = [0u8; 6];
-    getrandom::fill(&mut bytes).unwrap();
-    let name = format!("hq_faults_{}", hex::encode(bytes));
-    let pool = sqlx::PgPool::connect(&admin).await.unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&pool).await.unwrap();
-    let (base, _) = admin.rsplit_once('/').unwrap();
-    Hq::connect(&format!("{base}/{name}"), 20).await.unwrap()
-}
 
 /// What the proxy did, so the test can show the faults happened.
 #[derive(Debug, Default)]
@@ -157,30 +145,6 @@ async fn proxy(
     addr
 }
 
-/// A demo store with `n` registrations written straight into its journal (drawer openings, in
-/// batches of transactions), so the test spends its time on the sync, not on selling.
-async fn store_with(n: usize) -> (Storekeep, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(FixedClock::new("2026-11-27T09:15:00Z".parse().unwrap()));
-    let sk = Storekeep::open(&dir.path().join("store.sqlite3"), OpenOptions::default(), clock).await.unwrap();
-    sk.init(&demo::identity(), true).await.unwrap();
-    let register = sk.require_identity().await.unwrap().register_id;
-    let mut written = 0;
-    while written < n {
-        let mut tx = sk.db().begin_write().await.unwrap();
-        for _ in 0..(n - written).min(5_000) {
-            written += 1;
-            let at = format!("2026-11-27T10:{:02}:{:02}Z", (written / 60) % 60, written % 60);
-            let payload = format!(r#"{{"n":{written}}}"#);
-            storekeep_backend::journal::append_in(&mut tx, &register, EntryKind::DrawerOpen, &at, &payload)
-                .await
-                .unwrap();
-        }
-        tx.commit().await.unwrap();
-    }
-    (sk, dir)
-}
-
 async fn hashes_at_store(sk: &Storekeep) -> Vec<(String, i64, Vec<u8>)> {
     sqlx::query_as("SELECT register_id, seq, hash FROM journal ORDER BY register_id, seq")
         .fetch_all(sk.db().reader())
@@ -204,7 +168,7 @@ async fn every_registration_reaches_hq_exactly_once_through_a_hostile_network() 
         std::env::var("STOREKEEP_FAULT_REGISTRATIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
     let stores: usize =
         std::env::var("STOREKEEP_FAULT_STORES").ok().and_then(|v| v.parse().ok()).unwrap_or(4);
-    let hq = fresh_hq().await;
+    let hq = common::fresh_hq(20).await;
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let upstream = listener.local_addr().unwrap();
     {
@@ -219,7 +183,7 @@ async fn every_registration_reaches_hq_exactly_once_through_a_hostile_network() 
     for i in 0..stores {
         let id = format!("butik-{i}");
         let token = hq.enrol(&id, &format!("Butik {i}")).await.unwrap();
-        let (sk, dir) = store_with(total / stores).await;
+        let (sk, dir) = common::store_with(total / stores).await;
         let boss = Till::new(sk.clone());
         boss.login(1, "1111").await.unwrap();
         boss.connect_hq(&HqLink { url: format!("http://{via}"), token }, "Test").await.unwrap();

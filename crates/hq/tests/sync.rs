@@ -7,6 +7,8 @@
 //! STOREKEEP_TEST_PG; each test makes a database of its own.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::sync::Arc;
 
 use storekeep_backend::sync::{HqLink, Pushed};
@@ -14,19 +16,6 @@ use storekeep_backend::{FixedClock, OpenOptions, Storekeep, Till, demo};
 use storekeep_domain::journal::{GENESIS, entry_hash};
 use storekeep_domain::sync::{BATCH_FORMAT, Batch, WireEntry};
 use storekeep_hq::{Error, Hq};
-
-async fn fresh_hq() -> Hq {
-    let admin = std::env::var("STOREKEEP_TEST_PG").expect(
-        "STOREKEEP_TEST_PG is not set: start PostgreSQL with `scripts/test-postgres.sh start` and set it to the URL printed (make test-rust does both)",
-    );
-    let mut bytes = [0u8; 6];
-    getrandom::fill(&mut bytes).unwrap();
-    let name = format!("hq_test_{}", hex::encode(bytes));
-    let pool = sqlx::PgPool::connect(&admin).await.unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&pool).await.unwrap();
-    let (base, _) = admin.rsplit_once('/').unwrap();
-    Hq::connect(&format!("{base}/{name}"), 10).await.unwrap()
-}
 
 async fn serve(hq: Hq) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -89,7 +78,7 @@ fn batch(entries: Vec<WireEntry>) -> Batch {
 
 #[tokio::test]
 async fn a_stores_journal_reaches_hq_exactly_once() {
-    let hq = fresh_hq().await;
+    let hq = common::fresh_hq(10).await;
     let url = serve(hq.clone()).await;
     let token = hq.enrol("butik-1", "Demobutiken").await.unwrap();
     let s = store().await;
@@ -138,7 +127,7 @@ async fn a_stores_journal_reaches_hq_exactly_once() {
 
 #[tokio::test]
 async fn a_key_with_other_content_is_refused_with_its_whole_batch() {
-    let hq = fresh_hq().await;
+    let hq = common::fresh_hq(10).await;
     hq.enrol("butik-1", "Demobutiken").await.unwrap();
     let first = entry("KASSA-01", 1, GENESIS, r#"{"amount":"100.00"}"#);
     hq.ingest("butik-1", &batch(vec![first.clone()])).await.unwrap();
@@ -156,7 +145,7 @@ async fn a_key_with_other_content_is_refused_with_its_whole_batch() {
 
 #[tokio::test]
 async fn hq_checks_every_hash_and_the_chain_as_it_arrives() {
-    let hq = fresh_hq().await;
+    let hq = common::fresh_hq(10).await;
     hq.enrol("butik-1", "Demobutiken").await.unwrap();
     let first = entry("KASSA-01", 1, GENESIS, "{}");
     // Damaged on the way: the hash is not the entry's.
@@ -182,7 +171,7 @@ async fn hq_checks_every_hash_and_the_chain_as_it_arrives() {
 
 #[tokio::test]
 async fn one_store_never_writes_or_reads_another_stores_registrations() {
-    let hq = fresh_hq().await;
+    let hq = common::fresh_hq(10).await;
     let url = serve(hq.clone()).await;
     let token_a = hq.enrol("butik-a", "A").await.unwrap();
     let token_b = hq.enrol("butik-b", "B").await.unwrap();
@@ -215,7 +204,7 @@ async fn one_store_never_writes_or_reads_another_stores_registrations() {
 
 #[tokio::test]
 async fn a_store_whose_hq_lost_entries_sends_its_journal_again() {
-    let hq = fresh_hq().await;
+    let hq = common::fresh_hq(10).await;
     let url = serve(hq.clone()).await;
     let token = hq.enrol("butik-1", "Demobutiken").await.unwrap();
     let s = store().await;
