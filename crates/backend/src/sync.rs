@@ -3,13 +3,22 @@
 //! the outbox only once HQ has acknowledged it. HQ skips what it already holds, so sending
 //! again after a lost answer or a restart is harmless: each registration reaches HQ exactly
 //! once. The store never waits for HQ to sell.
+//!
+//! Every few seconds the store also reports itself to HQ (its mode, dependencies, payment
+//! methods and hours in force, and what waits to be sent: the fleet view) and fetches the
+//! signed bundles HQ holds for it, each received exactly as one from the command line would be
+//! (checked against the pinned key, refused and audited if anything is wrong). In island mode,
+//! or with no key pinned, it fetches nothing.
 
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
+use storekeep_domain::envelope::Refusal;
 use storekeep_domain::staff::Action;
-use storekeep_domain::sync::{BATCH_FORMAT, Batch, BatchReceipt, WireEntry};
+use storekeep_domain::sync::{
+    BATCH_FORMAT, Batch, BatchReceipt, BundleRef, DependencyReport, REPORT_FORMAT, StoreReport, WireEntry,
+};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::Storekeep;
@@ -24,6 +33,16 @@ pub struct HqLink {
     /// `http://host:port` (TLS is terminated in front of HQ where deployed).
     pub url: String,
     pub token: String,
+}
+
+/// What one fetch of HQ's bundles did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Fetched {
+    pub accepted: Vec<i64>,
+    /// Counter and why (English).
+    pub refused: Vec<(i64, String)>,
+    /// Nothing was fetched: island mode, or no key pinned.
+    pub skipped: Option<&'static str>,
 }
 
 /// What one push did.
@@ -84,12 +103,7 @@ impl<'a> Sync<'a> {
     /// removes them from the outbox. HQ missing an earlier entry (it lost it, or restored a
     /// backup) queues everything from there again.
     pub async fn push_once(&self, max: usize) -> Result<Pushed> {
-        let Some(link) = self.link().await? else {
-            return Err(sync_error(
-                "This store is not connected to HQ".into(),
-                "Butiken är inte ansluten till HK".into(),
-            ));
-        };
+        let link = self.require_link().await?;
         let rows = sqlx::query(
             "SELECT j.register_id, j.seq, j.kind, j.recorded_at, j.payload, j.prev_hash, j.hash
              FROM outbox o JOIN journal j ON j.register_id = o.register_id AND j.seq = o.seq
@@ -116,15 +130,10 @@ impl<'a> Sync<'a> {
         let body = serde_json::to_vec(&Batch { format: BATCH_FORMAT.into(), entries: entries.clone() })
             .map_err(|e| Error::Storage(e.to_string()))?;
         let endpoint = Endpoint::parse(&link.url)?;
-        let (status, answer) = endpoint.post("/v1/journal", &link.token, &body).await?;
+        let (status, answer) = endpoint.request("POST", "/v1/journal", &link.token, Some(&body)).await?;
         match status {
             200 => {
-                let receipt: BatchReceipt = serde_json::from_slice(&answer).map_err(|e| {
-                    sync_error(
-                        format!("HQ's answer cannot be read: {e}"),
-                        format!("HK:s svar går inte att läsa: {e}"),
-                    )
-                })?;
+                let receipt: BatchReceipt = serde_json::from_slice(&answer).map_err(|e| unreadable(&e))?;
                 let mut tx = self.sk.db().begin_write().await?;
                 for e in &entries {
                     sqlx::query("DELETE FROM outbox WHERE register_id = ? AND seq = ?")
@@ -149,15 +158,112 @@ impl<'a> Sync<'a> {
                     "HK saknar tidigare registreringar: hela journalen köas igen".into(),
                 ))
             }
-            _ => {
-                let text = String::from_utf8_lossy(&answer).chars().take(300).collect::<String>();
-                tracing::error!(status, "HQ refused a batch: {text}");
-                Err(sync_error(
-                    format!("HQ answered {status}: {text}"),
-                    format!("HK svarade {status}: {text}"),
-                ))
+            _ => Err(refused_by_hq(status, &answer)),
+        }
+    }
+
+    /// What the store tells HQ of itself (the fleet view).
+    pub async fn store_report(&self) -> Result<StoreReport> {
+        let board = self.sk.health().board().await?;
+        let real = self.sk.health().real_levels().await?;
+        Ok(StoreReport {
+            format: REPORT_FORMAT.into(),
+            at: self.sk.clock().now(),
+            island_reason: board.mode.island.as_ref().map(|i| i.reason.clone()),
+            mode: board.mode.mode,
+            drill: board.drill.is_some(),
+            dependencies: board
+                .dependencies
+                .iter()
+                .map(|d| DependencyReport {
+                    dependency: d.dependency,
+                    // A drill's practice failures are not reported as real ones.
+                    level: if d.practice {
+                        real.get(&d.dependency).copied().unwrap_or(d.level)
+                    } else {
+                        d.level
+                    },
+                    since: d.since,
+                    monitored: d.monitored,
+                })
+                .collect(),
+            payments: board.payments.in_force,
+            hours: board.hours,
+            waiting: board.hq_queue.waiting,
+            oldest_waiting: board.hq_queue.oldest,
+            last_bundle: board.remote.last_counter,
+        })
+    }
+
+    /// Sends the store's report to HQ.
+    pub async fn report(&self) -> Result<()> {
+        let link = self.require_link().await?;
+        let body =
+            serde_json::to_vec(&self.store_report().await?).map_err(|e| Error::Storage(e.to_string()))?;
+        let (status, answer) =
+            Endpoint::parse(&link.url)?.request("POST", "/v1/report", &link.token, Some(&body)).await?;
+        if status / 100 != 2 {
+            return Err(refused_by_hq(status, &answer));
+        }
+        Ok(())
+    }
+
+    /// The highest bundle counter already dealt with: accepted, or refused for good (a refusal
+    /// in island mode or before a key was pinned is not for good: it is fetched again).
+    async fn bundle_cursor(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "SELECT COALESCE(MAX(counter), 0) FROM remote_envelope WHERE source LIKE 'hq %' AND counter IS NOT NULL
+             AND (refusal IS NULL OR json_extract(refusal, '$.kind') NOT IN ('island', 'no_pinned_key'))",
+        )
+        .fetch_one(self.sk.db().reader())
+        .await?)
+    }
+
+    /// Fetches the bundles HQ holds for this store past the last one dealt with, and receives
+    /// each in order (checked against the pinned key; refused and audited if anything is wrong).
+    pub async fn fetch_bundles(&self) -> Result<Fetched> {
+        let link = self.require_link().await?;
+        let remote = self.sk.remote();
+        if self.sk.health().island().await?.is_some() {
+            return Ok(Fetched { skipped: Some("island mode"), ..Fetched::default() });
+        }
+        if remote.pinned().await?.is_none() {
+            return Ok(Fetched { skipped: Some("no HQ key pinned"), ..Fetched::default() });
+        }
+        let endpoint = Endpoint::parse(&link.url)?;
+        let after = self.bundle_cursor().await?;
+        let (status, answer) =
+            endpoint.request("GET", &format!("/v1/bundles?after={after}"), &link.token, None).await?;
+        if status != 200 {
+            return Err(refused_by_hq(status, &answer));
+        }
+        let refs: Vec<BundleRef> = serde_json::from_slice(&answer).map_err(|e| unreadable(&e))?;
+        let mut fetched = Fetched::default();
+        for r in refs.iter().filter(|r| r.counter > after) {
+            let (status, bytes) =
+                endpoint.request("GET", &format!("/v1/bundles/{}", r.counter), &link.token, None).await?;
+            if status != 200 {
+                return Err(refused_by_hq(status, &bytes));
+            }
+            match remote.receive(&format!("hq {}", link.url), &bytes).await {
+                Ok(a) => fetched.accepted.push(a.counter as i64),
+                Err(Error::Remote(refusal)) => {
+                    fetched.refused.push((r.counter, refusal.to_string()));
+                    if matches!(refusal, Refusal::Island) || self.sk.health().island().await?.is_some() {
+                        // Island mode came on (a forgery trips it): nothing more from outside.
+                        break;
+                    }
+                }
+                Err(e) => return Err(e),
             }
         }
+        Ok(fetched)
+    }
+
+    async fn require_link(&self) -> Result<HqLink> {
+        self.link().await?.ok_or_else(|| {
+            sync_error("This store is not connected to HQ".into(), "Butiken är inte ansluten till HK".into())
+        })
     }
 
     /// Pushes until nothing waits; returns how many entries were sent.
@@ -170,20 +276,54 @@ impl<'a> Sync<'a> {
     }
 }
 
+fn unreadable(e: &serde_json::Error) -> Error {
+    sync_error(format!("HQ's answer cannot be read: {e}"), format!("HK:s svar går inte att läsa: {e}"))
+}
+
+fn refused_by_hq(status: u16, answer: &[u8]) -> Error {
+    let text = String::from_utf8_lossy(answer).chars().take(300).collect::<String>();
+    tracing::error!(status, "HQ refused: {text}");
+    sync_error(format!("HQ answered {status}: {text}"), format!("HK svarade {status}: {text}"))
+}
+
+/// How often the store reports itself and asks for bundles while connected.
+pub const EXCHANGE_EVERY: Duration = Duration::from_secs(5);
+
+/// Reports the store to HQ and fetches its bundles.
+async fn exchange(sk: &Storekeep) -> Result<()> {
+    sk.sync().report().await?;
+    let fetched = sk.sync().fetch_bundles().await?;
+    if !fetched.accepted.is_empty() || !fetched.refused.is_empty() {
+        tracing::info!(accepted = ?fetched.accepted, refused = fetched.refused.len(), "bundles from HQ");
+    }
+    Ok(())
+}
+
 /// Sends the outbox for as long as the task lives: at once while entries wait, then every few
 /// seconds; after a failure it backs off (1 s doubling to a minute) and tries again. Nothing is
 /// lost meanwhile: the outbox is on disk, so a restart resumes where it stopped.
 pub async fn run(sk: Storekeep) {
     let mut backoff = Duration::from_secs(1);
+    let mut last_exchange: Option<std::time::Instant> = None;
     loop {
         let wait = match sk.sync().link().await {
             Ok(Some(_)) => match sk.sync().push_once(1_000).await {
-                Ok(Pushed::Sent { .. }) => {
+                Ok(pushed) => {
                     backoff = Duration::from_secs(1);
-                    sk.health().changed();
-                    Duration::ZERO
+                    // Between batches too, so that a long catch-up still reports and fetches.
+                    if last_exchange.is_none_or(|t| t.elapsed() >= EXCHANGE_EVERY) {
+                        last_exchange = Some(std::time::Instant::now());
+                        if let Err(e) = exchange(&sk).await {
+                            tracing::warn!("reporting to HQ failed: {e}");
+                        }
+                    }
+                    if matches!(pushed, Pushed::Sent { .. }) {
+                        sk.health().changed();
+                        Duration::ZERO
+                    } else {
+                        Duration::from_secs(2)
+                    }
                 }
-                Ok(Pushed::Nothing) => Duration::from_secs(2),
                 Err(e) => {
                     tracing::warn!("sending to HQ failed, trying again in {} s: {e}", backoff.as_secs());
                     let wait = backoff;
@@ -221,7 +361,14 @@ impl Endpoint {
         Ok(Endpoint { host: host.to_string(), port })
     }
 
-    async fn post(&self, path: &str, token: &str, body: &[u8]) -> Result<(u16, Vec<u8>)> {
+    async fn request(
+        &self,
+        method: &str,
+        path: &str,
+        token: &str,
+        body: Option<&[u8]>,
+    ) -> Result<(u16, Vec<u8>)> {
+        let body = body.unwrap_or_default();
         let unreachable = |e: std::io::Error| {
             sync_error(
                 format!("HQ cannot be reached at {}:{} ({e})", self.host, self.port),
@@ -231,7 +378,7 @@ impl Endpoint {
         let exchange = async {
             let mut stream = tokio::net::TcpStream::connect((self.host.as_str(), self.port)).await?;
             let head = format!(
-                "POST {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                "{method} {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
                 self.host,
                 body.len()
             );

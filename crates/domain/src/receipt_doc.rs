@@ -11,8 +11,13 @@
 use crate::pdf::{Font, Page};
 use crate::receipt::Receipt;
 
-pub(crate) fn escape_html(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+/// Text for HTML, in an element or a quoted attribute.
+pub fn escape_html(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
 
 /// The receipt as a self-contained HTML page (no scripts, no outside resources).

@@ -70,3 +70,46 @@ pub struct BatchReceipt {
     /// The last sequence HQ holds, by register, after this batch.
     pub heads: Vec<(String, i64)>,
 }
+
+pub const REPORT_FORMAT: &str = "storekeep-store-report/1";
+
+/// What a store tells HQ of itself every few seconds, for the fleet view: how it runs, what it
+/// can reach, what it takes, whether it is open, and what still waits to be sent. Everything
+/// in it is the store's word; HQ shows it (escaped) beside when it heard it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreReport {
+    pub format: String,
+    /// The store's clock when it wrote the report.
+    pub at: jiff::Timestamp,
+    pub mode: crate::health::StoreMode,
+    pub island_reason: Option<String>,
+    /// A drill is running (its failures are practice, not shown as the mode).
+    pub drill: bool,
+    pub dependencies: Vec<DependencyReport>,
+    /// The payment methods in force on the store's register, its offline caps and exposure.
+    pub payments: crate::payments::InForce,
+    /// The opening hours in force now.
+    pub hours: crate::hours::HoursStatus,
+    /// Journal entries HQ has not acknowledged, and when the oldest was written.
+    pub waiting: i64,
+    pub oldest_waiting: Option<String>,
+    /// The last signed bundle the store accepted.
+    pub last_bundle: Option<i64>,
+}
+
+/// One dependency in a store report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DependencyReport {
+    pub dependency: crate::health::Dependency,
+    pub level: crate::health::Level,
+    pub since: Option<jiff::Timestamp>,
+    pub monitored: bool,
+}
+
+/// A signed bundle HQ holds for the store asking (its bytes are fetched one by one).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BundleRef {
+    pub counter: i64,
+    pub kind: String,
+    pub size: i64,
+}

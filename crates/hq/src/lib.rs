@@ -4,8 +4,16 @@
 //! the chain as it receives it, and flags a break. A store authenticates with its own token and
 //! can only ever write or read its own registrations: the store id comes from the token, never
 //! from the request.
+//!
+//! HQ also seals catalog, config and command bundles for its stores (`bundles`), which each
+//! store fetches with its token and checks against the key it pinned, and keeps what each store
+//! last reported of itself for the fleet view (`fleet`), which only HQ's own people see (the
+//! admin token).
 
-use axum::extract::State;
+pub mod bundles;
+pub mod fleet;
+
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -33,6 +41,14 @@ pub enum Error {
     Conflict { register_id: String, seq: i64 },
     #[error("HQ does not hold register {register_id} sequence {missing} yet: send the entries in order")]
     Gap { register_id: String, missing: i64 },
+    #[error("this needs HQ's admin token")]
+    AdminOnly,
+    #[error("the bundle is not valid: {0}")]
+    BadBundle(String),
+    #[error("the report is not valid: {0}")]
+    BadReport(String),
+    #[error("no such bundle for this store")]
+    NoBundle,
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
 }
@@ -41,7 +57,21 @@ impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let status = match &self {
             Error::Unauthorized => StatusCode::UNAUTHORIZED,
-            Error::BadBatch(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Error::AdminOnly => {
+                return (
+                    StatusCode::UNAUTHORIZED,
+                    [(
+                        axum::http::header::WWW_AUTHENTICATE,
+                        r#"Basic realm="Storekeep HQ", charset="UTF-8""#,
+                    )],
+                    self.to_string(),
+                )
+                    .into_response();
+            }
+            Error::BadBatch(_) | Error::BadBundle(_) | Error::BadReport(_) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            Error::NoBundle => StatusCode::NOT_FOUND,
             Error::Conflict { .. } | Error::Gap { .. } => StatusCode::CONFLICT,
             Error::Db(e) => {
                 tracing::error!("database: {e}");
@@ -57,6 +87,8 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, Clone)]
 pub struct Hq {
     pool: PgPool,
+    /// SHA-256 of the token HQ's own people use for the fleet view; `None`: the view is off.
+    admin_sha256: Option<String>,
 }
 
 fn token_hash(token: &str) -> String {
@@ -68,7 +100,14 @@ impl Hq {
     pub async fn connect(url: &str, max_connections: u32) -> Result<Hq> {
         let pool = PgPoolOptions::new().max_connections(max_connections).connect(url).await?;
         MIGRATOR.run(&pool).await.map_err(sqlx::Error::from)?;
-        Ok(Hq { pool })
+        Ok(Hq { pool, admin_sha256: None })
+    }
+
+    /// Turns the fleet view on for whoever holds `token` (HTTP Basic, any user name, the token
+    /// as the password; or `Bearer`).
+    pub fn with_admin_token(mut self, token: &str) -> Hq {
+        self.admin_sha256 = Some(token_hash(token.trim()));
+        self
     }
 
     pub fn pool(&self) -> &PgPool {
@@ -188,6 +227,11 @@ impl Hq {
             .await?;
             stored += 1;
         }
+        sqlx::query("UPDATE store SET held = held + $2, last_batch_at = now() WHERE id = $1")
+            .bind(store_id)
+            .bind(stored as i64)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(BatchReceipt { stored, duplicates, breaks, heads: self.heads(store_id).await? })
     }
@@ -229,6 +273,30 @@ async fn authenticated(hq: &Hq, headers: &HeaderMap) -> Result<String> {
     hq.store_for(token.trim()).await
 }
 
+/// HQ's own people: the admin token as a bearer token or as HTTP Basic's password.
+fn admin(hq: &Hq, headers: &HeaderMap) -> Result<()> {
+    use base64::Engine as _;
+    let expected = hq.admin_sha256.as_deref().ok_or(Error::AdminOnly)?;
+    let value = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .ok_or(Error::AdminOnly)?;
+    let token = if let Some(t) = value.strip_prefix("Bearer ") {
+        t.trim().to_string()
+    } else if let Some(b) = value.strip_prefix("Basic ") {
+        let decoded =
+            base64::engine::general_purpose::STANDARD.decode(b.trim()).map_err(|_| Error::AdminOnly)?;
+        let text = String::from_utf8(decoded).map_err(|_| Error::AdminOnly)?;
+        text.split_once(':').map(|(_, p)| p.to_string()).ok_or(Error::AdminOnly)?
+    } else {
+        return Err(Error::AdminOnly);
+    };
+    // Hashes of equal length compared whole: the time taken says nothing of the token.
+    let given = token_hash(&token);
+    let same = given.bytes().zip(expected.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+    if same { Ok(()) } else { Err(Error::AdminOnly) }
+}
+
 async fn post_journal(
     State(hq): State<Hq>,
     headers: HeaderMap,
@@ -244,12 +312,74 @@ async fn get_heads(State(hq): State<Hq>, headers: HeaderMap) -> Result<Json<Vec<
     Ok(Json(hq.heads(&store).await?))
 }
 
-/// `POST /v1/journal` (a batch), `GET /v1/heads` (what HQ holds of the caller's store),
-/// `GET /health`.
+async fn post_report(
+    State(hq): State<Hq>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<StatusCode> {
+    let store = authenticated(&hq, &headers).await?;
+    hq.report(&store, &body).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct After {
+    #[serde(default)]
+    after: i64,
+}
+
+async fn get_bundles(
+    State(hq): State<Hq>,
+    headers: HeaderMap,
+    Query(q): Query<After>,
+) -> Result<Json<Vec<storekeep_domain::sync::BundleRef>>> {
+    let store = authenticated(&hq, &headers).await?;
+    Ok(Json(hq.bundles_after(&store, q.after).await?))
+}
+
+async fn get_bundle(State(hq): State<Hq>, headers: HeaderMap, Path(counter): Path<i64>) -> Result<Response> {
+    let store = authenticated(&hq, &headers).await?;
+    let bytes = hq.bundle(&store, counter).await?.ok_or(Error::NoBundle)?;
+    Ok(([(axum::http::header::CONTENT_TYPE, "application/octet-stream")], bytes).into_response())
+}
+
+async fn get_fleet(State(hq): State<Hq>, headers: HeaderMap) -> Result<Json<Vec<fleet::FleetRow>>> {
+    admin(&hq, &headers)?;
+    Ok(Json(hq.fleet().await?))
+}
+
+async fn get_fleet_page(State(hq): State<Hq>, headers: HeaderMap) -> Result<Response> {
+    admin(&hq, &headers)?;
+    let page = fleet::page(&hq.fleet().await?, jiff::Timestamp::now());
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (
+                axum::http::header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+            ),
+            (axum::http::header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            (axum::http::header::CACHE_CONTROL, "no-store"),
+        ],
+        page,
+    )
+        .into_response())
+}
+
+/// The stores' routes (their token): `POST /v1/journal` (a batch), `GET /v1/heads` (what HQ
+/// holds of the caller's store), `POST /v1/report` (the store's report of itself),
+/// `GET /v1/bundles?after=N` and `GET /v1/bundles/{counter}` (the caller's signed bundles).
+/// HQ's people (the admin token): `GET /fleet` (the page) and `GET /v1/fleet` (JSON).
+/// `GET /health` for probes.
 pub fn router(hq: Hq) -> Router {
     Router::new()
         .route("/v1/journal", post(post_journal))
         .route("/v1/heads", get(get_heads))
+        .route("/v1/report", post(post_report))
+        .route("/v1/bundles", get(get_bundles))
+        .route("/v1/bundles/{counter}", get(get_bundle))
+        .route("/v1/fleet", get(get_fleet))
+        .route("/fleet", get(get_fleet_page))
         .route("/health", get(|| async { "ok" }))
         .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024))
         .with_state(hq)

@@ -9,49 +9,13 @@
 
 mod common;
 
-use std::sync::Arc;
+use common::{connect, sell, serve, store};
 
 use storekeep_backend::sync::{HqLink, Pushed};
-use storekeep_backend::{FixedClock, OpenOptions, Storekeep, Till, demo};
+use storekeep_backend::{Storekeep, Till};
 use storekeep_domain::journal::{GENESIS, entry_hash};
 use storekeep_domain::sync::{BATCH_FORMAT, Batch, WireEntry};
-use storekeep_hq::{Error, Hq};
-
-async fn serve(hq: Hq) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, storekeep_hq::router(hq)).await.unwrap() });
-    format!("http://{addr}")
-}
-
-struct Store {
-    sk: Storekeep,
-    _dir: tempfile::TempDir,
-}
-
-async fn store() -> Store {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(FixedClock::new("2026-11-27T09:15:00Z".parse().unwrap()));
-    let sk = Storekeep::open(&dir.path().join("store.sqlite3"), OpenOptions::default(), clock).await.unwrap();
-    sk.init(&demo::identity(), true).await.unwrap();
-    Store { sk, _dir: dir }
-}
-
-async fn sell(sk: &Storekeep, n: usize) {
-    let till = Till::new(sk.clone());
-    till.login(2, "2222").await.unwrap();
-    let code = demo::catalog().into_iter().find_map(|i| i.code).unwrap();
-    for _ in 0..n {
-        till.scan(&code).await.unwrap();
-        till.pay_cash("500").await.unwrap();
-    }
-}
-
-async fn connect(sk: &Storekeep, url: &str, token: &str) {
-    let boss = Till::new(sk.clone());
-    boss.login(1, "1111").await.unwrap();
-    boss.connect_hq(&HqLink { url: url.into(), token: token.into() }, "Anslutning till HK").await.unwrap();
-}
+use storekeep_hq::Error;
 
 async fn journal_len(sk: &Storekeep) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM journal").fetch_one(sk.db().reader()).await.unwrap()

@@ -6,7 +6,8 @@
 
 use std::sync::Arc;
 
-use storekeep_backend::{FixedClock, OpenOptions, Storekeep, demo};
+use storekeep_backend::sync::HqLink;
+use storekeep_backend::{FixedClock, OpenOptions, Storekeep, Till, demo};
 use storekeep_domain::journal::EntryKind;
 use storekeep_hq::Hq;
 
@@ -46,4 +47,42 @@ pub async fn store_with(n: usize) -> (Storekeep, tempfile::TempDir) {
         tx.commit().await.unwrap();
     }
     (sk, dir)
+}
+
+/// HQ served on a loopback port of its own; its URL.
+pub async fn serve(hq: Hq) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, storekeep_hq::router(hq)).await.unwrap() });
+    format!("http://{addr}")
+}
+
+/// A demo store in a folder of its own.
+pub struct Store {
+    pub sk: Storekeep,
+    pub _dir: tempfile::TempDir,
+}
+
+pub async fn store() -> Store {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FixedClock::new("2026-11-27T09:15:00Z".parse().unwrap()));
+    let sk = Storekeep::open(&dir.path().join("store.sqlite3"), OpenOptions::default(), clock).await.unwrap();
+    sk.init(&demo::identity(), true).await.unwrap();
+    Store { sk, _dir: dir }
+}
+
+pub async fn sell(sk: &Storekeep, n: usize) {
+    let till = Till::new(sk.clone());
+    till.login(2, "2222").await.unwrap();
+    let code = demo::catalog().into_iter().find_map(|i| i.code).unwrap();
+    for _ in 0..n {
+        till.scan(&code).await.unwrap();
+        till.pay_cash("500").await.unwrap();
+    }
+}
+
+pub async fn connect(sk: &Storekeep, url: &str, token: &str) {
+    let boss = Till::new(sk.clone());
+    boss.login(1, "1111").await.unwrap();
+    boss.connect_hq(&HqLink { url: url.into(), token: token.into() }, "Anslutning till HK").await.unwrap();
 }
