@@ -18,11 +18,12 @@ export PATH := $(CARGO_BIN):$(PATH)
 APP_BIN := target/debug/storekeep-app
 ARTIFACTS := artifacts
 
-.PHONY: help demo test deps system-deps ui-deps tauri-driver ui app lint test-rust test-ui e2e bindings fuzz clean
+.PHONY: help demo hq-demo test deps system-deps ui-deps tauri-driver ui app lint test-rust test-ui e2e bindings fuzz clean
 
 help:
 	@echo "make demo      install what is missing, build, and run the app on the demo store"
 	@echo "make test      install what is missing, then lint and run every test (Rust, UI, end to end)"
+	@echo "make hq-demo   HQ with a demo fleet of simulated stores on a throwaway PostgreSQL; watch http://127.0.0.1:8790/fleet"
 	@echo "make bindings  regenerate ui/src/lib/bindings.ts from the Rust types"
 	@echo "make fuzz      fuzz the signed-envelope parser for FUZZ_SECONDS (nightly + cargo-fuzz)"
 
@@ -32,6 +33,14 @@ demo: deps app
 		exec xvfb-run -a -s '-screen 0 1280x800x24' $(APP_BIN) --demo; \
 	fi
 	$(APP_BIN) --demo
+
+# HQ and a demo fleet of simulated stores (crates/hq/examples/demo_fleet.rs) on a throwaway
+# PostgreSQL on loopback, stopped with it. It prints the fleet view's address and password.
+HQ_DEMO_BIND ?= 127.0.0.1:8790
+hq-demo: system-deps
+	@url=$$(scripts/test-postgres.sh start); \
+	trap 'scripts/test-postgres.sh stop' EXIT; \
+	cargo run -q -p storekeep-hq --example demo_fleet -- --postgres $$url --bind $(HQ_DEMO_BIND)
 
 test: deps tauri-driver lint test-rust test-ui e2e
 	@echo "All Storekeep tests passed."

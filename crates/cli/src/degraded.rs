@@ -479,6 +479,9 @@ pub enum HqCommand {
     },
     /// How many registrations wait for HQ.
     Queue,
+    /// Report this store to HQ (the fleet view) and fetch the signed bundles HQ holds for it
+    /// (nothing in island mode or without a pinned key).
+    Fetch,
 }
 
 pub async fn hq(sk: &Storekeep, command: HqCommand) -> Result<ExitCode, Error> {
@@ -493,6 +496,25 @@ pub async fn hq(sk: &Storekeep, command: HqCommand) -> Result<ExitCode, Error> {
             println!("Sent {sent} registrations to HQ; {} wait.", sk.sync().waiting().await?);
         }
         HqCommand::Queue => println!("{} registrations wait for HQ.", sk.sync().waiting().await?),
+        HqCommand::Fetch => {
+            sk.sync().report().await?;
+            let fetched = sk.sync().fetch_bundles().await?;
+            if let Some(why) = fetched.skipped {
+                println!("Reported to HQ; no bundles fetched: {why}.");
+            } else {
+                println!(
+                    "Reported to HQ; {} bundles applied: {:?}.",
+                    fetched.accepted.len(),
+                    fetched.accepted
+                );
+                for (counter, why) in &fetched.refused {
+                    println!("  bundle {counter} refused: {why}");
+                }
+            }
+            if !fetched.refused.is_empty() {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

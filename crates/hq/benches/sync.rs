@@ -1,6 +1,8 @@
 //! HQ sync throughput (issue 9's targets), with a plain harness: one store's 100,000 queued
 //! registrations drained to HQ over loopback (target: under 60 s), and 50 stores sending at
-//! once (each batch's latency, p50 and p99). A baseline in the same process, one empty
+//! once (each batch's latency, p50 and p99); then the fleet's load: the same 50 stores
+//! reporting themselves at once (each report's latency, and reports a second), and the fleet
+//! view built for 1,000 stores. A baseline in the same process, one empty
 //! PostgreSQL transaction (BEGIN; COMMIT) over the same pool, lets the figures be read as
 //! ratios that hold across machines.
 //!
@@ -93,6 +95,44 @@ async fn run() {
     }
     let fleet_time = t.elapsed();
 
+    // The 50 stores report themselves at once, 20 times each.
+    let t = Instant::now();
+    let mut tasks = Vec::new();
+    for (sk, _) in &fleet {
+        let sk = sk.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            for _ in 0..20 {
+                let t = Instant::now();
+                sk.sync().report().await.expect("report");
+                lat.push(t.elapsed());
+            }
+            lat
+        }));
+    }
+    let mut reports = Vec::new();
+    for task in tasks {
+        reports.extend(task.await.expect("task"));
+    }
+    let report_time = t.elapsed();
+
+    // The fleet view with 1,000 stores, each with a report.
+    let report = serde_json::to_vec(&fleet[0].0.sync().store_report().await.expect("report")).expect("json");
+    for i in 0..949 {
+        let id = format!("f{i}");
+        hq.enrol(&id, "fleet").await.expect("enrol");
+        hq.report(&id, &report).await.expect("report");
+    }
+    let mut views = Vec::new();
+    let mut size = 0;
+    for _ in 0..10 {
+        let t = Instant::now();
+        let rows = hq.fleet().await.expect("fleet");
+        size = storekeep_hq::fleet::page(&rows, jiff::Timestamp::now()).len();
+        assert_eq!(rows.len(), 1_000);
+        views.push(t.elapsed());
+    }
+
     println!();
     println!("baseline: empty PostgreSQL transaction p50 {}", ms(base));
     println!(
@@ -110,5 +150,21 @@ async fn run() {
         ms(p99),
         p99.as_secs_f64() / base.as_secs_f64(),
         fleet_time.as_secs_f64()
+    );
+    let (p50, p99) = (pct(&mut reports, 0.5), pct(&mut reports, 0.99));
+    println!(
+        "50 stores reporting at once, {} reports: p50 {} ({:.0}× baseline), p99 {} ({:.0}× baseline); {:.0} reports/s",
+        reports.len(),
+        ms(p50),
+        p50.as_secs_f64() / base.as_secs_f64(),
+        ms(p99),
+        p99.as_secs_f64() / base.as_secs_f64(),
+        reports.len() as f64 / report_time.as_secs_f64()
+    );
+    println!(
+        "fleet view of 1,000 stores (query and page, {} KiB): p50 {} ({:.0}× baseline)",
+        size / 1024,
+        ms(pct(&mut views, 0.5)),
+        pct(&mut views, 0.5).as_secs_f64() / base.as_secs_f64()
     );
 }

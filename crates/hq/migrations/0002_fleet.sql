@@ -23,8 +23,10 @@ CREATE TABLE bundle (
     PRIMARY KEY (store_id, counter)
 );
 
--- The last report each store sent (storekeep-store-report/1) and when HQ got it.
-CREATE TABLE store_report (
+-- The last report each store sent (storekeep-store-report/1) and when HQ got it. A view, not
+-- a record, rewritten every few seconds by every store: unlogged, so the reports write no WAL
+-- (a crash empties it; the next reports refill it within seconds).
+CREATE UNLOGGED TABLE store_report (
     store_id     TEXT PRIMARY KEY REFERENCES store(id),
     received_at  TIMESTAMPTZ NOT NULL,
     report       JSONB NOT NULL

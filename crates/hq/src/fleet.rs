@@ -39,13 +39,15 @@ fn from_micros(us: Option<i64>) -> Option<Timestamp> {
 
 impl FleetRow {
     /// How far HQ is behind the store: the age of the oldest registration still waiting at the
-    /// store when it reported (zero if none waited), aged by the time since that report. Both
-    /// ends of the first part are the store's clock, so a skewed clock does not skew it.
-    /// `None` if the store never reported.
+    /// store when it reported, aged by the time since that report (zero if none waited and the
+    /// store was heard within [`STALE_AFTER`]). Both ends of the first part are the store's
+    /// clock, so a skewed clock does not skew it. `None` if the store never reported.
     pub fn lag(&self, now: Timestamp) -> Option<SignedDuration> {
         let (report, heard) = (self.report.as_ref()?, self.reported_at?);
         let since_heard = now.duration_since(heard).max(SignedDuration::ZERO);
-        if report.waiting == 0 {
+        // Nothing waited when it reported, and it reports often: HQ has it all, near enough.
+        // Once it goes quiet, what it sold since is not at HQ: the silence is lag.
+        if report.waiting == 0 && since_heard <= STALE_AFTER {
             return Some(SignedDuration::ZERO);
         }
         let oldest: Option<Timestamp> = report.oldest_waiting.as_deref().and_then(|t| t.parse().ok());
@@ -144,6 +146,24 @@ fn dependency_sv(d: storekeep_domain::health::Dependency) -> &'static str {
     }
 }
 
+/// The store's mode in a few words of English (the command line's fleet).
+pub fn mode_words(mode: &StoreMode) -> String {
+    let lost = |lost: &[storekeep_domain::health::Dependency]| {
+        lost.iter()
+            .map(|d| {
+                serde_json::to_value(d).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match mode {
+        StoreMode::Normal => "normal".into(),
+        StoreMode::Degraded { lost: l } => format!("degraded (without {})", lost(l)),
+        StoreMode::Island { lost: l } if l.is_empty() => "island".into(),
+        StoreMode::Island { lost: l } => format!("island (without {})", lost(l)),
+    }
+}
+
 fn mode_cell(report: &StoreReport) -> String {
     let lost = |lost: &[storekeep_domain::health::Dependency]| {
         lost.iter().map(|d| dependency_sv(*d)).collect::<Vec<_>>().join(", ")
@@ -170,41 +190,40 @@ fn mode_cell(report: &StoreReport) -> String {
     cell
 }
 
+/// What is not green (all green says so in two words): a thousand rows must stay readable.
 fn dependencies_cell(report: &StoreReport) -> String {
-    report
-        .dependencies
+    let watched: Vec<_> = report.dependencies.iter().filter(|d| d.monitored).collect();
+    let troubled: Vec<String> = watched
         .iter()
-        .filter(|d| d.monitored)
+        .filter(|d| d.level != Level::Green)
         .map(|d| {
-            let (class, word) = match d.level {
-                Level::Green => ("green", "OK"),
-                Level::Amber => ("amber", "osäker"),
-                Level::Red => ("red", "nere"),
-            };
-            format!(
-                r#"<span class="dep {class}" title="{word}">{} {word}</span>"#,
-                dependency_sv(d.dependency)
-            )
+            let (class, word) = if d.level == Level::Red { ("red", "nere") } else { ("amber", "osäker") };
+            format!(r#"<span class="dep {class}">{} {word}</span>"#, esc(dependency_sv(d.dependency)))
         })
-        .collect::<Vec<_>>()
-        .join(" ")
+        .collect();
+    if troubled.is_empty() {
+        format!(r#"<span class="green">alla {} OK</span>"#, watched.len())
+    } else {
+        troubled.join(" ")
+    }
 }
 
+/// The methods not plainly on (all on says so).
 fn payments_cell(report: &StoreReport) -> String {
-    PaymentMethod::ALL
+    let changed: Vec<String> = PaymentMethod::ALL
         .into_iter()
-        .map(|m| {
+        .filter_map(|m| {
             let s = report.payments.state(m);
             let (class, word) = match s.availability {
-                Availability::Enabled => ("green", "på"),
+                Availability::Enabled => return None,
                 Availability::Limited => ("amber", "begränsad"),
                 Availability::Disabled => ("red", "av"),
             };
             let why = s.reason.as_deref().map(|r| format!(r#" title="{}""#, esc(r))).unwrap_or_default();
-            format!(r#"<span class="pay {class}"{why}>{} {word}</span>"#, esc(m.swedish()))
+            Some(format!(r#"<span class="pay {class}"{why}>{} {word}</span>"#, esc(m.swedish())))
         })
-        .collect::<Vec<_>>()
-        .join(" ")
+        .collect();
+    if changed.is_empty() { r#"<span class="green">alla på</span>"#.into() } else { changed.join(" ") }
 }
 
 fn hours_cell(report: &StoreReport) -> String {
@@ -214,12 +233,12 @@ fn hours_cell(report: &StoreReport) -> String {
     } else {
         r#"<span class="red">Stängt</span>"#.to_string()
     };
-    s.push_str(&format!("<br>{}", esc(&h.decided.text(storekeep_domain::hours::Lang::Sv))));
+    s.push_str(&format!("<br><small>{}</small>", esc(&h.decided.text(storekeep_domain::hours::Lang::Sv))));
     if let Some(next) = h.next_change {
         let local = next.to_zoned_datetime(
             jiff::tz::TimeZone::get("Europe/Stockholm").unwrap_or(jiff::tz::TimeZone::UTC),
         );
-        s.push_str(&format!("<br>ändras {}", local.strftime("%a %H:%M")));
+        s.push_str(&format!("<br><small>ändras {}</small>", local.strftime("%Y-%m-%d %H:%M")));
     }
     s
 }

@@ -99,7 +99,10 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Command::Fleet => {
             let now = jiff::Timestamp::now();
             for row in hq.fleet().await? {
-                let mode = row.report.as_ref().map_or("no report".to_string(), |r| format!("{:?}", r.mode));
+                let mode = row
+                    .report
+                    .as_ref()
+                    .map_or("no report".to_string(), |r| storekeep_hq::fleet::mode_words(&r.mode));
                 let lag = row.lag(now).map_or("-".to_string(), |l| format!("{} s", l.as_secs()));
                 println!(
                     "{}\t{}\theld {}\tlag {}\t{}{}",
