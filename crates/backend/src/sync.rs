@@ -30,9 +30,19 @@ const LINK_KEY: &str = "hq_sync";
 /// Where HQ is and the store's token (a manager's setting; the token is never shown again).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HqLink {
-    /// `http://host:port` (TLS is terminated in front of HQ where deployed).
+    /// `https://host[:port]` where deployed (TLS terminated in front of HQ), or
+    /// `http://host:port` on a trusted network or loopback.
     pub url: String,
     pub token: String,
+    /// A certificate authority to trust for HQ besides the public ones (PEM): a chain's own CA.
+    #[serde(default)]
+    pub ca_pem: Option<String>,
+}
+
+impl HqLink {
+    fn endpoint(&self) -> Result<Endpoint> {
+        Endpoint::parse(&self.url, self.ca_pem.as_deref())
+    }
 }
 
 /// What one fetch of HQ's bundles did.
@@ -79,7 +89,7 @@ impl<'a> Sync<'a> {
         if reason.is_empty() {
             return Err(Error::ReasonMissing);
         }
-        Endpoint::parse(&link.url)?;
+        link.endpoint()?;
         if link.token.trim().is_empty() {
             return Err(sync_error(
                 "HQ's token for this store is needed".into(),
@@ -88,7 +98,8 @@ impl<'a> Sync<'a> {
         }
         let old = self.link().await?.map(|l| l.url).unwrap_or_else(|| "none".into());
         let stored = serde_json::to_string(&Some(link)).map_err(|e| Error::Storage(e.to_string()))?;
-        let shown = crate::settings::Shown { old, new: format!("{} (token set)", link.url) };
+        let ca = if link.ca_pem.is_some() { ", own CA" } else { "" };
+        let shown = crate::settings::Shown { old, new: format!("{} (token set{ca})", link.url) };
         crate::settings::write_audited(self.sk, by, LINK_KEY, &stored, shown, reason).await?;
         self.sk.health().changed();
         Ok(())
@@ -129,7 +140,7 @@ impl<'a> Sync<'a> {
             .collect();
         let body = serde_json::to_vec(&Batch { format: BATCH_FORMAT.into(), entries: entries.clone() })
             .map_err(|e| Error::Storage(e.to_string()))?;
-        let endpoint = Endpoint::parse(&link.url)?;
+        let endpoint = link.endpoint()?;
         let (status, answer) = endpoint.request("POST", "/v1/journal", &link.token, Some(&body)).await?;
         match status {
             200 => {
@@ -201,7 +212,7 @@ impl<'a> Sync<'a> {
         let body =
             serde_json::to_vec(&self.store_report().await?).map_err(|e| Error::Storage(e.to_string()))?;
         let (status, answer) =
-            Endpoint::parse(&link.url)?.request("POST", "/v1/report", &link.token, Some(&body)).await?;
+            link.endpoint()?.request("POST", "/v1/report", &link.token, Some(&body)).await?;
         if status / 100 != 2 {
             return Err(refused_by_hq(status, &answer));
         }
@@ -230,7 +241,7 @@ impl<'a> Sync<'a> {
         if remote.pinned().await?.is_none() {
             return Ok(Fetched { skipped: Some("no HQ key pinned"), ..Fetched::default() });
         }
-        let endpoint = Endpoint::parse(&link.url)?;
+        let endpoint = link.endpoint()?;
         let after = self.bundle_cursor().await?;
         let (status, answer) =
             endpoint.request("GET", &format!("/v1/bundles?after={after}"), &link.token, None).await?;
@@ -337,28 +348,86 @@ pub async fn run(sk: Storekeep) {
     }
 }
 
-/// `http://host:port` and a minimal HTTP/1.1 client for it (one request a connection).
+/// HQ's address and a minimal HTTP/1.1 client for it (one request a connection), over TLS for
+/// `https://` (rustls; Mozilla's roots and the link's own CA, if any).
 #[derive(Debug)]
 struct Endpoint {
     host: String,
     port: u16,
+    tls: Option<std::sync::Arc<tokio_rustls::rustls::ClientConfig>>,
+}
+
+trait Stream: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send {}
+impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send> Stream for T {}
+
+fn tls_config(ca_pem: Option<&str>) -> Result<tokio_rustls::rustls::ClientConfig> {
+    use tokio_rustls::rustls::pki_types::CertificateDer;
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    let mut roots = tokio_rustls::rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
+    if let Some(pem) = ca_pem {
+        let bad = |detail: String| {
+            sync_error(
+                format!("HQ's CA certificate cannot be used: {detail}"),
+                format!("HK:s CA-certifikat går inte att använda: {detail}"),
+            )
+        };
+        let mut added = 0;
+        for cert in CertificateDer::pem_slice_iter(pem.as_bytes()) {
+            roots.add(cert.map_err(|e| bad(e.to_string()))?).map_err(|e| bad(e.to_string()))?;
+            added += 1;
+        }
+        if added == 0 {
+            return Err(bad("no certificate in it".into()));
+        }
+    }
+    let provider = std::sync::Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
+    Ok(tokio_rustls::rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| Error::Storage(e.to_string()))?
+        .with_root_certificates(roots)
+        .with_no_client_auth())
 }
 
 impl Endpoint {
-    fn parse(url: &str) -> Result<Endpoint> {
+    fn parse(url: &str, ca_pem: Option<&str>) -> Result<Endpoint> {
         let bad = || {
             sync_error(
-                format!("{url} is not http://HOST:PORT (TLS goes in front of HQ)"),
-                format!("{url} är inte http://VÄRD:PORT (TLS ligger framför HK)"),
+                format!("{url} is not https://HOST[:PORT] or http://HOST:PORT"),
+                format!("{url} är inte https://VÄRD[:PORT] eller http://VÄRD:PORT"),
             )
         };
-        let rest = url.trim().strip_prefix("http://").ok_or_else(bad)?.trim_end_matches('/');
-        let (host, port) = rest.rsplit_once(':').ok_or_else(bad)?;
-        let port = port.parse::<u16>().map_err(|_| bad())?;
-        if host.is_empty() || host.contains('/') {
+        let url = url.trim();
+        let (tls, rest) = match (url.strip_prefix("https://"), url.strip_prefix("http://")) {
+            (Some(rest), _) => (true, rest),
+            (None, Some(rest)) => (false, rest),
+            _ => return Err(bad()),
+        };
+        let rest = rest.trim_end_matches('/');
+        let (host, port) = match rest.rsplit_once(':') {
+            Some((host, port)) => (host, port.parse::<u16>().map_err(|_| bad())?),
+            None if tls => (rest, 443),
+            None => return Err(bad()),
+        };
+        if host.is_empty() || host.contains('/') || host.contains('@') {
             return Err(bad());
         }
-        Ok(Endpoint { host: host.to_string(), port })
+        if ca_pem.is_some() && !tls {
+            return Err(sync_error(
+                "A CA certificate is only for an https:// address".into(),
+                "Ett CA-certifikat gäller bara en https://-adress".into(),
+            ));
+        }
+        let tls = if tls { Some(std::sync::Arc::new(tls_config(ca_pem)?)) } else { None };
+        Ok(Endpoint { host: host.to_string(), port, tls })
+    }
+
+    async fn connect(&self) -> std::io::Result<Box<dyn Stream>> {
+        let tcp = tokio::net::TcpStream::connect((self.host.as_str(), self.port)).await?;
+        let Some(config) = &self.tls else { return Ok(Box::new(tcp)) };
+        let name = tokio_rustls::rustls::pki_types::ServerName::try_from(self.host.clone())
+            .map_err(|e| std::io::Error::other(format!("{}: {e}", self.host)))?;
+        let stream = tokio_rustls::TlsConnector::from(config.clone()).connect(name, tcp).await?;
+        Ok(Box::new(stream))
     }
 
     async fn request(
@@ -376,7 +445,7 @@ impl Endpoint {
             )
         };
         let exchange = async {
-            let mut stream = tokio::net::TcpStream::connect((self.host.as_str(), self.port)).await?;
+            let mut stream = self.connect().await?;
             let head = format!(
                 "{method} {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
                 self.host,
@@ -384,8 +453,14 @@ impl Endpoint {
             );
             stream.write_all(head.as_bytes()).await?;
             stream.write_all(body).await?;
+            stream.flush().await?;
             let mut answer = Vec::new();
-            stream.read_to_end(&mut answer).await?;
+            match stream.read_to_end(&mut answer).await {
+                Ok(_) => {}
+                // A TLS peer that closes without saying so: the answer is whole if it parses.
+                Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof && !answer.is_empty() => {}
+                Err(e) => return Err(e),
+            }
             Ok::<_, std::io::Error>(answer)
         };
         let answer = tokio::time::timeout(Duration::from_secs(60), exchange)

@@ -461,7 +461,8 @@ fn write_secret(path: &PathBuf, secret: &str) -> Result<(), Error> {
 
 #[derive(Debug, Subcommand)]
 pub enum HqCommand {
-    /// Connect this store to HQ: its address (http://HOST:PORT) and the token HQ gave it.
+    /// Connect this store to HQ: its address (https://HOST[:PORT], or http://HOST:PORT on a
+    /// trusted network) and the token HQ gave it.
     Connect {
         #[command(flatten)]
         login: Login,
@@ -469,6 +470,9 @@ pub enum HqCommand {
         url: String,
         #[arg(long)]
         token: String,
+        /// A CA certificate (PEM) to trust for HQ besides the public ones: the chain's own CA.
+        #[arg(long)]
+        ca: Option<PathBuf>,
         #[arg(long)]
         reason: String,
     },
@@ -486,8 +490,15 @@ pub enum HqCommand {
 
 pub async fn hq(sk: &Storekeep, command: HqCommand) -> Result<ExitCode, Error> {
     match command {
-        HqCommand::Connect { login, url, token, reason } => {
-            let link = storekeep_backend::sync::HqLink { url, token };
+        HqCommand::Connect { login, url, token, ca, reason } => {
+            let ca_pem = match ca {
+                Some(path) => Some(
+                    std::fs::read_to_string(&path)
+                        .map_err(|e| Error::Storage(format!("{}: {e}", path.display())))?,
+                ),
+                None => None,
+            };
+            let link = storekeep_backend::sync::HqLink { url, token, ca_pem };
             till_for(sk, &login).await?.connect_hq(&link, &reason).await?;
             println!("Connected to HQ; {} registrations wait to be sent.", sk.sync().waiting().await?);
         }

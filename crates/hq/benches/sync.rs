@@ -29,7 +29,7 @@ async fn store_with(n: usize, url: &str, token: String) -> (Storekeep, tempfile:
     let (sk, dir) = common::store_with(n).await;
     let boss = Till::new(sk.clone());
     boss.login(1, "1111").await.expect("login");
-    boss.connect_hq(&HqLink { url: url.to_string(), token }, "bench").await.expect("connect");
+    boss.connect_hq(&HqLink { url: url.to_string(), token, ca_pem: None }, "bench").await.expect("connect");
     (sk, dir)
 }
 

@@ -128,7 +128,11 @@ async fn main() -> Res<()> {
             };
             boss.set_payment_method(&off, "Demo: Swish-avtalet byts").await?;
         }
-        boss.connect_hq(&HqLink { url: url.clone(), token: token.clone() }, "Demo: ansluten till HK").await?;
+        boss.connect_hq(
+            &HqLink { url: url.clone(), token: token.clone(), ca_pem: None },
+            "Demo: ansluten till HK",
+        )
+        .await?;
         if n == 6 {
             tokio::spawn(network_cut(sk.clone(), url.clone(), token, health.clone()));
         }
@@ -217,7 +221,7 @@ async fn network_cut(sk: Storekeep, url: String, token: String, health: HealthSe
     ] {
         if let Ok(boss) = manager(&sk).await {
             let _ = boss.set_health_settings(&health, why).await;
-            let _ = boss.connect_hq(&HqLink { url: link, token: token.clone() }, why).await;
+            let _ = boss.connect_hq(&HqLink { url: link, token: token.clone(), ca_pem: None }, why).await;
         }
         tokio::time::sleep(Duration::from_secs(wait)).await;
     }

@@ -186,7 +186,7 @@ async fn every_registration_reaches_hq_exactly_once_through_a_hostile_network() 
         let (sk, dir) = common::store_with(total / stores).await;
         let boss = Till::new(sk.clone());
         boss.login(1, "1111").await.unwrap();
-        boss.connect_hq(&HqLink { url: format!("http://{via}"), token }, "Test").await.unwrap();
+        boss.connect_hq(&HqLink { url: format!("http://{via}"), token, ca_pem: None }, "Test").await.unwrap();
         fleet.push((id, sk, dir));
     }
 

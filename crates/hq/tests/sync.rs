@@ -51,7 +51,7 @@ async fn a_stores_journal_reaches_hq_exactly_once() {
     assert_eq!(waiting, journal_len(&s.sk).await, "every journal entry is in the outbox");
     let cashier = Till::new(s.sk.clone());
     cashier.login(2, "2222").await.unwrap();
-    let link = HqLink { url: url.clone(), token: token.clone() };
+    let link = HqLink { url: url.clone(), token: token.clone(), ca_pem: None };
     assert_eq!(
         cashier.connect_hq(&link, "x").await.unwrap_err().code(),
         storekeep_backend::ErrorCode::NotAllowed

@@ -84,5 +84,7 @@ pub async fn sell(sk: &Storekeep, n: usize) {
 pub async fn connect(sk: &Storekeep, url: &str, token: &str) {
     let boss = Till::new(sk.clone());
     boss.login(1, "1111").await.unwrap();
-    boss.connect_hq(&HqLink { url: url.into(), token: token.into() }, "Anslutning till HK").await.unwrap();
+    boss.connect_hq(&HqLink { url: url.into(), token: token.into(), ca_pem: None }, "Anslutning till HK")
+        .await
+        .unwrap();
 }
