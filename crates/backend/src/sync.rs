@@ -219,15 +219,21 @@ impl<'a> Sync<'a> {
         Ok(())
     }
 
-    /// The highest bundle counter already dealt with: accepted, or refused for good (a refusal
-    /// in island mode or before a key was pinned is not for good: it is fetched again).
+    /// The highest of HQ's bundle counters already dealt with: accepted, or refused for good.
     async fn bundle_cursor(&self) -> Result<i64> {
-        Ok(sqlx::query_scalar(
-            "SELECT COALESCE(MAX(counter), 0) FROM remote_envelope WHERE source LIKE 'hq %' AND counter IS NOT NULL
-             AND (refusal IS NULL OR json_extract(refusal, '$.kind') NOT IN ('island', 'no_pinned_key'))",
-        )
-        .fetch_one(self.sk.db().reader())
-        .await?)
+        Ok(sqlx::query_scalar("SELECT COALESCE(MAX(counter), 0) FROM hq_bundle")
+            .fetch_one(self.sk.db().reader())
+            .await?)
+    }
+
+    async fn dealt_with(&self, counter: i64, accepted: bool) -> Result<()> {
+        sqlx::query("INSERT OR IGNORE INTO hq_bundle (counter, fetched_at, outcome) VALUES (?, ?, ?)")
+            .bind(counter)
+            .bind(self.sk.clock().now().to_string())
+            .bind(if accepted { "accepted" } else { "refused" })
+            .execute(self.sk.db().writer())
+            .await?;
+        Ok(())
     }
 
     /// Fetches the bundles HQ holds for this store past the last one dealt with, and receives
@@ -256,11 +262,20 @@ impl<'a> Sync<'a> {
             if status != 200 {
                 return Err(refused_by_hq(status, &bytes));
             }
-            match remote.receive(&format!("hq {}", link.url), &bytes).await {
-                Ok(a) => fetched.accepted.push(a.counter as i64),
-                Err(Error::Remote(refusal)) => {
+            match remote.receive(&format!("hq {} bundle {}", link.url, r.counter), &bytes).await {
+                Ok(a) => {
+                    self.dealt_with(r.counter, true).await?;
+                    fetched.accepted.push(a.counter as i64);
+                }
+                // Not for good: fetched again once the store is out of island mode, or pinned.
+                Err(Error::Remote(refusal @ (Refusal::Island | Refusal::NoPinnedKey))) => {
                     fetched.refused.push((r.counter, refusal.to_string()));
-                    if matches!(refusal, Refusal::Island) || self.sk.health().island().await?.is_some() {
+                    break;
+                }
+                Err(Error::Remote(refusal)) => {
+                    self.dealt_with(r.counter, false).await?;
+                    fetched.refused.push((r.counter, refusal.to_string()));
+                    if self.sk.health().island().await?.is_some() {
                         // Island mode came on (a forgery trips it): nothing more from outside.
                         break;
                     }

@@ -16,7 +16,7 @@ use jiff::SignedDuration;
 use storekeep_backend::Till;
 use storekeep_backend::remote::PinnedKey;
 use storekeep_domain::barcode::with_check_digit;
-use storekeep_domain::envelope::Kind;
+use storekeep_domain::envelope::{Envelope, Header, Kind};
 use storekeep_domain::health::{Dependency, Level, Outcome, StoreMode};
 use storekeep_domain::payments::{Availability, PaymentMethod};
 use storekeep_hq::Hq;
@@ -174,6 +174,31 @@ async fn signed_bundles_reach_only_their_store_and_apply_whole_exactly_once() {
     assert!(fetched.refused[0].1.contains("signature"), "{fetched:?}");
     assert!(a.sk.health().island().await.unwrap().is_some(), "a forgery trips island mode");
     assert_eq!(a.sk.hours().notice().await.unwrap().sv, "Kortbetalning fungerar igen");
+
+    // A forged bundle claiming a huge counter is refused, and does not make the store skip
+    // HQ's real bundles after it: the store follows HQ's list, not what an envelope claims.
+    manager(&a).await.set_island(false, "Utrett: HK:s databas återställd").await.unwrap();
+    let header = Header {
+        store_id: "store-a".into(),
+        counter: 1_000_000,
+        expires: "2099-01-01T00:00:00Z".parse().unwrap(),
+        kind: Kind::Command,
+    };
+    let forged = Envelope::seal(&header, br#"{"command":"ping"}"#, &self::key());
+    sqlx::query(
+        "INSERT INTO bundle (store_id, counter, kind, envelope, expires_at, published_by, reason)
+         VALUES ('store-a', 9, 'command', $1, now() + interval '1 day', 'x', 'x')",
+    )
+    .bind(&forged)
+    .execute(hq.pool())
+    .await
+    .unwrap();
+    sqlx::query("UPDATE store SET last_counter = 9 WHERE id = 'store-a'").execute(hq.pool()).await.unwrap();
+    let fetched = a.sk.sync().fetch_bundles().await.unwrap();
+    assert_eq!(fetched.refused.len(), 1, "{fetched:?}");
+    manager(&a).await.set_island(false, "Utrett igen").await.unwrap();
+    hq.publish(&key, &a_id, &what(Kind::Command, r#"{"command":"ping"}"#)).await.unwrap();
+    assert_eq!(a.sk.sync().fetch_bundles().await.unwrap().accepted, [10]);
 
     // One store can never read another's bundles, whatever it asks for.
     let b_token = hq.enrol("store-c", "Butik C").await.unwrap();
