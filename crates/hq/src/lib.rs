@@ -21,7 +21,9 @@ use axum::{Json, Router};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 use sqlx::postgres::{PgPool, PgPoolOptions};
-use storekeep_domain::journal::GENESIS;
+use std::collections::HashMap;
+
+use storekeep_domain::journal::{GENESIS, Hash};
 use storekeep_domain::sync::{BATCH_FORMAT, Batch, BatchReceipt};
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -79,6 +81,30 @@ impl IntoResponse for Error {
             }
         };
         (status, Json(serde_json::json!({ "error": self.to_string() }))).into_response()
+    }
+}
+
+/// A batch's new rows, column by column (inserted with one statement).
+#[derive(Debug, Default)]
+struct NewRows {
+    register: Vec<String>,
+    seq: Vec<i64>,
+    kind: Vec<String>,
+    recorded_at: Vec<String>,
+    payload: Vec<String>,
+    prev: Vec<Vec<u8>>,
+    hash: Vec<Vec<u8>>,
+}
+
+impl NewRows {
+    fn push(&mut self, e: &storekeep_domain::sync::WireEntry, prev: Hash, own: Hash) {
+        self.register.push(e.register_id.clone());
+        self.seq.push(e.seq);
+        self.kind.push(e.kind.clone());
+        self.recorded_at.push(e.recorded_at.clone());
+        self.payload.push(e.payload.clone());
+        self.prev.push(prev.to_vec());
+        self.hash.push(own.to_vec());
     }
 }
 
@@ -164,69 +190,91 @@ impl Hq {
             .bind(store_id)
             .fetch_one(&mut *tx)
             .await?;
-        let (mut stored, mut duplicates, mut breaks) = (0u64, 0u64, 0u64);
+        // What HQ holds of every key in the batch and of the key before each: one query.
+        let (mut regs, mut seqs) = (Vec::new(), Vec::new());
+        for e in &batch.entries {
+            regs.push(e.register_id.clone());
+            seqs.push(e.seq);
+            regs.push(e.register_id.clone());
+            seqs.push(e.seq - 1);
+        }
+        let held: HashMap<(String, i64), Vec<u8>> = sqlx::query_as::<_, (String, i64, Vec<u8>)>(
+            "SELECT r.register_id, r.seq, r.hash FROM registration r
+             JOIN UNNEST($2::text[], $3::bigint[]) AS k(register_id, seq)
+               ON r.register_id = k.register_id AND r.seq = k.seq
+             WHERE r.store_id = $1",
+        )
+        .bind(store_id)
+        .bind(&regs)
+        .bind(&seqs)
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .map(|(register, seq, hash)| ((register, seq), hash))
+        .collect();
+        // Walk the batch in order against that and against what this batch adds.
+        let mut added: HashMap<(&str, i64), Hash> = HashMap::new();
+        let mut new = NewRows::default();
+        let (mut duplicates, mut breaks) = (0u64, Vec::new());
         for e in &batch.entries {
             let (prev, own) = (e.prev().map_err(Error::BadBatch)?, e.own().map_err(Error::BadBatch)?);
-            let held: Option<Vec<u8>> = sqlx::query_scalar(
-                "SELECT hash FROM registration WHERE store_id = $1 AND register_id = $2 AND seq = $3",
-            )
-            .bind(store_id)
-            .bind(&e.register_id)
-            .bind(e.seq)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if let Some(held) = held {
-                if held.as_slice() == own.as_slice() {
+            let key = (e.register_id.as_str(), e.seq);
+            let already = held
+                .get(&(e.register_id.clone(), e.seq))
+                .map(Vec::as_slice)
+                .or(added.get(&key).map(|h| h.as_slice()));
+            if let Some(already) = already {
+                if already == own.as_slice() {
                     duplicates += 1;
                     continue;
                 }
                 tracing::error!(store_id, register = %e.register_id, seq = e.seq, "a registration differs from the one held");
                 return Err(Error::Conflict { register_id: e.register_id.clone(), seq: e.seq });
             }
-            let before: Option<Vec<u8>> = if e.seq == 1 {
-                Some(GENESIS.to_vec())
+            let before: Option<&[u8]> = if e.seq == 1 {
+                Some(GENESIS.as_slice())
             } else {
-                sqlx::query_scalar(
-                    "SELECT hash FROM registration WHERE store_id = $1 AND register_id = $2 AND seq = $3",
-                )
-                .bind(store_id)
-                .bind(&e.register_id)
-                .bind(e.seq - 1)
-                .fetch_optional(&mut *tx)
-                .await?
+                held.get(&(e.register_id.clone(), e.seq - 1))
+                    .map(Vec::as_slice)
+                    .or(added.get(&(e.register_id.as_str(), e.seq - 1)).map(|h| h.as_slice()))
             };
             let Some(before) = before else {
                 return Err(Error::Gap { register_id: e.register_id.clone(), missing: e.seq - 1 });
             };
-            if before.as_slice() != prev.as_slice() {
-                breaks += 1;
+            if before != prev.as_slice() {
                 tracing::warn!(store_id, register = %e.register_id, seq = e.seq, "the store's hash chain breaks here");
-                sqlx::query(
-                    "INSERT INTO chain_break (store_id, register_id, seq, detail) VALUES ($1, $2, $3, $4)",
-                )
-                .bind(store_id)
-                .bind(&e.register_id)
-                .bind(e.seq)
-                .bind("prev_hash is not the hash of the entry before it")
-                .execute(&mut *tx)
-                .await?;
+                breaks.push((e.register_id.clone(), e.seq));
             }
+            added.insert(key, own);
+            new.push(e, prev, own);
+        }
+        let stored = new.register.len() as u64;
+        sqlx::query(
+            "INSERT INTO registration (store_id, register_id, seq, kind, recorded_at, payload, prev_hash, hash)
+             SELECT $1, * FROM UNNEST($2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::bytea[], $8::bytea[])",
+        )
+        .bind(store_id)
+        .bind(&new.register)
+        .bind(&new.seq)
+        .bind(&new.kind)
+        .bind(&new.recorded_at)
+        .bind(&new.payload)
+        .bind(&new.prev)
+        .bind(&new.hash)
+        .execute(&mut *tx)
+        .await?;
+        for (register_id, seq) in &breaks {
             sqlx::query(
-                "INSERT INTO registration (store_id, register_id, seq, kind, recorded_at, payload, prev_hash, hash)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                "INSERT INTO chain_break (store_id, register_id, seq, detail) VALUES ($1, $2, $3, $4)",
             )
             .bind(store_id)
-            .bind(&e.register_id)
-            .bind(e.seq)
-            .bind(&e.kind)
-            .bind(&e.recorded_at)
-            .bind(&e.payload)
-            .bind(prev.as_slice())
-            .bind(own.as_slice())
+            .bind(register_id)
+            .bind(seq)
+            .bind("prev_hash is not the hash of the entry before it")
             .execute(&mut *tx)
             .await?;
-            stored += 1;
         }
+        let breaks = breaks.len() as u64;
         sqlx::query("UPDATE store SET held = held + $2, last_batch_at = now() WHERE id = $1")
             .bind(store_id)
             .bind(stored as i64)
@@ -239,7 +287,17 @@ impl Hq {
     /// The last sequence HQ holds for each of the store's registers.
     pub async fn heads(&self, store_id: &str) -> Result<Vec<(String, i64)>> {
         let rows = sqlx::query(
-            "SELECT register_id, MAX(seq) FROM registration WHERE store_id = $1 GROUP BY register_id ORDER BY register_id",
+            // A skip scan of the primary key: one index probe a register, however many rows
+            // the store has (a GROUP BY would read them all, at every batch).
+            "WITH RECURSIVE regs(register_id) AS (
+                 (SELECT register_id FROM registration WHERE store_id = $1 ORDER BY register_id LIMIT 1)
+                 UNION ALL
+                 SELECT (SELECT r.register_id FROM registration r
+                         WHERE r.store_id = $1 AND r.register_id > regs.register_id ORDER BY r.register_id LIMIT 1)
+                 FROM regs WHERE regs.register_id IS NOT NULL)
+             SELECT register_id,
+                    (SELECT MAX(seq) FROM registration r WHERE r.store_id = $1 AND r.register_id = regs.register_id)
+             FROM regs WHERE register_id IS NOT NULL ORDER BY register_id",
         )
         .bind(store_id)
         .fetch_all(&self.pool)
