@@ -696,12 +696,12 @@ impl<'a> Health<'a> {
         Ok(true)
     }
 
-    /// Each dependency as the board shows it (a drill's simulated failures marked practice).
     /// Each dependency's level as the monitor has it (a drill's practice failures aside).
     pub async fn real_levels(&self) -> Result<BTreeMap<Dependency, Level>> {
         self.with_trackers(|trackers| trackers.iter().map(|(d, t)| (*d, t.level)).collect()).await
     }
 
+    /// Each dependency as the board shows it (a drill's simulated failures marked practice).
     pub async fn dependencies(&self) -> Result<Vec<DependencyStatus>> {
         let settings = self.settings().await?;
         let drill = self.sk.incidents().drill().await?;

@@ -90,10 +90,10 @@ impl<'a> Sync<'a> {
             return Err(Error::ReasonMissing);
         }
         link.endpoint()?;
-        if link.token.trim().is_empty() {
+        if link.token.trim().is_empty() || !link.token.chars().all(|c| c.is_ascii_graphic()) {
             return Err(sync_error(
-                "HQ's token for this store is needed".into(),
-                "HK:s nyckel för butiken behövs".into(),
+                "HQ's token for this store is needed, exactly as HQ gave it (no spaces)".into(),
+                "HK:s nyckel för butiken behövs, precis som HK gav den (utan mellanslag)".into(),
             ));
         }
         let old = self.link().await?.map(|l| l.url).unwrap_or_else(|| "none".into());
@@ -202,7 +202,15 @@ impl<'a> Sync<'a> {
             hours: board.hours,
             waiting: board.hq_queue.waiting,
             oldest_waiting: board.hq_queue.oldest,
-            last_bundle: board.remote.last_counter,
+            last_bundle: sqlx::query_scalar("SELECT MAX(counter) FROM hq_bundle WHERE outcome = 'accepted'")
+                .fetch_one(self.sk.db().reader())
+                .await?,
+            bundles_refused: sqlx::query_scalar(
+                "SELECT counter FROM (SELECT counter FROM hq_bundle WHERE outcome = 'refused' ORDER BY counter DESC LIMIT 20) ORDER BY counter",
+            )
+            .fetch_all(self.sk.db().reader())
+            .await?,
+            envelope_counter: board.remote.last_counter,
         })
     }
 
@@ -257,6 +265,15 @@ impl<'a> Sync<'a> {
         let refs: Vec<BundleRef> = serde_json::from_slice(&answer).map_err(|e| unreadable(&e))?;
         let mut fetched = Fetched::default();
         for r in refs.iter().filter(|r| r.counter > after) {
+            // The app and the command line may fetch at once: what the other dealt with
+            // meanwhile is not received again (which would be refused as a replay).
+            let done: Option<i64> = sqlx::query_scalar("SELECT counter FROM hq_bundle WHERE counter = ?")
+                .bind(r.counter)
+                .fetch_optional(self.sk.db().reader())
+                .await?;
+            if done.is_some() {
+                continue;
+            }
             let (status, bytes) =
                 endpoint.request("GET", &format!("/v1/bundles/{}", r.counter), &link.token, None).await?;
             if status != 200 {
@@ -306,49 +323,76 @@ fn unreadable(e: &serde_json::Error) -> Error {
     sync_error(format!("HQ's answer cannot be read: {e}"), format!("HK:s svar går inte att läsa: {e}"))
 }
 
+/// HQ's refusal in words a manager can act on (HQ's own text, for support, after it).
 fn refused_by_hq(status: u16, answer: &[u8]) -> Error {
-    let text = String::from_utf8_lossy(answer).chars().take(300).collect::<String>();
-    tracing::error!(status, "HQ refused: {text}");
-    sync_error(format!("HQ answered {status}: {text}"), format!("HK svarade {status}: {text}"))
+    let detail = serde_json::from_slice::<serde_json::Value>(answer)
+        .ok()
+        .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(String::from))
+        .unwrap_or_else(|| String::from_utf8_lossy(answer).chars().take(300).collect());
+    tracing::error!(status, "HQ refused: {detail}");
+    let (en, sv) = match status {
+        401 => (
+            "HQ does not recognise this store's token: ask HQ for a new one and connect again",
+            "HK känner inte igen butikens nyckel: be HK om en ny och anslut igen",
+        ),
+        404 => (
+            "HQ has no such page: check that the address is HQ's",
+            "HK har ingen sådan sida: kontrollera att adressen är HK:s",
+        ),
+        409 => ("HQ holds something else under the same number", "HK har något annat under samma nummer"),
+        413 | 422 => ("HQ could not take what the store sent", "HK kunde inte ta emot det butiken skickade"),
+        500..=599 => {
+            ("HQ has a fault of its own; the store tries again", "HK har ett eget fel; butiken försöker igen")
+        }
+        _ => ("HQ refused", "HK vägrade"),
+    };
+    sync_error(
+        format!("{en} (HQ answered {status}: {detail})"),
+        format!("{sv} (HK svarade {status}: {detail})"),
+    )
 }
 
 /// How often the store reports itself and asks for bundles while connected.
 pub const EXCHANGE_EVERY: Duration = Duration::from_secs(5);
 
 /// Reports the store to HQ and fetches its bundles.
-async fn exchange(sk: &Storekeep) -> Result<()> {
-    sk.sync().report().await?;
-    let fetched = sk.sync().fetch_bundles().await?;
-    if !fetched.accepted.is_empty() || !fetched.refused.is_empty() {
-        tracing::info!(accepted = ?fetched.accepted, refused = fetched.refused.len(), "bundles from HQ");
+/// Reports the store to HQ and fetches its bundles, each whatever became of the other (a store
+/// whose report HQ refuses still takes HQ's bundles, and the other way round).
+async fn exchange(sk: &Storekeep) {
+    if let Err(e) = sk.sync().report().await {
+        tracing::warn!("reporting to HQ failed: {e}");
     }
-    Ok(())
+    match sk.sync().fetch_bundles().await {
+        Ok(f) if !f.accepted.is_empty() || !f.refused.is_empty() => {
+            tracing::info!(accepted = ?f.accepted, refused = f.refused.len(), "bundles from HQ");
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!("fetching HQ's bundles failed: {e}"),
+    }
 }
 
 /// Sends the outbox for as long as the task lives: at once while entries wait, then every few
 /// seconds; after a failure it backs off (1 s doubling to a minute) and tries again. Nothing is
 /// lost meanwhile: the outbox is on disk, so a restart resumes where it stopped.
 pub async fn run(sk: Storekeep) {
+    use tokio::time::Instant;
     let mut backoff = Duration::from_secs(1);
-    let mut last_exchange: Option<std::time::Instant> = None;
+    let (mut next_push, mut next_exchange) = (Instant::now(), Instant::now());
     loop {
-        let wait = match sk.sync().link().await {
-            Ok(Some(_)) => match sk.sync().push_once(1_000).await {
-                Ok(pushed) => {
+        if !matches!(sk.sync().link().await, Ok(Some(_))) {
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            continue;
+        }
+        if Instant::now() >= next_push {
+            let wait = match sk.sync().push_once(1_000).await {
+                Ok(Pushed::Sent { .. }) => {
                     backoff = Duration::from_secs(1);
-                    // Between batches too, so that a long catch-up still reports and fetches.
-                    if last_exchange.is_none_or(|t| t.elapsed() >= EXCHANGE_EVERY) {
-                        last_exchange = Some(std::time::Instant::now());
-                        if let Err(e) = exchange(&sk).await {
-                            tracing::warn!("reporting to HQ failed: {e}");
-                        }
-                    }
-                    if matches!(pushed, Pushed::Sent { .. }) {
-                        sk.health().changed();
-                        Duration::ZERO
-                    } else {
-                        Duration::from_secs(2)
-                    }
+                    sk.health().changed();
+                    Duration::ZERO
+                }
+                Ok(Pushed::Nothing) => {
+                    backoff = Duration::from_secs(1);
+                    Duration::from_secs(2)
                 }
                 Err(e) => {
                     tracing::warn!("sending to HQ failed, trying again in {} s: {e}", backoff.as_secs());
@@ -356,10 +400,16 @@ pub async fn run(sk: Storekeep) {
                     backoff = (backoff * 2).min(Duration::from_secs(60));
                     wait
                 }
-            },
-            _ => Duration::from_secs(5),
-        };
-        tokio::time::sleep(wait).await;
+            };
+            next_push = Instant::now() + wait;
+        }
+        // On its own clock, whatever the journal's sending does: between the batches of a long
+        // catch-up, and while HQ refuses batches (the store HQ most needs to see).
+        if Instant::now() >= next_exchange {
+            exchange(&sk).await;
+            next_exchange = Instant::now() + EXCHANGE_EVERY;
+        }
+        tokio::time::sleep_until(next_push.min(next_exchange)).await;
     }
 }
 
@@ -418,14 +468,28 @@ impl Endpoint {
             _ => return Err(bad()),
         };
         let rest = rest.trim_end_matches('/');
-        let (host, port) = match rest.rsplit_once(':') {
-            Some((host, port)) => (host, port.parse::<u16>().map_err(|_| bad())?),
-            None if tls => (rest, 443),
-            None => return Err(bad()),
+        let default_port = if tls { Some(443) } else { None };
+        let (host, port) = if let Some(v6) = rest.strip_prefix('[') {
+            // An IPv6 address in brackets, then perhaps a port.
+            let (host, after) = v6.split_once(']').ok_or_else(bad)?;
+            host.parse::<std::net::Ipv6Addr>().map_err(|_| bad())?;
+            let port = match after.strip_prefix(':') {
+                Some(p) => p.parse::<u16>().map_err(|_| bad())?,
+                None if after.is_empty() => default_port.ok_or_else(bad)?,
+                None => return Err(bad()),
+            };
+            (host, port)
+        } else {
+            let (host, port) = match rest.split_once(':') {
+                Some((host, port)) => (host, port.parse::<u16>().map_err(|_| bad())?),
+                None => (rest, default_port.ok_or_else(bad)?),
+            };
+            let plain = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '.';
+            if host.is_empty() || !host.chars().all(plain) {
+                return Err(bad());
+            }
+            (host, port)
         };
-        if host.is_empty() || host.contains('/') || host.contains('@') {
-            return Err(bad());
-        }
         if ca_pem.is_some() && !tls {
             return Err(sync_error(
                 "A CA certificate is only for an https:// address".into(),
@@ -434,6 +498,13 @@ impl Endpoint {
         }
         let tls = if tls { Some(std::sync::Arc::new(tls_config(ca_pem)?)) } else { None };
         Ok(Endpoint { host: host.to_string(), port, tls })
+    }
+
+    /// The Host header: the name as written, IPv6 in brackets, the port unless the default.
+    fn host_header(&self) -> String {
+        let host = if self.host.contains(':') { format!("[{}]", self.host) } else { self.host.clone() };
+        let default = if self.tls.is_some() { 443 } else { 80 };
+        if self.port == default { host } else { format!("{host}:{}", self.port) }
     }
 
     async fn connect(&self) -> std::io::Result<Box<dyn Stream>> {
@@ -454,6 +525,18 @@ impl Endpoint {
     ) -> Result<(u16, Vec<u8>)> {
         let body = body.unwrap_or_default();
         let unreachable = |e: std::io::Error| {
+            if e.to_string().to_ascii_lowercase().contains("certificate") {
+                return sync_error(
+                    format!(
+                        "HQ's certificate at {} is not trusted, so nothing was sent ({e}): connect with the chain's CA certificate",
+                        self.host
+                    ),
+                    format!(
+                        "HK:s certifikat på {} godtas inte, så inget skickades ({e}): anslut med kedjans CA-certifikat",
+                        self.host
+                    ),
+                );
+            }
             sync_error(
                 format!("HQ cannot be reached at {}:{} ({e})", self.host, self.port),
                 format!("HK nås inte på {}:{} ({e})", self.host, self.port),
@@ -463,7 +546,7 @@ impl Endpoint {
             let mut stream = self.connect().await?;
             let head = format!(
                 "{method} {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                self.host,
+                self.host_header(),
                 body.len()
             );
             stream.write_all(head.as_bytes()).await?;
@@ -482,32 +565,108 @@ impl Endpoint {
             .await
             .map_err(|_| unreachable(std::io::Error::other("no answer within 60 s")))?
             .map_err(unreachable)?;
-        let split = answer
-            .windows(4)
-            .position(|w| w == b"\r\n\r\n")
-            .ok_or_else(|| unreachable(std::io::Error::other("not an HTTP answer")))?;
-        let head = String::from_utf8_lossy(&answer[..split]).to_string();
-        let status = head.split_whitespace().nth(1).and_then(|s| s.parse::<u16>().ok()).unwrap_or(0);
-        let mut body = answer[split + 4..].to_vec();
-        if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
-            body = dechunk(&body);
-        }
+        let (status, body) = parse_answer(&answer).ok_or_else(|| {
+            unreachable(std::io::Error::other(
+                "the answer was cut off or is not HTTP; it will be asked for again",
+            ))
+        })?;
         Ok((status, body))
     }
 }
 
-/// A chunked HTTP body, joined.
-fn dechunk(mut data: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    while let Some(line_end) = data.windows(2).position(|w| w == b"\r\n") {
-        let size = usize::from_str_radix(String::from_utf8_lossy(&data[..line_end]).trim(), 16).unwrap_or(0);
-        if size == 0 {
-            break;
-        }
-        let start = line_end + 2;
-        let end = (start + size).min(data.len());
-        out.extend_from_slice(&data[start..end]);
-        data = data.get(end + 2..).unwrap_or_default();
+/// An HTTP/1.1 answer read to the close: its status and body, or `None` if it is not whole (a
+/// body shorter than its Content-Length, a chunked body without its last chunk).
+fn parse_answer(answer: &[u8]) -> Option<(u16, Vec<u8>)> {
+    let split = answer.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let head = String::from_utf8_lossy(&answer[..split]).to_ascii_lowercase();
+    let status = head.split_whitespace().nth(1)?.parse::<u16>().ok()?;
+    let body = &answer[split + 4..];
+    let header = |name: &str| {
+        head.lines().skip(1).find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            (k.trim() == name).then(|| v.trim().to_string())
+        })
+    };
+    if header("transfer-encoding").is_some_and(|v| v.contains("chunked")) {
+        return Some((status, dechunk(body)?));
     }
-    out
+    match header("content-length") {
+        Some(len) => {
+            let len = len.parse::<usize>().ok()?;
+            Some((status, body.get(..len)?.to_vec()))
+        }
+        None => Some((status, body.to_vec())),
+    }
+}
+
+/// A chunked HTTP body, joined; `None` unless it ends with its last (empty) chunk.
+fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    loop {
+        let line_end = data.windows(2).position(|w| w == b"\r\n")?;
+        let line = std::str::from_utf8(&data[..line_end]).ok()?;
+        let size = usize::from_str_radix(line.split(';').next()?.trim(), 16).ok()?;
+        let start = line_end + 2;
+        if size == 0 {
+            return Some(out);
+        }
+        let chunk = data.get(start..start.checked_add(size)?)?;
+        out.extend_from_slice(chunk);
+        data = data.get(start + size + 2..)?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_answer_counts_only_when_whole() {
+        let ok = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
+        assert_eq!(parse_answer(ok), Some((200, b"hello".to_vec())));
+        assert_eq!(parse_answer(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhel"), None, "cut off");
+        let chunked =
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;ext=1\r\nhel\r\n2\r\nlo\r\n0\r\n\r\n";
+        assert_eq!(parse_answer(chunked), Some((200, b"hello".to_vec())));
+        let cut = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nhel\r\n2\r\nlo\r\n";
+        assert_eq!(parse_answer(cut), None, "no last chunk");
+        assert_eq!(
+            parse_answer(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhel\r\n0\r\n\r\n"),
+            None
+        );
+        assert_eq!(parse_answer(b"HTTP/1.1 204 No Content\r\n\r\n"), Some((204, Vec::new())));
+        assert_eq!(parse_answer(b"garbage"), None);
+    }
+
+    #[test]
+    fn addresses_read_as_a_person_writes_them() {
+        let e = Endpoint::parse("https://hq.example.se", None).unwrap();
+        assert_eq!(
+            (e.host.as_str(), e.port, e.tls.is_some(), e.host_header().as_str()),
+            ("hq.example.se", 443, true, "hq.example.se")
+        );
+        let e = Endpoint::parse("http://127.0.0.1:8790/", None).unwrap();
+        assert_eq!(
+            (e.host.as_str(), e.port, e.host_header().as_str()),
+            ("127.0.0.1", 8790, "127.0.0.1:8790")
+        );
+        let e = Endpoint::parse("https://[2001:db8::1]:8443", None).unwrap();
+        assert_eq!(
+            (e.host.as_str(), e.port, e.host_header().as_str()),
+            ("2001:db8::1", 8443, "[2001:db8::1]:8443")
+        );
+        let e = Endpoint::parse("https://[::1]", None).unwrap();
+        assert_eq!((e.host.as_str(), e.port, e.host_header().as_str()), ("::1", 443, "[::1]"));
+        for bad in [
+            "ftp://x:1",
+            "http://x",
+            "http://::1:8080",
+            "https://[::1",
+            "http://user@x:1",
+            "https://x:port",
+            "https://x/a:1",
+        ] {
+            assert!(Endpoint::parse(bad, None).is_err(), "{bad}");
+        }
+    }
 }

@@ -93,8 +93,13 @@ pub struct StoreReport {
     /// Journal entries HQ has not acknowledged, and when the oldest was written.
     pub waiting: i64,
     pub oldest_waiting: Option<String>,
-    /// The last signed bundle the store accepted.
+    /// The highest of HQ's bundle counters the store accepted, and those it refused (the
+    /// latest 20): HQ's numbering, as HQ listed them.
     pub last_bundle: Option<i64>,
+    pub bundles_refused: Vec<i64>,
+    /// The highest envelope counter the store has accepted from any source (HQ's bundles or
+    /// envelopes sealed by hand): HQ seals its next bundle above it, or the store refuses it.
+    pub envelope_counter: Option<i64>,
 }
 
 /// One dependency in a store report.

@@ -64,6 +64,9 @@ impl Hq {
         what: &Publish<'_>,
     ) -> Result<Vec<Published>> {
         check_body(what.kind, what.body)?;
+        if what.expires_in <= SignedDuration::ZERO {
+            return Err(Error::BadBundle("a bundle must expire in the future".into()));
+        }
         if what.reason.trim().is_empty() || what.by.trim().is_empty() {
             return Err(Error::BadBundle("who publishes it, and why, are needed".into()));
         }
@@ -74,10 +77,14 @@ impl Hq {
         let expires =
             Timestamp::from_second(expires.as_second()).map_err(|e| Error::BadBundle(e.to_string()))?;
         let mut tx = self.pool().begin().await?;
+        // In one order, each once: two publishes lock the stores' rows in the same order.
         let targets: Vec<String> = if stores.is_empty() {
             sqlx::query_scalar("SELECT id FROM store ORDER BY id").fetch_all(&mut *tx).await?
         } else {
-            stores.to_vec()
+            let mut named = stores.to_vec();
+            named.sort();
+            named.dedup();
+            named
         };
         let mut out = Vec::with_capacity(targets.len());
         for store_id in targets {

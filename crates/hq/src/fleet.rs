@@ -84,7 +84,26 @@ impl Hq {
         .bind(json)
         .execute(self.pool())
         .await?;
+        // HQ's next bundle for the store must be above every envelope it has accepted (some
+        // may have been sealed by hand, or HQ restored from a backup): otherwise the store
+        // refuses it as out of order.
+        if let Some(c) = report.envelope_counter.filter(|c| (1..i64::MAX / 2).contains(c)) {
+            sqlx::query("UPDATE store SET last_counter = GREATEST(last_counter, $2) WHERE id = $1")
+                .bind(store_id)
+                .bind(c)
+                .execute(self.pool())
+                .await?;
+        }
         Ok(())
+    }
+
+    /// The database's clock: what "heard 5 s ago" is measured against, the same clock that
+    /// stamped the reports.
+    pub async fn now(&self) -> Result<Timestamp> {
+        let us: i64 = sqlx::query_scalar("SELECT (EXTRACT(EPOCH FROM now()) * 1000000)::BIGINT")
+            .fetch_one(self.pool())
+            .await?;
+        Timestamp::from_microsecond(us).map_err(|e| Error::BadReport(e.to_string()))
     }
 
     /// Every store, by id.
@@ -226,6 +245,23 @@ fn payments_cell(report: &StoreReport) -> String {
     if changed.is_empty() { r#"<span class="green">alla på</span>"#.into() } else { changed.join(" ") }
 }
 
+/// The last of HQ's bundles the store applied, of those published, and any it refused.
+fn bundles_cell(row: &FleetRow) -> String {
+    let Some(r) = &row.report else { return String::new() };
+    let published = row.last_published;
+    let applied = r.last_bundle.unwrap_or(0);
+    let mut s = match published {
+        0 => "–".to_string(),
+        p if applied >= p => format!("{applied} av {p}"),
+        p => format!(r#"<span class="amber">{applied} av {p}</span>"#),
+    };
+    if !r.bundles_refused.is_empty() {
+        let list = r.bundles_refused.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+        s.push_str(&format!(r#"<br><span class="red">vägrade: {list}</span>"#));
+    }
+    s
+}
+
 fn hours_cell(report: &StoreReport) -> String {
     let h = &report.hours;
     let mut s = if h.open {
@@ -251,12 +287,11 @@ pub fn page(rows: &[FleetRow], now: Timestamp) -> String {
     for row in rows {
         let lag = row.lag(now);
         let stale = row.stale(now);
-        if stale {
-            silent += 1;
-        }
         let (mode, deps, pays, hours, queue) = match &row.report {
             Some(r) => {
+                // A store not heard from is counted as that, not under its last mode.
                 match r.mode {
+                    _ if stale => silent += 1,
                     StoreMode::Normal => normal += 1,
                     StoreMode::Degraded { .. } => degraded += 1,
                     StoreMode::Island { .. } => island += 1,
@@ -268,25 +303,23 @@ pub fn page(rows: &[FleetRow], now: Timestamp) -> String {
                 };
                 (mode_cell(r), dependencies_cell(r), payments_cell(r), hours_cell(r), oldest)
             }
-            None => (
-                "<em>ingen rapport än</em>".into(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-            ),
+            None => {
+                silent += 1;
+                (
+                    "<em>ingen rapport än</em>".into(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                )
+            }
         };
         let heard = match row.reported_at {
             Some(h) => format!("{} sedan", ago(now.duration_since(h))),
             None => "aldrig".into(),
         };
         let lag_text = lag.map(ago).unwrap_or_else(|| "–".into());
-        let bundles = match row.report.as_ref().and_then(|r| r.last_bundle) {
-            Some(b) if b >= row.last_published => format!("{b} av {} (allt)", row.last_published),
-            Some(b) => format!(r#"<span class="amber">{b} av {}</span>"#, row.last_published),
-            None if row.last_published == 0 => "–".into(),
-            None => format!(r#"<span class="amber">0 av {}</span>"#, row.last_published),
-        };
+        let bundles = bundles_cell(row);
         let breaks = if row.breaks > 0 {
             format!(r#"<br><span class="red">{} brott i kedjan</span>"#, row.breaks)
         } else {
@@ -317,7 +350,7 @@ tr.stale {{ background: #fff4f4; }}
 </style></head>
 <body>
 <h1>Butikerna <small>(fleet)</small></h1>
-<p>{total} butiker: {normal} normalt läge, {degraded} begränsat, {island} ö-läge; {silent} inte hörda på över {stale} s.
+<p>{total} butiker: {normal} normalt läge, {degraded} begränsat, {island} ö-läge; {silent} inte hörda på {stale} s.
 Sidan uppdateras var 5:e sekund. Allt i tabellen utom "hos HK" är butikens egen rapport.</p>
 <table>
 <thead><tr><th title="Store">Butik</th><th title="Mode">Läge</th><th title="Dependencies">Beroenden</th><th title="Payment methods in force">Betalsätt</th><th title="Opening hours in force">Öppettider</th><th title="Sync lag">Eftersläpning</th><th title="Registrations held at HQ">Hos HK</th><th title="Signed bundles applied of published">Kuvert</th><th title="Last heard">Hörd</th></tr></thead>

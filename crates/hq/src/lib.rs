@@ -408,7 +408,7 @@ async fn get_fleet(State(hq): State<Hq>, headers: HeaderMap) -> Result<Json<Vec<
 
 async fn get_fleet_page(State(hq): State<Hq>, headers: HeaderMap) -> Result<Response> {
     admin(&hq, &headers)?;
-    let page = fleet::page(&hq.fleet().await?, jiff::Timestamp::now());
+    let page = fleet::page(&hq.fleet().await?, hq.now().await?);
     Ok((
         [
             (axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8"),

@@ -97,7 +97,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         Command::Fleet => {
-            let now = jiff::Timestamp::now();
+            let now = hq.now().await?;
             for row in hq.fleet().await? {
                 let mode = row
                     .report

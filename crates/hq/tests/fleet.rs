@@ -199,6 +199,41 @@ async fn signed_bundles_reach_only_their_store_and_apply_whole_exactly_once() {
     manager(&a).await.set_island(false, "Utrett igen").await.unwrap();
     hq.publish(&key, &a_id, &what(Kind::Command, r#"{"command":"ping"}"#)).await.unwrap();
     assert_eq!(a.sk.sync().fetch_bundles().await.unwrap().accepted, [10]);
+    // HQ's fleet sees what the store refused, by HQ's numbers.
+    a.sk.sync().report().await.unwrap();
+    let row = hq.fleet().await.unwrap().into_iter().find(|r| r.store_id == "store-a").unwrap();
+    let report = row.report.unwrap();
+    assert_eq!(
+        (report.last_bundle, report.bundles_refused.as_slice(), row.last_published),
+        (Some(10), [5, 8, 9].as_slice(), 10)
+    );
+
+    // A store that accepted envelopes sealed by hand up to counter 5 (before HQ's service):
+    // once it reports, HQ seals above that, and the store takes it.
+    let by_hand = Header {
+        store_id: "store-b".into(),
+        counter: 5,
+        expires: "2099-01-01T00:00:00Z".parse().unwrap(),
+        kind: Kind::Command,
+    };
+    b.sk.remote()
+        .receive("cli:ping.env", &Envelope::seal(&by_hand, br#"{"command":"ping"}"#, &key))
+        .await
+        .unwrap();
+    b.sk.sync().report().await.unwrap();
+    let published =
+        hq.publish(&key, &["store-b".into()], &what(Kind::Command, r#"{"command":"ping"}"#)).await.unwrap();
+    assert_eq!(published[0].counter, 6);
+    assert_eq!(b.sk.sync().fetch_bundles().await.unwrap().accepted, [6]);
+    // Named twice, sealed once; a bundle that has already expired is not sealed.
+    let twice = hq
+        .publish(&key, &["store-b".into(), "store-b".into()], &what(Kind::Command, r#"{"command":"ping"}"#))
+        .await
+        .unwrap();
+    assert_eq!(twice.len(), 1);
+    let mut expired = what(Kind::Command, r#"{"command":"ping"}"#);
+    expired.expires_in = SignedDuration::ZERO;
+    assert!(hq.publish(&key, &[], &expired).await.is_err());
 
     // One store can never read another's bundles, whatever it asks for.
     let b_token = hq.enrol("store-c", "Butik C").await.unwrap();
@@ -231,6 +266,8 @@ async fn the_fleet_view_shows_each_stores_own_report_to_hq_only() {
             .unwrap();
     }
     sell(&a.sk, 3).await;
+    // Ninety seconds later HQ still has none of it.
+    a.clock.advance(SignedDuration::from_secs(90));
     a.sk.sync().report().await.unwrap();
     // B is in island mode, for a reason with markup in it.
     manager(&b).await.set_island(true, "<script>alert(1)</script> intrång").await.unwrap();
@@ -253,7 +290,8 @@ async fn the_fleet_view_shows_each_stores_own_report_to_hq_only() {
     let journal: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM journal").fetch_one(a.sk.db().reader()).await.unwrap();
     assert_eq!(report_a.waiting, journal, "nothing sent yet");
-    assert!(ra.lag(now).unwrap() > SignedDuration::ZERO, "what waits makes lag");
+    let lag = ra.lag(now).unwrap();
+    assert!(lag >= SignedDuration::from_secs(90) && lag < SignedDuration::from_secs(120), "{lag:?}");
     assert_eq!(ra.held, 0);
     assert!(matches!(rb.report.as_ref().unwrap().mode, StoreMode::Island { .. }));
     assert!(rc.report.is_none() && rc.stale(now) && rc.lag(now).is_none());

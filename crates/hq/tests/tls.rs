@@ -12,7 +12,10 @@ use std::sync::Arc;
 
 use common::{fresh_hq, sell, serve, store};
 use storekeep_backend::Till;
+use storekeep_backend::remote::PinnedKey;
 use storekeep_backend::sync::HqLink;
+use storekeep_domain::envelope::Kind;
+use storekeep_hq::bundles::Publish;
 use tokio_rustls::rustls;
 use tokio_rustls::rustls::pki_types::pem::PemObject;
 use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
@@ -95,4 +98,19 @@ async fn a_store_reaches_hq_over_tls_only_when_it_trusts_the_certificate() {
     let fleet = hq.fleet().await.unwrap();
     assert_eq!(fleet[0].report.as_ref().unwrap().waiting, 0);
     assert_eq!(s.sk.sync().fetch_bundles().await.unwrap().skipped, Some("no HQ key pinned"));
+    let key = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
+    let pinned =
+        PinnedKey { public_key: hex::encode(key.verifying_key().to_bytes()), store_id: "tls-store".into() };
+    boss.pin_hq_key(&pinned, "HK:s nyckel").await.unwrap();
+    let notice = r#"{"command":"set_notice","sv":"Via TLS","en":"Over TLS","reason":"HK"}"#;
+    let what = Publish {
+        kind: Kind::Command,
+        body: notice.as_bytes(),
+        by: "HK",
+        reason: "test",
+        expires_in: jiff::SignedDuration::from_hours(1),
+    };
+    hq.publish(&key, &[], &what).await.unwrap();
+    assert_eq!(s.sk.sync().fetch_bundles().await.unwrap().accepted, [1]);
+    assert_eq!(s.sk.hours().notice().await.unwrap().sv, "Via TLS");
 }

@@ -60,15 +60,18 @@ pub async fn serve(hq: Hq) -> String {
 /// A demo store in a folder of its own.
 pub struct Store {
     pub sk: Storekeep,
+    pub clock: Arc<FixedClock>,
     pub _dir: tempfile::TempDir,
 }
 
 pub async fn store() -> Store {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FixedClock::new("2026-11-27T09:15:00Z".parse().unwrap()));
-    let sk = Storekeep::open(&dir.path().join("store.sqlite3"), OpenOptions::default(), clock).await.unwrap();
+    let sk = Storekeep::open(&dir.path().join("store.sqlite3"), OpenOptions::default(), clock.clone())
+        .await
+        .unwrap();
     sk.init(&demo::identity(), true).await.unwrap();
-    Store { sk, _dir: dir }
+    Store { sk, clock, _dir: dir }
 }
 
 pub async fn sell(sk: &Storekeep, n: usize) {
