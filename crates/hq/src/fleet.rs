@@ -86,9 +86,10 @@ impl Hq {
         .await?;
         // HQ's next bundle for the store must be above every envelope it has accepted (some
         // may have been sealed by hand, or HQ restored from a backup): otherwise the store
-        // refuses it as out of order.
+        // refuses it as out of order. (Only when it is behind: the store's row is what its
+        // batches lock.)
         if let Some(c) = report.envelope_counter.filter(|c| (1..i64::MAX / 2).contains(c)) {
-            sqlx::query("UPDATE store SET last_counter = GREATEST(last_counter, $2) WHERE id = $1")
+            sqlx::query("UPDATE store SET last_counter = $2 WHERE id = $1 AND last_counter < $2")
                 .bind(store_id)
                 .bind(c)
                 .execute(self.pool())
