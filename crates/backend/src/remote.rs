@@ -186,7 +186,21 @@ impl<'a> Remote<'a> {
             |v: &Option<PinnedKey>| serde_json::to_string(v).map_err(|e| Error::Storage(e.to_string()));
         let (old, new) = (json(&self.pinned().await?)?, json(&Some(key))?);
         let shown = crate::settings::Shown { old, new: new.clone() };
-        crate::settings::write_audited(self.sk, by, KEY_SETTING, &new, shown, reason).await?;
+        let mut tx = self.sk.db().begin_write().await?;
+        crate::settings::write_audited_in(
+            &mut tx,
+            self.sk.clock().now(),
+            by,
+            KEY_SETTING,
+            &new,
+            shown,
+            reason,
+        )
+        .await?;
+        // HQ's bundles refused under the old pin (a wrong key, a wrong store id) are fetched
+        // again under the new one; those refused for other reasons are refused once more.
+        sqlx::query("DELETE FROM hq_bundle WHERE outcome = 'refused'").execute(&mut *tx).await?;
+        tx.commit().await?;
         self.sk.health().changed();
         Ok(())
     }

@@ -235,12 +235,17 @@ impl<'a> Sync<'a> {
     }
 
     async fn dealt_with(&self, counter: i64, accepted: bool) -> Result<()> {
-        sqlx::query("INSERT OR IGNORE INTO hq_bundle (counter, fetched_at, outcome) VALUES (?, ?, ?)")
-            .bind(counter)
-            .bind(self.sk.clock().now().to_string())
-            .bind(if accepted { "accepted" } else { "refused" })
-            .execute(self.sk.db().writer())
-            .await?;
+        // Accepted wins: a refusal recorded first by a fetch running at the same time (which
+        // found the counter claimed) never hides that the bundle was applied.
+        sqlx::query(
+            "INSERT INTO hq_bundle (counter, fetched_at, outcome) VALUES (?, ?, ?)
+             ON CONFLICT (counter) DO UPDATE SET outcome = 'accepted' WHERE excluded.outcome = 'accepted'",
+        )
+        .bind(counter)
+        .bind(self.sk.clock().now().to_string())
+        .bind(if accepted { "accepted" } else { "refused" })
+        .execute(self.sk.db().writer())
+        .await?;
         Ok(())
     }
 
@@ -252,8 +257,15 @@ impl<'a> Sync<'a> {
         if self.sk.health().island().await?.is_some() {
             return Ok(Fetched { skipped: Some("island mode"), ..Fetched::default() });
         }
-        if remote.pinned().await?.is_none() {
-            return Ok(Fetched { skipped: Some("no HQ key pinned"), ..Fetched::default() });
+        match remote.pinned().await? {
+            None => return Ok(Fetched { skipped: Some("no HQ key pinned"), ..Fetched::default() }),
+            Some(p) if storekeep_domain::envelope::parse_public_key(&p.public_key).is_err() => {
+                return Ok(Fetched {
+                    skipped: Some("the pinned HQ key cannot be read"),
+                    ..Fetched::default()
+                });
+            }
+            Some(_) => {}
         }
         let endpoint = link.endpoint()?;
         let after = self.bundle_cursor().await?;
@@ -283,6 +295,10 @@ impl<'a> Sync<'a> {
                 Ok(a) => {
                     self.dealt_with(r.counter, true).await?;
                     fetched.accepted.push(a.counter as i64);
+                }
+                // Another fetch (the app's, the command line's) took it first: applied, not ours.
+                Err(Error::Remote(Refusal::Replayed { .. })) => {
+                    self.dealt_with(r.counter, true).await?;
                 }
                 // Not for good: fetched again once the store is out of island mode, or pinned.
                 Err(Error::Remote(refusal @ (Refusal::Island | Refusal::NoPinnedKey))) => {
@@ -357,10 +373,15 @@ pub const EXCHANGE_EVERY: Duration = Duration::from_secs(5);
 
 /// Reports the store to HQ and fetches its bundles.
 /// Reports the store to HQ and fetches its bundles, each whatever became of the other (a store
-/// whose report HQ refuses still takes HQ's bundles, and the other way round).
-async fn exchange(sk: &Storekeep) {
+/// whose report HQ refuses still takes HQ's bundles, and the other way round). `false` if HQ
+/// could not be reached at all.
+async fn exchange(sk: &Storekeep) -> bool {
     if let Err(e) = sk.sync().report().await {
         tracing::warn!("reporting to HQ failed: {e}");
+        let en = e.to_string();
+        if en.starts_with("HQ cannot be reached") || en.starts_with("HQ's certificate") {
+            return false;
+        }
     }
     match sk.sync().fetch_bundles().await {
         Ok(f) if !f.accepted.is_empty() || !f.refused.is_empty() => {
@@ -369,6 +390,15 @@ async fn exchange(sk: &Storekeep) {
         Ok(_) => {}
         Err(e) => tracing::warn!("fetching HQ's bundles failed: {e}"),
     }
+    true
+}
+
+/// Up to a second at random, so that a chain's stores do not all knock at once when HQ
+/// comes back.
+fn jitter() -> Duration {
+    let mut b = [0u8; 2];
+    let _ = getrandom::fill(&mut b);
+    Duration::from_millis(u64::from(u16::from_le_bytes(b)) % 1_000)
 }
 
 /// Sends the outbox for as long as the task lives: at once while entries wait, then every few
@@ -378,6 +408,7 @@ pub async fn run(sk: Storekeep) {
     use tokio::time::Instant;
     let mut backoff = Duration::from_secs(1);
     let (mut next_push, mut next_exchange) = (Instant::now(), Instant::now());
+    let mut exchange_backoff = EXCHANGE_EVERY;
     loop {
         if !matches!(sk.sync().link().await, Ok(Some(_))) {
             tokio::time::sleep(Duration::from_secs(5)).await;
@@ -406,8 +437,13 @@ pub async fn run(sk: Storekeep) {
         // On its own clock, whatever the journal's sending does: between the batches of a long
         // catch-up, and while HQ refuses batches (the store HQ most needs to see).
         if Instant::now() >= next_exchange {
-            exchange(&sk).await;
-            next_exchange = Instant::now() + EXCHANGE_EVERY;
+            // HQ unreachable: ask less often (5 s doubling to a minute), as the sending does.
+            exchange_backoff = if exchange(&sk).await {
+                EXCHANGE_EVERY
+            } else {
+                (exchange_backoff * 2).min(Duration::from_secs(60))
+            };
+            next_exchange = Instant::now() + exchange_backoff + jitter();
         }
         tokio::time::sleep_until(next_push.min(next_exchange)).await;
     }
@@ -528,11 +564,11 @@ impl Endpoint {
             if e.to_string().to_ascii_lowercase().contains("certificate") {
                 return sync_error(
                     format!(
-                        "HQ's certificate at {} is not trusted, so nothing was sent ({e}): connect with the chain's CA certificate",
+                        "HQ's certificate at {} is not trusted or not valid for this address, so nothing was sent ({e}): check the address, or connect with the chain's CA certificate",
                         self.host
                     ),
                     format!(
-                        "HK:s certifikat på {} godtas inte, så inget skickades ({e}): anslut med kedjans CA-certifikat",
+                        "HK:s certifikat på {} godtas inte eller gäller inte adressen, så inget skickades ({e}): kontrollera adressen, eller anslut med kedjans CA-certifikat",
                         self.host
                     ),
                 );
@@ -553,19 +589,22 @@ impl Endpoint {
             stream.write_all(body).await?;
             stream.flush().await?;
             let mut answer = Vec::new();
+            let mut cut = false;
             match stream.read_to_end(&mut answer).await {
                 Ok(_) => {}
-                // A TLS peer that closes without saying so: the answer is whole if it parses.
-                Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof && !answer.is_empty() => {}
+                // A TLS peer that closes without saying so: the answer counts only if its own
+                // framing (Content-Length, chunks) says it is whole.
+                Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof && !answer.is_empty() => cut = true,
                 Err(e) => return Err(e),
             }
-            Ok::<_, std::io::Error>(answer)
+            Ok::<_, std::io::Error>((answer, cut))
         };
         let answer = tokio::time::timeout(Duration::from_secs(60), exchange)
             .await
             .map_err(|_| unreachable(std::io::Error::other("no answer within 60 s")))?
             .map_err(unreachable)?;
-        let (status, body) = parse_answer(&answer).ok_or_else(|| {
+        let (answer, cut) = answer;
+        let (status, body) = parse_answer(&answer, cut).ok_or_else(|| {
             unreachable(std::io::Error::other(
                 "the answer was cut off or is not HTTP; it will be asked for again",
             ))
@@ -575,27 +614,44 @@ impl Endpoint {
 }
 
 /// An HTTP/1.1 answer read to the close: its status and body, or `None` if it is not whole (a
-/// body shorter than its Content-Length, a chunked body without its last chunk).
-fn parse_answer(answer: &[u8]) -> Option<(u16, Vec<u8>)> {
-    let split = answer.windows(4).position(|w| w == b"\r\n\r\n")?;
-    let head = String::from_utf8_lossy(&answer[..split]).to_ascii_lowercase();
-    let status = head.split_whitespace().nth(1)?.parse::<u16>().ok()?;
-    let body = &answer[split + 4..];
-    let header = |name: &str| {
-        head.lines().skip(1).find_map(|l| {
-            let (k, v) = l.split_once(':')?;
-            (k.trim() == name).then(|| v.trim().to_string())
-        })
-    };
-    if header("transfer-encoding").is_some_and(|v| v.contains("chunked")) {
-        return Some((status, dechunk(body)?));
-    }
-    match header("content-length") {
-        Some(len) => {
-            let len = len.parse::<usize>().ok()?;
-            Some((status, body.get(..len)?.to_vec()))
+/// body shorter than its Content-Length, a chunked body without its last chunk, or, if the
+/// connection was `cut` without a TLS close, no framing to tell). Interim 1xx heads are skipped.
+fn parse_answer(mut answer: &[u8], cut: bool) -> Option<(u16, Vec<u8>)> {
+    loop {
+        let split = answer.windows(4).position(|w| w == b"\r\n\r\n")?;
+        let head = String::from_utf8_lossy(&answer[..split]).to_ascii_lowercase();
+        if !head.starts_with("http/1.") {
+            return None;
         }
-        None => Some((status, body.to_vec())),
+        let status = head.split_whitespace().nth(1)?.parse::<u16>().ok()?;
+        let body = &answer[split + 4..];
+        if (100..200).contains(&status) && status != 101 {
+            answer = body;
+            continue;
+        }
+        let values = |name: &str| -> Vec<String> {
+            head.lines()
+                .skip(1)
+                .filter_map(|l| {
+                    let (k, v) = l.split_once(':')?;
+                    (k.trim() == name).then(|| v.trim().to_string())
+                })
+                .collect()
+        };
+        if values("transfer-encoding").iter().any(|v| v.contains("chunked")) {
+            return Some((status, dechunk(body)?));
+        }
+        let lengths = values("content-length");
+        return match lengths.first() {
+            // Two lengths that differ: no telling which is true.
+            Some(len) if lengths.iter().all(|l| l == len) => {
+                let len = len.parse::<usize>().ok()?;
+                Some((status, body.get(..len)?.to_vec()))
+            }
+            Some(_) => None,
+            None if cut => None,
+            None => Some((status, body.to_vec())),
+        };
     }
 }
 
@@ -623,19 +679,31 @@ mod tests {
     #[test]
     fn an_answer_counts_only_when_whole() {
         let ok = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
-        assert_eq!(parse_answer(ok), Some((200, b"hello".to_vec())));
-        assert_eq!(parse_answer(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhel"), None, "cut off");
+        assert_eq!(parse_answer(ok, false), Some((200, b"hello".to_vec())));
+        assert_eq!(parse_answer(ok, true), Some((200, b"hello".to_vec())), "framed: whole even if cut after");
+        let interim = b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n";
+        assert_eq!(parse_answer(interim, false), Some((204, Vec::new())));
+        let unframed = b"HTTP/1.1 200 OK\r\n\r\nhel";
+        assert_eq!(parse_answer(unframed, false), Some((200, b"hel".to_vec())));
+        assert_eq!(parse_answer(unframed, true), None, "cut with nothing to tell it is whole");
+        let two = b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 5\r\n\r\nhello";
+        assert_eq!(parse_answer(two, false), None);
+        assert_eq!(parse_answer(b"SIP/2.0 200 OK\r\n\r\n", false), None);
+        assert_eq!(parse_answer(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhel", false), None, "cut off");
         let chunked =
             b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;ext=1\r\nhel\r\n2\r\nlo\r\n0\r\n\r\n";
-        assert_eq!(parse_answer(chunked), Some((200, b"hello".to_vec())));
+        assert_eq!(parse_answer(chunked, false), Some((200, b"hello".to_vec())));
         let cut = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nhel\r\n2\r\nlo\r\n";
-        assert_eq!(parse_answer(cut), None, "no last chunk");
+        assert_eq!(parse_answer(cut, false), None, "no last chunk");
         assert_eq!(
-            parse_answer(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhel\r\n0\r\n\r\n"),
+            parse_answer(
+                b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhel\r\n0\r\n\r\n",
+                false
+            ),
             None
         );
-        assert_eq!(parse_answer(b"HTTP/1.1 204 No Content\r\n\r\n"), Some((204, Vec::new())));
-        assert_eq!(parse_answer(b"garbage"), None);
+        assert_eq!(parse_answer(b"HTTP/1.1 204 No Content\r\n\r\n", false), Some((204, Vec::new())));
+        assert_eq!(parse_answer(b"garbage", false), None);
     }
 
     #[test]

@@ -96,9 +96,11 @@ pub struct StoreReport {
     /// The highest of HQ's bundle counters the store accepted, and those it refused (the
     /// latest 20): HQ's numbering, as HQ listed them.
     pub last_bundle: Option<i64>,
+    #[serde(default)]
     pub bundles_refused: Vec<i64>,
     /// The highest envelope counter the store has accepted from any source (HQ's bundles or
     /// envelopes sealed by hand): HQ seals its next bundle above it, or the store refuses it.
+    #[serde(default)]
     pub envelope_counter: Option<i64>,
 }
 

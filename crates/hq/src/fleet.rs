@@ -88,10 +88,21 @@ impl Hq {
         // may have been sealed by hand, or HQ restored from a backup): otherwise the store
         // refuses it as out of order. (Only when it is behind: the store's row is what its
         // batches lock.)
-        if let Some(c) = report.envelope_counter.filter(|c| (1..i64::MAX / 2).contains(c)) {
+        if let Some(c) = report.envelope_counter {
+            self.counter_at_least(store_id, c).await?;
+        }
+        Ok(())
+    }
+
+    /// HQ's next bundle for the store goes above `counter` (what the store has accepted, or
+    /// asks after: an HQ restored from an older backup must not seal numbers the store has
+    /// passed, which it would never ask for). Only when behind: the store's row is what its
+    /// batches lock.
+    pub async fn counter_at_least(&self, store_id: &str, counter: i64) -> Result<()> {
+        if (1..i64::MAX / 2).contains(&counter) {
             sqlx::query("UPDATE store SET last_counter = $2 WHERE id = $1 AND last_counter < $2")
                 .bind(store_id)
-                .bind(c)
+                .bind(counter)
                 .execute(self.pool())
                 .await?;
         }
@@ -113,7 +124,7 @@ impl Hq {
             "SELECT s.id, s.name, s.held,
                     (SELECT COUNT(*) FROM chain_break b WHERE b.store_id = s.id),
                     (EXTRACT(EPOCH FROM s.last_batch_at) * 1000000)::BIGINT,
-                    s.last_counter,
+                    (SELECT COALESCE(MAX(b.counter), 0) FROM bundle b WHERE b.store_id = s.id),
                     (EXTRACT(EPOCH FROM r.received_at) * 1000000)::BIGINT,
                     r.report
              FROM store s LEFT JOIN store_report r ON r.store_id = s.id

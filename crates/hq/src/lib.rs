@@ -392,6 +392,7 @@ async fn get_bundles(
     Query(q): Query<After>,
 ) -> Result<Json<Vec<storekeep_domain::sync::BundleRef>>> {
     let store = authenticated(&hq, &headers).await?;
+    hq.counter_at_least(&store, q.after).await?;
     Ok(Json(hq.bundles_after(&store, q.after).await?))
 }
 

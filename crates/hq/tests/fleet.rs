@@ -221,6 +221,8 @@ async fn signed_bundles_reach_only_their_store_and_apply_whole_exactly_once() {
         .await
         .unwrap();
     b.sk.sync().report().await.unwrap();
+    let row = hq.fleet().await.unwrap().into_iter().find(|r| r.store_id == "store-b").unwrap();
+    assert_eq!(row.last_published, 1, "what HQ sealed, not the floor");
     let published =
         hq.publish(&key, &["store-b".into()], &what(Kind::Command, r#"{"command":"ping"}"#)).await.unwrap();
     assert_eq!(published[0].counter, 6);
@@ -346,4 +348,48 @@ async fn the_fleet_view_shows_each_stores_own_report_to_hq_only() {
     let (status, _, _) =
         http(&url, "POST", "/v1/report", Some(&format!("Bearer {a_token}")), b"{\"format\":\"x\"}").await;
     assert_eq!(status, 422);
+}
+
+#[tokio::test]
+async fn a_store_pinned_wrong_or_behind_a_restored_hq_still_gets_every_bundle() {
+    let hq = fresh_hq(5).await;
+    let url = serve(hq.clone()).await;
+    let key = key();
+    let s = store().await;
+    let token = hq.enrol("store-e", "Butik E").await.unwrap();
+    connect(&s.sk, &url, &token).await;
+    let ping = || what(Kind::Command, r#"{"command":"ping"}"#);
+
+    // Pinned under the wrong store id: HQ's bundle is refused (for another store)...
+    let wrong =
+        PinnedKey { public_key: hex::encode(key.verifying_key().to_bytes()), store_id: "store-x".into() };
+    manager(&s).await.pin_hq_key(&wrong, "HK:s nyckel").await.unwrap();
+    hq.publish(&key, &[], &ping()).await.unwrap();
+    let fetched = s.sk.sync().fetch_bundles().await.unwrap();
+    assert_eq!(fetched.refused.len(), 1, "{fetched:?}");
+    assert!(fetched.refused[0].1.contains("not this store"), "{fetched:?}");
+    // ...and taken once the manager pins it right.
+    let right = PinnedKey { store_id: "store-e".into(), ..wrong };
+    manager(&s).await.pin_hq_key(&right, "Rätt butiks-id").await.unwrap();
+    assert_eq!(s.sk.sync().fetch_bundles().await.unwrap().accepted, [1]);
+
+    // A bundle the command line received first (the same bytes): the fetch counts it as
+    // applied, not as a refusal.
+    hq.publish(&key, &[], &ping()).await.unwrap();
+    let bytes = hq.bundle("store-e", 2).await.unwrap().unwrap();
+    s.sk.remote().receive("cli:bundle-2.env", &bytes).await.unwrap();
+    assert_eq!(s.sk.sync().fetch_bundles().await.unwrap(), Default::default());
+    s.sk.sync().report().await.unwrap();
+    let row = hq.fleet().await.unwrap().into_iter().next().unwrap();
+    let report = row.report.as_ref().unwrap();
+    assert_eq!((report.last_bundle, report.bundles_refused.len(), row.last_published), (Some(2), 0, 2));
+
+    // HQ restored from a backup that had sealed nothing for the store yet: the store asking
+    // after 2 moves HQ's counter past it, so the next bundle is one the store asks for.
+    sqlx::query("DELETE FROM bundle WHERE store_id = 'store-e'").execute(hq.pool()).await.unwrap();
+    sqlx::query("UPDATE store SET last_counter = 0 WHERE id = 'store-e'").execute(hq.pool()).await.unwrap();
+    assert_eq!(s.sk.sync().fetch_bundles().await.unwrap(), Default::default());
+    let published = hq.publish(&key, &[], &ping()).await.unwrap();
+    assert_eq!(published[0].counter, 3);
+    assert_eq!(s.sk.sync().fetch_bundles().await.unwrap().accepted, [3]);
 }
