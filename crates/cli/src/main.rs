@@ -52,6 +52,16 @@ enum Command {
         #[arg(long, required_unless_present = "demo")]
         register: Option<String>,
     },
+    /// For the crash tests only (hidden): sell for cash in a loop, printing `receipt N` once
+    /// each sale is committed; a sale found open (cut off by a kill) is finished first.
+    #[command(hide = true)]
+    CrashLoop {
+        #[command(flatten)]
+        login: Login,
+        /// Stop after this many sales (never, if not given).
+        #[arg(long)]
+        count: Option<u64>,
+    },
     /// Register a sale: scan codes, pay with any mix of tenders, print the receipt.
     ///
     /// Payments are taken in this order: vouchers, card, Swish, then cash for the rest. Card and
@@ -477,6 +487,27 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
                 till.set_sale_discount(Some(parse_discount(&d)?), None).await?;
             }
             print_receipt(&pay_with(&till, pay).await?, json)?;
+        }
+        Command::CrashLoop { login, count } => {
+            let till = Till::new(sk.clone());
+            till.login(login.staff_id, &login.pin).await?;
+            let codes: Vec<String> = demo::catalog()
+                .into_iter()
+                .filter(|i| i.sold_by == SoldBy::Each)
+                .filter_map(|i| i.code)
+                .collect();
+            let mut n: u64 = 0;
+            while count.is_none_or(|c| n < c) {
+                if till.cart().await?.cart.lines.is_empty() {
+                    for k in 0..=(n % 3) {
+                        till.scan(&codes[((n * 7 + k) as usize) % codes.len()]).await?;
+                    }
+                }
+                let receipt = till.pay_cash("10000").await?;
+                // Printed only after the commit: what the parent reads is acknowledged.
+                println!("receipt {}", receipt.receipt_no);
+                n += 1;
+            }
         }
         Command::Pay { login, pay, json } => {
             let till = Till::new(sk.clone());
