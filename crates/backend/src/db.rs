@@ -74,7 +74,18 @@ impl Db {
 
     /// Starts a write transaction holding the database's write lock from its first statement.
     pub async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>> {
-        Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
+        match self.writer.begin_with("BEGIN IMMEDIATE").await {
+            Err(sqlx::Error::InvalidSavePointStatement) => {
+                // A write that failed half-way (a full disk: SQLite rolled the transaction back
+                // by itself, so the driver's ROLLBACK failed) left the connection believing a
+                // transaction is still open. Drop that connection; the pool opens a fresh one.
+                tracing::warn!("the write connection was left inside a failed transaction: reopening it");
+                let stale = self.writer.acquire().await?;
+                drop(stale.detach());
+                Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
+            }
+            other => Ok(other?),
+        }
     }
 
     /// The one writer connection, for single-statement writes outside a registration.
