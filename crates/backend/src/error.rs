@@ -52,6 +52,12 @@ pub enum Error {
     DiskFull,
     #[error("The database could not be read or written ({0}). Nothing was saved")]
     Storage(String),
+    /// The disk failed while saving (an I/O error): what was being saved may or may not be on
+    /// disk, and the next start will tell.
+    #[error(
+        "The disk reported an error while saving ({0}), so this may or may not have been saved. Stop selling on this computer, restart Storekeep and check the last receipt before going on"
+    )]
+    DiskIo(String),
     #[error("The stored data is inconsistent: {0}")]
     Inconsistent(String),
     #[error(transparent)]
@@ -304,7 +310,7 @@ impl Error {
             Error::Locked => ErrorCode::DatabaseLocked,
             Error::Corrupt { .. } => ErrorCode::DatabaseCorrupt,
             Error::TooNew { .. } => ErrorCode::DatabaseTooNew,
-            Error::DiskFull | Error::Storage(_) => ErrorCode::Storage,
+            Error::DiskFull | Error::Storage(_) | Error::DiskIo(_) => ErrorCode::Storage,
             Error::Inconsistent(_) => ErrorCode::JournalBroken,
             Error::WrongPin { .. } | Error::ApproverNotManager(_) => ErrorCode::WrongPin,
             Error::LockedOut { .. } => ErrorCode::LockedOut,
@@ -390,6 +396,12 @@ impl From<sqlx::Error> for Error {
                     return Error::Corrupt { path, detail: db.message().to_string() };
                 }
                 Some(13) => return Error::DiskFull, // SQLITE_FULL
+                // SQLITE_IOERR: a write or sync failed, perhaps after the commit's frames were
+                // written, so the outcome is not known until the database is opened again.
+                Some(10) => {
+                    tracing::error!(error = %e, "disk I/O error");
+                    return Error::DiskIo(db.message().to_string());
+                }
                 _ => {}
             }
         }

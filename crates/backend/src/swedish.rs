@@ -102,6 +102,9 @@ pub fn swedish(e: &Error) -> String {
             "Databasen skrevs av en nyare Storekeep (schemaversion {found}; det här programmet känner till {known}). Installera den nyare versionen"
         ),
         Error::DiskFull => "Disken är full, så inget sparades. Frigör utrymme och försök igen".into(),
+        Error::DiskIo(detail) => format!(
+            "Disken rapporterade ett fel när detta sparades ({detail}), så det kan ha sparats eller inte. Sälj inte mer på den här datorn: starta om Storekeep och kontrollera senaste kvittot innan ni fortsätter"
+        ),
         Error::Storage(detail) => {
             format!("Databasen kunde inte läsas eller skrivas ({detail}). Inget sparades")
         }
