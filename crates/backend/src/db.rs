@@ -62,6 +62,9 @@ impl Db {
         refuse_newer_schema(&writer).await?;
         MIGRATOR.run(&writer).await.map_err(|e| with_path(e.into(), &display))?;
         crate::journal::backfill_tallies(&writer).await.map_err(|e| with_path(e, &display))?;
+        if let Err(detail) = crate::journal::check_tail(&writer).await {
+            return Err(Error::Corrupt { path: display, detail });
+        }
 
         let reader = SqlitePoolOptions::new()
             .max_connections(4)

@@ -94,6 +94,55 @@ pub async fn append_in(
 
 /// Gives the entries written before day figures existed (a store from before migration 5)
 /// their tallies, once, in one transaction. Returns how many were added.
+/// How many of each register's latest entries every start checks.
+pub const TAIL_CHECKED: i64 = 1_000;
+
+/// The tail of each register's chain, checked at every start: the last [`TAIL_CHECKED`] entries'
+/// hashes recomputed from their fields, each linked to the one before, the last one the head.
+/// SQLite's quick check sees a damaged page, not a changed byte inside a record; this sees the
+/// latter where it matters most. `Err` says where, in words.
+pub(crate) async fn check_tail(db: &sqlx::SqlitePool) -> std::result::Result<(), String> {
+    let heads: Vec<(String, i64, Vec<u8>)> =
+        sqlx::query_as("SELECT register_id, seq, hash FROM journal_head")
+            .fetch_all(db)
+            .await
+            .map_err(|e| e.to_string())?;
+    for (register, head_seq, head_hash) in heads {
+        let rows = sqlx::query(
+            "SELECT seq, kind, recorded_at, payload, prev_hash, hash FROM journal
+             WHERE register_id = ? AND seq > ? ORDER BY seq",
+        )
+        .bind(&register)
+        .bind(head_seq - TAIL_CHECKED)
+        .fetch_all(db)
+        .await
+        .map_err(|e| e.to_string())?;
+        let mut before: Option<Vec<u8>> = None;
+        let mut last: Option<(i64, Vec<u8>)> = None;
+        for r in &rows {
+            let (seq, prev, hash): (i64, Vec<u8>, Vec<u8>) = (r.get(0), r.get(4), r.get(5));
+            let broken =
+                |what: &str| format!("the journal of register {register} is damaged at entry {seq}: {what}");
+            let prev_hash: Hash = prev.as_slice().try_into().map_err(|_| broken("its link is not a hash"))?;
+            let computed = entry_hash(&prev_hash, &register, seq, r.get(1), r.get(2), r.get(3));
+            if computed.as_slice() != hash.as_slice() {
+                return Err(broken("its contents no longer match its hash"));
+            }
+            if before.as_ref().is_some_and(|b| b != &prev) || (seq == 1 && prev_hash != GENESIS) {
+                return Err(broken("it does not follow the entry before it"));
+            }
+            before = Some(hash.clone());
+            last = Some((seq, hash));
+        }
+        if last != Some((head_seq, head_hash)) {
+            return Err(format!(
+                "the journal of register {register} does not end where its head says ({head_seq})"
+            ));
+        }
+    }
+    Ok(())
+}
+
 pub(crate) async fn backfill_tallies(writer: &sqlx::SqlitePool) -> Result<u64> {
     let done: Option<String> = sqlx::query_scalar("SELECT value FROM setting WHERE key = 'tally_backfill'")
         .fetch_optional(writer)
