@@ -140,7 +140,7 @@ test('island mode refuses HQ signed command until a manager leaves it', async ()
 
 test('a drill is marked practice on the board and the till; its report takes a note', async () => {
   await scrollTo('drill-start-form');
-  await session.click('drill-dep-swish');
+  await session.check('drill-dep-swish');
   await session.typeInto('drill-reason', 'Fredagsövning: Swish nere');
   await session.click('drill-start');
   await session.find('drill-running');

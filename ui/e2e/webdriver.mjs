@@ -129,6 +129,19 @@ export class Session {
     await this.cmd('POST', `/element/${await this.find(testid, 10_000, extra)}/click`, {});
   }
 
+  /** Ticks a checkbox and makes sure it took: a click that lands while the page shifts under
+   * it (a live update above it) is tried again, up to three times. */
+  async check(testid) {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const id = await this.find(testid);
+      if (await this.cmd('GET', `/element/${id}/selected`)) return;
+      await this.cmd('POST', `/element/${id}/click`, {});
+      await sleep(100);
+      if (await this.cmd('GET', `/element/${id}/selected`)) return;
+    }
+    throw await this.failure(`[data-testid="${testid}"] would not tick`);
+  }
+
   async typeInto(testid, text) {
     await this.cmd('POST', `/element/${await this.find(testid)}/value`, { text });
   }
