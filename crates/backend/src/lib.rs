@@ -106,18 +106,22 @@ pub struct CustomerView {
 #[derive(Debug, Clone, Copy)]
 pub struct OpenOptions {
     pub busy_timeout: Duration,
+    /// Check the tail of the journal's chain at open (and refuse a damaged store). Off only for
+    /// the tools that examine a damaged store (`journal verify` and `export` report where it
+    /// breaks); never for selling.
+    pub check_journal_tail: bool,
 }
 
 impl Default for OpenOptions {
     fn default() -> Self {
-        OpenOptions { busy_timeout: db::DEFAULT_BUSY_TIMEOUT }
+        OpenOptions { busy_timeout: db::DEFAULT_BUSY_TIMEOUT, check_journal_tail: true }
     }
 }
 
 impl Storekeep {
     /// Opens the store database at `path`, checking and migrating it.
     pub async fn open(path: &Path, options: OpenOptions, clock: Arc<dyn Clock>) -> Result<Storekeep> {
-        let db = Db::open(path, options.busy_timeout).await?;
+        let db = Db::open(path, options.busy_timeout, options.check_journal_tail).await?;
         let tz = TimeZone::get(STORE_TIME_ZONE).map_err(|e| Error::Storage(e.to_string()))?;
         // The PIN pepper lives beside the database, never in it (created on first open).
         let dir = path.parent().unwrap_or(Path::new("."));

@@ -57,10 +57,13 @@ async fn registrations_cannot_be_edited_or_deleted() {
 #[tokio::test]
 async fn a_locked_database_is_reported_and_nothing_is_written() {
     let t = demo_store().await;
-    let impatient =
-        Storekeep::open(&t.path, OpenOptions { busy_timeout: Duration::from_millis(200) }, t.clock.clone())
-            .await
-            .unwrap();
+    let impatient = Storekeep::open(
+        &t.path,
+        OpenOptions { busy_timeout: Duration::from_millis(200), ..Default::default() },
+        t.clock.clone(),
+    )
+    .await
+    .unwrap();
     let till = logged_in(&impatient).await;
     till.scan(&articles(1)[0].0).await.unwrap();
 
@@ -89,7 +92,7 @@ async fn a_database_locked_at_start_is_reported_and_left_alone() {
     sqlx::query("BEGIN IMMEDIATE").execute(&mut other).await.unwrap();
 
     let clock = Arc::new(FixedClock::new(a_weekday_morning()));
-    let impatient = OpenOptions { busy_timeout: Duration::from_millis(200) };
+    let impatient = OpenOptions { busy_timeout: Duration::from_millis(200), ..Default::default() };
     let err = Storekeep::open(&path, impatient, clock.clone()).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::DatabaseLocked, "{err}");
 

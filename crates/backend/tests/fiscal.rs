@@ -407,7 +407,10 @@ async fn verify_catches_every_change_deletion_insertion_and_reordering_of_a_row(
         }
         all.extend(sqls.iter().cloned());
         sqlite_exec(&copy, &all);
-        let sk = common::open_at(&copy, t.clock.clone()).await.unwrap();
+        // Opened as `journal verify` opens a store: without the start check, which would refuse
+        // most of these at once (a_changed_byte_inside_a_registration_is_found_at_start).
+        let examine = storekeep_backend::OpenOptions { check_journal_tail: false, ..Default::default() };
+        let sk = storekeep_backend::Storekeep::open(&copy, examine, t.clock.clone()).await.unwrap();
         let v = sk.journal().verify().await.unwrap();
         if v.problem.is_none() {
             missed.push(what.clone());

@@ -381,7 +381,10 @@ async fn a_card_payment_taken_while_the_database_is_locked_is_kept_and_never_cha
     let t = demo_store().await;
     let sk = storekeep_backend::Storekeep::open(
         &t.path,
-        storekeep_backend::OpenOptions { busy_timeout: std::time::Duration::from_millis(200) },
+        storekeep_backend::OpenOptions {
+            busy_timeout: std::time::Duration::from_millis(200),
+            ..Default::default()
+        },
         t.clock.clone(),
     )
     .await
