@@ -277,16 +277,7 @@ impl HealthSettings {
 
 /// A dependency's name in Swedish and English.
 pub fn label(d: Dependency) -> (&'static str, &'static str) {
-    match d {
-        Dependency::Hq => ("Huvudkontoret (HK)", "Head office (HQ)"),
-        Dependency::CardAcquirer => ("Kortinlösen", "Card acquirer"),
-        Dependency::Swish => ("Swish", "Swish"),
-        Dependency::ScanAndPayService => ("Scan & Pay-tjänsten", "Scan & Pay service"),
-        Dependency::PriceFeed => ("Prisflödet", "Price feed"),
-        Dependency::ReceiptPrinter => ("Kvittoskrivaren", "Receipt printer"),
-        Dependency::ControlUnit => ("Kontrollenheten", "Control unit"),
-        Dependency::Internet => ("Internet", "Internet"),
-    }
+    d.label()
 }
 
 /// In-process state of the monitor (one per open store).

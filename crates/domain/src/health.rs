@@ -37,6 +37,20 @@ impl Dependency {
         Dependency::Internet,
     ];
 
+    /// Its name, in Swedish and English.
+    pub fn label(self) -> (&'static str, &'static str) {
+        match self {
+            Dependency::Hq => ("Huvudkontoret (HK)", "Head office (HQ)"),
+            Dependency::CardAcquirer => ("Kortinlösen", "Card acquirer"),
+            Dependency::Swish => ("Swish", "Swish"),
+            Dependency::ScanAndPayService => ("Scan & Pay-tjänsten", "Scan & Pay service"),
+            Dependency::PriceFeed => ("Prisflödet", "Price feed"),
+            Dependency::ReceiptPrinter => ("Kvittoskrivaren", "Receipt printer"),
+            Dependency::ControlUnit => ("Kontrollenheten", "Control unit"),
+            Dependency::Internet => ("Internet", "Internet"),
+        }
+    }
+
     /// What losing it means at the till, in Swedish and English.
     pub fn impact(self) -> (&'static str, &'static str) {
         match self {

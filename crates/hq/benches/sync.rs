@@ -38,6 +38,13 @@ fn pct(samples: &mut [Duration], p: f64) -> Duration {
     samples[((samples.len() as f64 - 1.0) * p).round() as usize]
 }
 
+/// p50 and p99 of `samples`, each also as a ratio to `base`.
+fn latency(samples: &mut [Duration], base: Duration) -> String {
+    let (p50, p99) = (pct(samples, 0.5), pct(samples, 0.99));
+    let x = |d: Duration| d.as_secs_f64() / base.as_secs_f64();
+    format!("p50 {} ({:.0}× baseline), p99 {} ({:.0}× baseline)", ms(p50), x(p50), ms(p99), x(p99))
+}
+
 fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
@@ -141,24 +148,16 @@ async fn run() {
         sent as f64 / drain.as_secs_f64(),
         drain.as_secs_f64() / 60.0 * 100.0
     );
-    let (p50, p99) = (pct(&mut batches, 0.5), pct(&mut batches, 0.99));
     println!(
-        "50 stores at once, {} batches of 200: p50 {} ({:.0}× baseline), p99 {} ({:.0}× baseline); 100,000 registrations in {:.1} s",
+        "50 stores at once, {} batches of 200: {}; 100,000 registrations in {:.1} s",
         batches.len(),
-        ms(p50),
-        p50.as_secs_f64() / base.as_secs_f64(),
-        ms(p99),
-        p99.as_secs_f64() / base.as_secs_f64(),
+        latency(&mut batches, base),
         fleet_time.as_secs_f64()
     );
-    let (p50, p99) = (pct(&mut reports, 0.5), pct(&mut reports, 0.99));
     println!(
-        "50 stores reporting at once, {} reports: p50 {} ({:.0}× baseline), p99 {} ({:.0}× baseline); {:.0} reports/s",
+        "50 stores reporting at once, {} reports: {}; {:.0} reports/s",
         reports.len(),
-        ms(p50),
-        p50.as_secs_f64() / base.as_secs_f64(),
-        ms(p99),
-        p99.as_secs_f64() / base.as_secs_f64(),
+        latency(&mut reports, base),
         reports.len() as f64 / report_time.as_secs_f64()
     );
     println!(

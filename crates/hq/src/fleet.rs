@@ -164,17 +164,7 @@ fn ago(d: SignedDuration) -> String {
 }
 
 fn dependency_sv(d: storekeep_domain::health::Dependency) -> &'static str {
-    use storekeep_domain::health::Dependency::*;
-    match d {
-        Hq => "HK",
-        CardAcquirer => "Kortinlösen",
-        Swish => "Swish",
-        ScanAndPayService => "Scan & Pay",
-        PriceFeed => "Prisflöde",
-        ReceiptPrinter => "Kvittoskrivare",
-        ControlUnit => "Kontrollenhet",
-        Internet => "Internet",
-    }
+    d.label().0
 }
 
 /// The store's mode in a few words of English (the command line's fleet).
