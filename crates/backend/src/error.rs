@@ -58,6 +58,8 @@ pub enum Error {
         "The disk reported an error while saving ({0}), so this may or may not have been saved. Stop selling on this computer, restart Storekeep and check the last receipt before going on"
     )]
     DiskIo(String),
+    #[error(transparent)]
+    Backup(#[from] crate::backup::Problem),
     #[error("The stored data is inconsistent: {0}")]
     Inconsistent(String),
     #[error(transparent)]
@@ -248,6 +250,8 @@ pub enum ErrorCode {
     DatabaseTooNew,
     Storage,
     JournalBroken,
+    /// A backup or a restore did not go through (the message says why).
+    Backup,
     NotLoggedIn,
     WrongPin,
     LockedOut,
@@ -312,6 +316,7 @@ impl Error {
             Error::TooNew { .. } => ErrorCode::DatabaseTooNew,
             Error::DiskFull | Error::Storage(_) | Error::DiskIo(_) => ErrorCode::Storage,
             Error::Inconsistent(_) => ErrorCode::JournalBroken,
+            Error::Backup(_) => ErrorCode::Backup,
             Error::WrongPin { .. } | Error::ApproverNotManager(_) => ErrorCode::WrongPin,
             Error::LockedOut { .. } => ErrorCode::LockedOut,
             Error::NotLoggedIn => ErrorCode::NotLoggedIn,

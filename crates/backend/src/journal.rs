@@ -57,12 +57,29 @@ pub async fn append_in(
         Some(row) => (row.get::<i64, _>(0) + 1, to_hash(row.get(1))?),
     };
     let hash = entry_hash(&prev, register_id, seq, kind.as_str(), recorded_at, payload);
+    insert_in(tx, register_id, seq, kind.as_str(), recorded_at, payload, &prev, &hash).await?;
+    Ok(seq)
+}
+
+/// Writes one entry whose sequence and hashes are already settled (by [`append_in`], or
+/// checked by the caller: a restored store catching up what HQ holds), its head and its tally.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn insert_in(
+    tx: &mut Transaction<'static, Sqlite>,
+    register_id: &str,
+    seq: i64,
+    kind: &str,
+    recorded_at: &str,
+    payload: &str,
+    prev: &Hash,
+    hash: &Hash,
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO journal (register_id, seq, kind, recorded_at, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(register_id)
     .bind(seq)
-    .bind(kind.as_str())
+    .bind(kind)
     .bind(recorded_at)
     .bind(payload)
     .bind(prev.as_slice())
@@ -78,9 +95,8 @@ pub async fn append_in(
     .bind(hash.as_slice())
     .execute(&mut **tx)
     .await?;
-    let tally = Tally::of(kind.as_str(), payload).map_err(|e| {
-        Error::Inconsistent(format!("a {} registration cannot be read back: {e}", kind.as_str()))
-    })?;
+    let tally = Tally::of(kind, payload)
+        .map_err(|e| Error::Inconsistent(format!("a {kind} registration cannot be read back: {e}")))?;
     if !tally.is_empty() {
         sqlx::query("INSERT INTO tally (register_id, journal_seq, body) VALUES (?, ?, ?)")
             .bind(register_id)
@@ -89,7 +105,7 @@ pub async fn append_in(
             .execute(&mut **tx)
             .await?;
     }
-    Ok(seq)
+    Ok(())
 }
 
 /// Gives the entries written before day figures existed (a store from before migration 5)

@@ -5,6 +5,7 @@
 //! (`sk.catalog()`, `sk.sales()`, `sk.journal()`); the sale in progress lives in a [`Till`].
 
 pub mod audit;
+pub mod backup;
 pub mod catalog;
 pub mod clock;
 pub mod control;
@@ -72,6 +73,9 @@ pub struct Storekeep {
     payments_signal: Arc<tokio::sync::Notify>,
     /// The dependency monitor's state (trackers, simulators, the status signal).
     monitor: Arc<health::Monitor>,
+    /// Woken when a backup is wanted now (a Z report was taken); the reason waits beside it.
+    backup_signal: Arc<tokio::sync::Notify>,
+    backup_reason: Arc<std::sync::Mutex<Option<String>>>,
 }
 
 /// What the app shows before anything else: who the store is, and whether this is the demo.
@@ -140,6 +144,8 @@ impl Storekeep {
             feed: Default::default(),
             payments_signal: Default::default(),
             monitor: Default::default(),
+            backup_signal: Default::default(),
+            backup_reason: Default::default(),
         })
     }
 
@@ -188,6 +194,26 @@ impl Storekeep {
 
     pub fn payments(&self) -> payments::Payments<'_> {
         payments::Payments::new(self)
+    }
+
+    /// Backups: configuration, making one, the log (docs/backup-restore.md).
+    pub fn backups(&self) -> backup::Backups<'_> {
+        backup::Backups::new(self)
+    }
+
+    /// Notified when a backup is wanted now; [`backup::run`] waits on it.
+    pub fn backup_signal(&self) -> &tokio::sync::Notify {
+        &self.backup_signal
+    }
+
+    /// Asks the backup worker for a backup now, for `reason` (e.g. "Z report 12").
+    pub fn want_backup(&self, reason: String) {
+        *self.backup_reason.lock().unwrap_or_else(|p| p.into_inner()) = Some(reason);
+        self.backup_signal.notify_one();
+    }
+
+    pub(crate) fn take_backup_reason(&self) -> Option<String> {
+        self.backup_reason.lock().unwrap_or_else(|p| p.into_inner()).take()
     }
 
     pub(crate) fn monitor(&self) -> &health::Monitor {

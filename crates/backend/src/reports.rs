@@ -137,6 +137,10 @@ impl<'a> Reports<'a> {
         .await?;
         tx.commit().await?;
         tracing::info!(kind = kind.label(), number = report.number, "day report taken");
+        if kind == ReportKind::Z {
+            // Every Z report is followed by a backup (when backups are set up).
+            self.sk.want_backup(format!("Z report {}", report.number));
+        }
         Ok(report)
     }
 

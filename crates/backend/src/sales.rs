@@ -116,113 +116,13 @@ impl<'a> Sales<'a> {
                 .execute(&mut *tx)
                 .await?;
         } else {
-            self.project_sale(&mut tx, &sale, seq, &recorded_at).await?;
+            project_sale(&mut tx, &sale, seq, &recorded_at).await?;
         }
         sqlx::query("DELETE FROM open_sale WHERE register_id = ?").bind(register).execute(&mut *tx).await?;
         tx.commit().await?;
         tracing::info!(receipt_no, total = %sale.total, training, "sale registered");
         let receipt = Receipt::new(&identity, &sale, self.sk.time_zone());
         Ok((sale, receipt))
-    }
-
-    async fn project_sale(
-        &self,
-        tx: &mut Transaction<'static, Sqlite>,
-        sale: &Sale,
-        seq: i64,
-        recorded_at: &str,
-    ) -> Result<()> {
-        let sale_id: i64 = sqlx::query_scalar(
-            "INSERT INTO sale (register_id, receipt_no, journal_seq, completed_at, total, rounding)
-             VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(&sale.register_id)
-        .bind(sale.receipt_no)
-        .bind(seq)
-        .bind(recorded_at)
-        .bind(sale.total.to_string())
-        .bind(sale.rounding.to_string())
-        .fetch_one(&mut **tx)
-        .await?;
-        for (line_no, l) in sale.lines.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO sale_line (sale_id, line_no, product_id, code, name, sold_by, quantity, unit_price,
-                                        line_total, vat_category, vat_percent)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(sale_id)
-            .bind(line_no as i64 + 1)
-            .bind(l.line.product_id)
-            .bind(&l.line.code)
-            .bind(&l.line.name)
-            .bind(l.line.sold_by.as_str())
-            .bind(l.line.quantity.to_string())
-            .bind(l.line.unit_price.to_string())
-            .bind(l.line.line_total.to_string())
-            .bind(l.line.vat_category.as_str())
-            .bind(l.vat_percent.to_string())
-            .execute(&mut **tx)
-            .await?;
-        }
-        self.project_tenders(tx, sale_id, &sale.tenders, Money::from_ore(1)).await?;
-        // Offline card payments were counted when approved; now they get their receipt number.
-        // Book-keeping: finding none never stops the registration.
-        for t in sale.tenders.iter().filter(|t| t.method == TenderMethod::Card && t.offline) {
-            sqlx::query(
-                "UPDATE card_offline SET receipt_no = ? WHERE reference = (
-                     SELECT reference FROM card_offline
-                     WHERE register_id = ? AND authorization = ? AND receipt_no IS NULL ORDER BY rowid LIMIT 1)",
-            )
-            .bind(sale.receipt_no)
-            .bind(&sale.register_id)
-            .bind(t.reference.as_deref().unwrap_or_default())
-            .execute(&mut **tx)
-            .await?;
-        }
-        Ok(())
-    }
-
-    /// Tender rows, and voucher redemptions (`sign` −1 for a refund back onto a voucher).
-    async fn project_tenders(
-        &self,
-        tx: &mut Transaction<'static, Sqlite>,
-        sale_id: i64,
-        tenders: &[Tender],
-        sign: Money,
-    ) -> Result<()> {
-        for (tender_no, t) in tenders.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO tender (sale_id, tender_no, method, amount, tendered, change, reference, offline)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(sale_id)
-            .bind(tender_no as i64 + 1)
-            .bind(t.method.as_str())
-            .bind(t.amount.to_string())
-            .bind(t.tendered.to_string())
-            .bind(t.change.to_string())
-            .bind(&t.reference)
-            .bind(i64::from(t.offline))
-            .execute(&mut **tx)
-            .await?;
-            if t.method == TenderMethod::Voucher {
-                let code = t.reference.clone().unwrap_or_default();
-                let amount = if sign.is_negative() { -t.amount } else { t.amount };
-                if !sign.is_negative() {
-                    let left = crate::vouchers::balance_in(tx, &code).await?;
-                    if left < t.amount {
-                        return Err(Error::VoucherUsed(code));
-                    }
-                }
-                sqlx::query("INSERT INTO voucher_redemption (code, sale_id, amount) VALUES (?, ?, ?)")
-                    .bind(&code)
-                    .bind(sale_id)
-                    .bind(amount.to_string())
-                    .execute(&mut **tx)
-                    .await?;
-            }
-        }
-        Ok(())
     }
 
     /// The sale a return is made against, and the returns already made against it.
@@ -300,20 +200,7 @@ impl<'a> Sales<'a> {
         ret.control = Some(stamp_in(&mut tx, cu, &request, ret.returned_at).await?);
         let recorded_at = ret.returned_at.to_string();
         let seq = append_in(&mut tx, &register, EntryKind::Return, &recorded_at, &to_json(&ret)?).await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO sale (register_id, receipt_no, journal_seq, completed_at, total, rounding, kind, original_receipt_no)
-             VALUES (?, ?, ?, ?, ?, ?, 'return', ?) RETURNING id",
-        )
-        .bind(&register)
-        .bind(receipt_no)
-        .bind(seq)
-        .bind(&recorded_at)
-        .bind(ret.total.to_string())
-        .bind(ret.rounding.to_string())
-        .bind(ret.original_receipt_no)
-        .fetch_one(&mut *tx)
-        .await?;
-        self.project_tenders(&mut tx, id, &ret.refunds, -Money::from_ore(1)).await?;
+        project_return(&mut tx, &ret, seq, &recorded_at).await?;
         sqlx::query("DELETE FROM pending_return WHERE register_id = ?")
             .bind(&register)
             .execute(&mut *tx)
@@ -495,4 +382,129 @@ impl<'a> Sales<'a> {
                 .await?;
         Ok(n > 0)
     }
+}
+
+/// The sales-table rows of a sale (also what a restored store writes for a sale it catches up
+/// from HQ).
+pub(crate) async fn project_sale(
+    tx: &mut Transaction<'static, Sqlite>,
+    sale: &Sale,
+    seq: i64,
+    recorded_at: &str,
+) -> Result<()> {
+    let sale_id: i64 = sqlx::query_scalar(
+        "INSERT INTO sale (register_id, receipt_no, journal_seq, completed_at, total, rounding)
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(&sale.register_id)
+    .bind(sale.receipt_no)
+    .bind(seq)
+    .bind(recorded_at)
+    .bind(sale.total.to_string())
+    .bind(sale.rounding.to_string())
+    .fetch_one(&mut **tx)
+    .await?;
+    for (line_no, l) in sale.lines.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO sale_line (sale_id, line_no, product_id, code, name, sold_by, quantity, unit_price,
+                                    line_total, vat_category, vat_percent)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(sale_id)
+        .bind(line_no as i64 + 1)
+        .bind(l.line.product_id)
+        .bind(&l.line.code)
+        .bind(&l.line.name)
+        .bind(l.line.sold_by.as_str())
+        .bind(l.line.quantity.to_string())
+        .bind(l.line.unit_price.to_string())
+        .bind(l.line.line_total.to_string())
+        .bind(l.line.vat_category.as_str())
+        .bind(l.vat_percent.to_string())
+        .execute(&mut **tx)
+        .await?;
+    }
+    project_tenders(tx, sale_id, &sale.tenders, Money::from_ore(1)).await?;
+    // Offline card payments were counted when approved; now they get their receipt number.
+    // Book-keeping: finding none never stops the registration.
+    for t in sale.tenders.iter().filter(|t| t.method == TenderMethod::Card && t.offline) {
+        sqlx::query(
+            "UPDATE card_offline SET receipt_no = ? WHERE reference = (
+                 SELECT reference FROM card_offline
+                 WHERE register_id = ? AND authorization = ? AND receipt_no IS NULL ORDER BY rowid LIMIT 1)",
+        )
+        .bind(sale.receipt_no)
+        .bind(&sale.register_id)
+        .bind(t.reference.as_deref().unwrap_or_default())
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Tender rows, and voucher redemptions (`sign` −1 for a refund back onto a voucher).
+async fn project_tenders(
+    tx: &mut Transaction<'static, Sqlite>,
+    sale_id: i64,
+    tenders: &[Tender],
+    sign: Money,
+) -> Result<()> {
+    for (tender_no, t) in tenders.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO tender (sale_id, tender_no, method, amount, tendered, change, reference, offline)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(sale_id)
+        .bind(tender_no as i64 + 1)
+        .bind(t.method.as_str())
+        .bind(t.amount.to_string())
+        .bind(t.tendered.to_string())
+        .bind(t.change.to_string())
+        .bind(&t.reference)
+        .bind(i64::from(t.offline))
+        .execute(&mut **tx)
+        .await?;
+        if t.method == TenderMethod::Voucher {
+            let code = t.reference.clone().unwrap_or_default();
+            let amount = if sign.is_negative() { -t.amount } else { t.amount };
+            if !sign.is_negative() {
+                let left = crate::vouchers::balance_in(tx, &code).await?;
+                if left < t.amount {
+                    return Err(Error::VoucherUsed(code));
+                }
+            }
+            sqlx::query("INSERT INTO voucher_redemption (code, sale_id, amount) VALUES (?, ?, ?)")
+                .bind(&code)
+                .bind(sale_id)
+                .bind(amount.to_string())
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// The sales-table rows of a return (also what a restored store writes for a return it
+/// catches up from HQ).
+pub(crate) async fn project_return(
+    tx: &mut Transaction<'static, Sqlite>,
+    ret: &Return,
+    seq: i64,
+    recorded_at: &str,
+) -> Result<()> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO sale (register_id, receipt_no, journal_seq, completed_at, total, rounding, kind, original_receipt_no)
+         VALUES (?, ?, ?, ?, ?, ?, 'return', ?) RETURNING id",
+    )
+    .bind(&ret.register_id)
+    .bind(ret.receipt_no)
+    .bind(seq)
+    .bind(recorded_at)
+    .bind(ret.total.to_string())
+    .bind(ret.rounding.to_string())
+    .bind(ret.original_receipt_no)
+    .fetch_one(&mut **tx)
+    .await?;
+    project_tenders(tx, id, &ret.refunds, -Money::from_ore(1)).await?;
+    Ok(())
 }

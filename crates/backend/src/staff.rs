@@ -55,6 +55,11 @@ impl Pepper {
         }
     }
 
+    /// The key itself, for a backup (sealed with everything else).
+    pub(crate) fn bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
     fn argon2(&self) -> Result<Argon2<'_>> {
         Argon2::new_with_secret(&self.0, Algorithm::Argon2id, Version::V0x13, Params::default())
             .map_err(|e| Error::Storage(format!("argon2: {e}")))
@@ -78,7 +83,7 @@ impl Pepper {
     }
 }
 
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);

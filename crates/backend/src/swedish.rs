@@ -101,6 +101,7 @@ pub fn swedish(e: &Error) -> String {
         Error::TooNew { found, known } => format!(
             "Databasen skrevs av en nyare Storekeep (schemaversion {found}; det här programmet känner till {known}). Installera den nyare versionen"
         ),
+        Error::Backup(p) => p.sv(),
         Error::DiskFull => "Disken är full, så inget sparades. Frigör utrymme och försök igen".into(),
         Error::DiskIo(detail) => format!(
             "Disken rapporterade ett fel när detta sparades ({detail}), så det kan ha sparats eller inte. Sälj inte mer på den här datorn: starta om Storekeep och kontrollera senaste kvittot innan ni fortsätter"

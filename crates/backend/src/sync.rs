@@ -15,6 +15,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use storekeep_domain::envelope::Refusal;
+use storekeep_domain::journal::GENESIS;
 use storekeep_domain::staff::Action;
 use storekeep_domain::sync::{
     BATCH_FORMAT, Batch, BatchReceipt, BundleRef, DependencyReport, REPORT_FORMAT, StoreReport, WireEntry,
@@ -323,6 +324,101 @@ impl<'a> Sync<'a> {
         self.link().await?.ok_or_else(|| {
             sync_error("This store is not connected to HQ".into(), "Butiken är inte ansluten till HK".into())
         })
+    }
+
+    /// After a restore: fetches from HQ every registration it holds beyond this store's
+    /// journal heads (sold after the backup was made and sent before the computer was lost),
+    /// checks each one's hash and its link to the entry before it, and writes it with its
+    /// projections (sales rows, reports, copies) and its day figures, page by page. Returns how
+    /// many were caught up. Anything that does not link up is refused: nothing is written past
+    /// it.
+    pub async fn catch_up(&self, on: crate::backup::OnProgress<'_>) -> Result<i64> {
+        let link = self.require_link().await?;
+        let endpoint = link.endpoint()?;
+        let (status, answer) = endpoint.request("GET", "/v1/heads", &link.token, None).await?;
+        if status != 200 {
+            return Err(refused_by_hq(status, &answer));
+        }
+        let heads: Vec<(String, i64)> = serde_json::from_slice(&answer).map_err(|e| unreadable(&e))?;
+        let mut local = std::collections::HashMap::new();
+        for (register, seq, hash) in
+            sqlx::query_as::<_, (String, i64, Vec<u8>)>("SELECT register_id, seq, hash FROM journal_head")
+                .fetch_all(self.sk.db().reader())
+                .await?
+        {
+            local.insert(register, (seq, hash));
+        }
+        let total: i64 =
+            heads.iter().map(|(r, hq)| hq - local.get(r).map_or(0, |(s, _)| *s)).filter(|n| *n > 0).sum();
+        let mut done = 0i64;
+        on(crate::backup::Progress { stage: "catch up".into(), done: 0, total: total as u64 });
+        for (register, hq_head) in heads {
+            let (mut seq, mut hash) = local.get(&register).cloned().unwrap_or((0, GENESIS.to_vec()));
+            while seq < hq_head {
+                let path = format!("/v1/journal?register={}&after={seq}&limit=2000", url_encode(&register));
+                let (status, answer) = endpoint.request("GET", &path, &link.token, None).await?;
+                if status != 200 {
+                    return Err(refused_by_hq(status, &answer));
+                }
+                let page: Vec<WireEntry> = serde_json::from_slice(&answer).map_err(|e| unreadable(&e))?;
+                if page.is_empty() {
+                    break;
+                }
+                let mut tx = self.sk.db().begin_write().await?;
+                for e in &page {
+                    let broken = |what: &str| {
+                        sync_error(
+                            format!(
+                                "HQ's copy of register {register} at entry {} {what}: nothing from there was taken",
+                                e.seq
+                            ),
+                            format!(
+                                "HK:s kopia av kassa {register} vid post {} {what}: inget därifrån togs",
+                                e.seq
+                            ),
+                        )
+                    };
+                    if e.register_id != register || e.seq != seq + 1 {
+                        return Err(broken("is not the next entry"));
+                    }
+                    if !e.hash_checks() {
+                        return Err(broken("does not match its hash"));
+                    }
+                    let (prev, own) = (e.prev().map_err(|m| broken(&m))?, e.own().map_err(|m| broken(&m))?);
+                    if prev.as_slice() != hash.as_slice() {
+                        return Err(broken("does not follow this store's last entry"));
+                    }
+                    crate::journal::insert_in(
+                        &mut tx,
+                        &register,
+                        e.seq,
+                        &e.kind,
+                        &e.recorded_at,
+                        &e.payload,
+                        &prev,
+                        &own,
+                    )
+                    .await?;
+                    project_caught_up(&mut tx, self.sk, e).await?;
+                    // HQ holds it already: nothing to send back.
+                    sqlx::query("DELETE FROM outbox WHERE register_id = ? AND seq = ?")
+                        .bind(&register)
+                        .bind(e.seq)
+                        .execute(&mut *tx)
+                        .await?;
+                    seq = e.seq;
+                    hash = own.to_vec();
+                }
+                tx.commit().await?;
+                done += page.len() as i64;
+                on(crate::backup::Progress {
+                    stage: "catch up".into(),
+                    done: done as u64,
+                    total: total as u64,
+                });
+            }
+        }
+        Ok(done)
     }
 
     /// Pushes until nothing waits; returns how many entries were sent.
@@ -670,6 +766,101 @@ fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
         out.extend_from_slice(chunk);
         data = data.get(start + size + 2..)?;
     }
+}
+
+fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The rows beside a caught-up entry that `journal verify` and the till read: a sale's or a
+/// return's sales rows, a copy, a pro forma, a training receipt, an X or Z report. Other kinds
+/// have only their entry and day figures.
+async fn project_caught_up(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    sk: &Storekeep,
+    e: &WireEntry,
+) -> Result<()> {
+    let bad = |what: String| Error::Inconsistent(format!("entry {} from HQ cannot be read: {what}", e.seq));
+    match e.kind.as_str() {
+        "sale" => {
+            let sale: storekeep_domain::sale::Sale =
+                serde_json::from_str(&e.payload).map_err(|x| bad(x.to_string()))?;
+            crate::sales::project_sale(tx, &sale, e.seq, &e.recorded_at).await?;
+        }
+        "training" => {
+            let sale: storekeep_domain::sale::Sale =
+                serde_json::from_str(&e.payload).map_err(|x| bad(x.to_string()))?;
+            sqlx::query("INSERT INTO training_sale (register_id, training_no, journal_seq, total) VALUES (?, ?, ?, ?)")
+                .bind(&e.register_id)
+                .bind(sale.receipt_no)
+                .bind(e.seq)
+                .bind(sale.total.to_string())
+                .execute(&mut **tx)
+                .await?;
+        }
+        "return" => {
+            let ret: storekeep_domain::returns::Return =
+                serde_json::from_str(&e.payload).map_err(|x| bad(x.to_string()))?;
+            crate::sales::project_return(tx, &ret, e.seq, &e.recorded_at).await?;
+        }
+        "copy" => {
+            let copy: storekeep_domain::sale::ReceiptCopy =
+                serde_json::from_str(&e.payload).map_err(|x| bad(x.to_string()))?;
+            sqlx::query("INSERT INTO receipt_copy (register_id, receipt_no, journal_seq) VALUES (?, ?, ?)")
+                .bind(&e.register_id)
+                .bind(copy.receipt_no)
+                .bind(e.seq)
+                .execute(&mut **tx)
+                .await?;
+        }
+        "pro_forma" => {
+            let pf: storekeep_domain::sale::ProForma =
+                serde_json::from_str(&e.payload).map_err(|x| bad(x.to_string()))?;
+            sqlx::query("INSERT INTO pro_forma (register_id, pro_forma_no, journal_seq) VALUES (?, ?, ?)")
+                .bind(&e.register_id)
+                .bind(pf.pro_forma_no)
+                .bind(e.seq)
+                .execute(&mut **tx)
+                .await?;
+        }
+        "x_report" | "z_report" => {
+            let report: storekeep_domain::report::DayReport =
+                serde_json::from_str(&e.payload).map_err(|x| bad(x.to_string()))?;
+            // The business day, as the report was taken: the day of its first registration.
+            let first: Option<String> =
+                sqlx::query_scalar("SELECT recorded_at FROM journal WHERE register_id = ? AND seq = ?")
+                    .bind(&e.register_id)
+                    .bind(report.from_seq)
+                    .fetch_optional(&mut **tx)
+                    .await?;
+            let day = first
+                .as_deref()
+                .unwrap_or(&e.recorded_at)
+                .parse::<jiff::Timestamp>()
+                .map_err(|x| bad(x.to_string()))?
+                .to_zoned_datetime(sk.time_zone().clone())
+                .date()
+                .to_string();
+            sqlx::query(
+                "INSERT INTO day_report (register_id, journal_seq, kind, number, business_date, grand) VALUES (?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&e.register_id)
+            .bind(e.seq)
+            .bind(if e.kind == "z_report" { "z" } else { "x" })
+            .bind(report.number)
+            .bind(day)
+            .bind(serde_json::to_string(&report.grand).map_err(|x| bad(x.to_string()))?)
+            .execute(&mut **tx)
+            .await?;
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -37,10 +37,12 @@ use storekeep_domain::staff::{Action, ApprovalPolicy, Role, StaffRef};
 use tokio::sync::{Mutex, MutexGuard};
 use ts_rs::TS;
 
+mod backup;
 mod degraded;
 mod fiscal;
 mod hours;
 mod payments;
+pub use backup::BackupStatus;
 pub use fiscal::{CashInstead, CopyOutput, JournalCheck, ReportView, ReturnOutcome, ReturnPlan, TillState};
 
 use crate::audit::{Actor, AuditEntry, AuditFilter, AuditRecord, Outcome};

@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 done; 1 refused or failed (the message says why, on stderr); 2 bad usage.
 
+mod backup;
 mod degraded;
 mod payments;
 
@@ -100,6 +101,11 @@ enum Command {
     Receipt {
         #[command(subcommand)]
         command: ReceiptCommand,
+    },
+    /// Backups: the manager's key, setting them up, making one, restore (docs/backup-restore.md).
+    Backup {
+        #[command(subcommand)]
+        command: backup::BackupCommand,
     },
     /// The hash-chained journal of registrations.
     Journal {
@@ -292,13 +298,13 @@ struct Payments {
 
 /// Who is acting, by staff number and PIN.
 #[derive(Debug, clap::Args)]
-struct Login {
+pub(crate) struct Login {
     /// Staff number of the person acting (see `storekeep staff list`).
     #[arg(long = "staff", value_name = "ID")]
-    staff_id: i64,
+    pub(crate) staff_id: i64,
     /// Their PIN.
     #[arg(long, value_name = "PIN")]
-    pin: String,
+    pub(crate) pin: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -455,6 +461,11 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
     let dir = paths::data_dir(cli.data_dir.as_deref());
     let db_path =
         paths::database_path(&dir).map_err(|e| Error::Storage(format!("{}: {e}", dir.display())))?;
+    if let Command::Backup { command } = &cli.command
+        && let Some(done) = backup::before_open(command, &dir).await
+    {
+        return done;
+    }
     // `journal verify` and `export` examine a damaged store and say where it breaks; everything
     // else refuses to open one.
     let examine = matches!(cli.command, Command::Journal { .. });
@@ -592,6 +603,14 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             } else {
                 print!("{}", view.text);
             }
+            // The command line has no backup worker: the Z report's backup is made here.
+            if kind == storekeep_domain::report::ReportKind::Z && sk.backups().config().await?.is_some() {
+                let reason = format!("Z report {}", view.report.number);
+                match sk.backups().create(None, &reason, &|_| {}).await {
+                    Ok(r) => eprintln!("Backup written and read back: {}", r.file),
+                    Err(e) => eprintln!("storekeep: the Z report is taken, but its backup failed: {e}"),
+                }
+            }
         }
         Command::Receipt { command: ReceiptCommand::Copy { login, number, pdf, html } } => {
             let till = Till::new(sk.clone());
@@ -681,6 +700,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Health { command } => return degraded::health(&sk, command).await,
         Command::Remote { command } => return degraded::remote(&sk, command).await,
         Command::Hq { command } => return degraded::hq(&sk, command).await,
+        Command::Backup { command } => return backup::with_store(&sk, command).await,
         Command::Audit { command: AuditCommand::Verify } => {
             let v = sk.audit().verify().await?;
             return Ok(match v.problem {

@@ -305,6 +305,39 @@ impl Hq {
         Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
     }
 
+    /// The store's registrations on one register after `after`, in order, at most `limit`:
+    /// what a store restored from an older backup catches up (issue 10).
+    pub async fn registrations_after(
+        &self,
+        store_id: &str,
+        register_id: &str,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<storekeep_domain::sync::WireEntry>> {
+        let rows = sqlx::query(
+            "SELECT register_id, seq, kind, recorded_at, payload, prev_hash, hash FROM registration
+             WHERE store_id = $1 AND register_id = $2 AND seq > $3 ORDER BY seq LIMIT $4",
+        )
+        .bind(store_id)
+        .bind(register_id)
+        .bind(after)
+        .bind(limit.clamp(1, 10_000))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| storekeep_domain::sync::WireEntry {
+                register_id: r.get(0),
+                seq: r.get(1),
+                kind: r.get(2),
+                recorded_at: r.get(3),
+                payload: r.get(4),
+                prev_hash: hex::encode(r.get::<Vec<u8>, _>(5)),
+                hash: hex::encode(r.get::<Vec<u8>, _>(6)),
+            })
+            .collect())
+    }
+
     /// How many registrations HQ holds for a store.
     pub async fn count(&self, store_id: &str) -> Result<i64> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM registration WHERE store_id = $1")
@@ -370,6 +403,30 @@ async fn get_heads(State(hq): State<Hq>, headers: HeaderMap) -> Result<Json<Vec<
     Ok(Json(hq.heads(&store).await?))
 }
 
+#[derive(Debug, serde::Deserialize)]
+struct Since {
+    register: String,
+    #[serde(default)]
+    after: i64,
+    #[serde(default = "default_limit")]
+    limit: i64,
+}
+
+fn default_limit() -> i64 {
+    2_000
+}
+
+/// `GET /v1/journal?register=R&after=N&limit=L`: the caller's own registrations, for a
+/// restored store to catch up.
+async fn get_journal(
+    State(hq): State<Hq>,
+    headers: HeaderMap,
+    Query(q): Query<Since>,
+) -> Result<Json<Vec<storekeep_domain::sync::WireEntry>>> {
+    let store = authenticated(&hq, &headers).await?;
+    Ok(Json(hq.registrations_after(&store, &q.register, q.after, q.limit).await?))
+}
+
 async fn post_report(
     State(hq): State<Hq>,
     headers: HeaderMap,
@@ -425,14 +482,15 @@ async fn get_fleet_page(State(hq): State<Hq>, headers: HeaderMap) -> Result<Resp
         .into_response())
 }
 
-/// The stores' routes (their token): `POST /v1/journal` (a batch), `GET /v1/heads` (what HQ
+/// The stores' routes (their token): `POST /v1/journal` (a batch), `GET /v1/journal?register=R&after=N`
+/// (their own registrations back, to catch up after a restore), `GET /v1/heads` (what HQ
 /// holds of the caller's store), `POST /v1/report` (the store's report of itself),
 /// `GET /v1/bundles?after=N` and `GET /v1/bundles/{counter}` (the caller's signed bundles).
 /// HQ's people (the admin token): `GET /fleet` (the page) and `GET /v1/fleet` (JSON).
 /// `GET /health` for probes.
 pub fn router(hq: Hq) -> Router {
     Router::new()
-        .route("/v1/journal", post(post_journal))
+        .route("/v1/journal", post(post_journal).get(get_journal))
         .route("/v1/heads", get(get_heads))
         .route("/v1/report", post(post_report))
         .route("/v1/bundles", get(get_bundles))

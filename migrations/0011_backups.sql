@@ -1,0 +1,13 @@
+-- Backups (issue 10): every backup made here, verified or not. A log, never edited.
+CREATE TABLE backup_log (
+    id         INTEGER PRIMARY KEY,
+    file       TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    reason     TEXT NOT NULL,
+    entries    INTEGER NOT NULL,
+    bytes      INTEGER NOT NULL,
+    verified   INTEGER NOT NULL CHECK (verified IN (0, 1)),
+    problem    TEXT
+) STRICT;
+CREATE TRIGGER backup_log_no_update BEFORE UPDATE ON backup_log BEGIN SELECT RAISE(ABORT, 'the backup log is append-only'); END;
+CREATE TRIGGER backup_log_no_delete BEFORE DELETE ON backup_log BEGIN SELECT RAISE(ABORT, 'the backup log is append-only'); END;
