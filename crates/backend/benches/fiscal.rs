@@ -15,45 +15,16 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use storekeep_backend::journal::append_in;
 use storekeep_backend::{OpenOptions, Storekeep, SystemClock, Till, demo};
-use storekeep_domain::journal::EntryKind;
 use storekeep_domain::report::ReportKind;
-use storekeep_domain::sale::Sale;
+
+#[path = "support/fill.rs"]
+mod fill;
+use fill::fill;
 
 fn main() {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     rt.block_on(run());
-}
-
-async fn fill(sk: &Storekeep, template: &Sale, from: i64, to: i64) {
-    let mut no = from;
-    while no <= to {
-        let mut tx = sk.db().begin_write().await.expect("tx");
-        let end = (no + 4999).min(to);
-        for n in no..=end {
-            let mut s = template.clone();
-            s.receipt_no = n;
-            let payload = serde_json::to_string(&s).expect("json");
-            let at = s.completed_at.to_string();
-            let seq =
-                append_in(&mut tx, &s.register_id, EntryKind::Sale, &at, &payload).await.expect("append");
-            sqlx::query(
-                "INSERT INTO sale (register_id, receipt_no, journal_seq, completed_at, total, rounding) VALUES (?, ?, ?, ?, ?, ?)",
-            )
-            .bind(&s.register_id)
-            .bind(n)
-            .bind(seq)
-            .bind(&at)
-            .bind(s.total.to_string())
-            .bind(s.rounding.to_string())
-            .execute(&mut *tx)
-            .await
-            .expect("sale row");
-        }
-        tx.commit().await.expect("commit");
-        no = end + 1;
-    }
 }
 
 fn ms(d: Duration) -> String {

@@ -790,6 +790,18 @@ async fn project_caught_up(
         "sale" => {
             let sale: storekeep_domain::sale::Sale =
                 serde_json::from_str(&e.payload).map_err(|x| bad(x.to_string()))?;
+            for l in &sale.lines {
+                let known: Option<i64> = sqlx::query_scalar("SELECT id FROM product WHERE id = ?")
+                    .bind(l.line.product_id)
+                    .fetch_optional(&mut **tx)
+                    .await?;
+                if known.is_none() {
+                    return Err(Error::Inconsistent(format!(
+                        "receipt {} sold {} ({}), which is not in this store's catalog: import the current catalog, then run `storekeep backup catch-up`",
+                        sale.receipt_no, l.line.name, l.line.code
+                    )));
+                }
+            }
             crate::sales::project_sale(tx, &sale, e.seq, &e.recorded_at).await?;
         }
         "training" => {
