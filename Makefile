@@ -8,10 +8,11 @@ SHELL := /bin/bash
 
 # What Tauri/WebKitGTK needs to build, what the end-to-end test needs to drive the window,
 # PostgreSQL for the HQ tests (started on loopback by scripts/test-postgres.sh, not as a service),
-# and strace for the I/O-error tests (it makes the kernel fail chosen writes and syncs).
+# strace for the I/O-error tests (it makes the kernel fail chosen writes and syncs), and
+# faketime for the clock-jump test (libfaketime sets the clock `storekeep` reads).
 APT_PACKAGES := build-essential pkg-config file libssl-dev libwebkit2gtk-4.1-dev libxdo-dev \
 	libayatana-appindicator3-dev librsvg2-dev webkit2gtk-driver xvfb xauth fonts-dejavu-core poppler-utils \
-	postgresql strace
+	postgresql strace faketime
 TAURI_DRIVER_VERSION := 2.1.0
 CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(PATH)

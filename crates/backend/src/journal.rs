@@ -4,6 +4,7 @@
 //! (docs/journal-format.md).
 
 use futures_util::TryStreamExt;
+use jiff::{SignedDuration, Timestamp};
 use sqlx::{Row, Sqlite, Transaction};
 use storekeep_domain::journal::{ChainVerifier, EntryKind, GENESIS, Hash, JournalEntry, entry_hash};
 use storekeep_domain::report::{DayReport, GrandTotals};
@@ -27,6 +28,9 @@ pub struct Verification {
     pub reports: i64,
     /// The grand totals the journal adds up to.
     pub grand: GrandTotals,
+    /// `clock_backwards` entries: times the register's clock read earlier than its previous
+    /// entry.
+    pub clock_backwards: i64,
     /// The first problem found, if any, naming the entry.
     pub problem: Option<Problem>,
 }
@@ -38,9 +42,32 @@ pub struct Problem {
     pub what: String,
 }
 
+/// A registration whose time is more than this before the register's previous entry is
+/// preceded by a `clock_backwards` entry. Clock keeping steps a clock by up to about a second
+/// (an NTP correction), and a time read just before waiting for the write lock can fall a few
+/// milliseconds behind a registration that took the lock first: neither is a jump. A second is
+/// also far below anything a receipt shows (the minute).
+pub const CLOCK_BACKWARDS_TOLERANCE: SignedDuration = SignedDuration::from_secs(1);
+
+/// The payload of a `clock_backwards` entry: the register's clock read `at`, earlier than the
+/// previous entry's time. Written just before the registration that noticed it, in the same
+/// transaction, with `at` as its own time. The sequence, never the time, orders the journal.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ClockBackwards {
+    /// The entry just before this one, whose time the clock fell behind.
+    pub previous_seq: i64,
+    pub previous_at: String,
+    /// What the clock reads now: this entry's time and the next registration's.
+    pub at: String,
+    /// How far back, in milliseconds.
+    pub back_ms: i64,
+}
+
 /// Appends an entry after the register's last one, with its tally. Must run inside the
 /// registration's write transaction so that the sequence and the previous hash cannot change
-/// underneath.
+/// underneath. If `recorded_at` is more than [`CLOCK_BACKWARDS_TOLERANCE`] before the previous
+/// entry's time, a `clock_backwards` entry goes in first (see [`note_clock_in`]). Returns the
+/// registration's sequence number.
 pub async fn append_in(
     tx: &mut Transaction<'static, Sqlite>,
     register_id: &str,
@@ -48,32 +75,94 @@ pub async fn append_in(
     recorded_at: &str,
     payload: &str,
 ) -> Result<i64> {
-    let last = sqlx::query("SELECT seq, hash FROM journal WHERE register_id = ? ORDER BY seq DESC LIMIT 1")
-        .bind(register_id)
-        .fetch_optional(&mut **tx)
-        .await?;
-    let (seq, prev): (i64, Hash) = match last {
-        None => (1, GENESIS),
-        Some(row) => (row.get::<i64, _>(0) + 1, to_hash(row.get(1))?),
-    };
-    let hash = entry_hash(&prev, register_id, seq, kind.as_str(), recorded_at, payload);
-    insert_in(tx, register_id, seq, kind.as_str(), recorded_at, payload, &prev, &hash).await?;
+    let (seq, prev) = next_in(tx, register_id, recorded_at).await?;
+    insert_in(tx, register_id, seq, &prev, kind.as_str(), recorded_at, payload).await?;
     Ok(seq)
 }
 
-/// Writes one entry whose sequence and hashes are already settled (by [`append_in`], or
-/// checked by the caller: a restored store catching up what HQ holds), its head and its tally.
-#[allow(clippy::too_many_arguments)]
+/// Journals a backwards jump of the register's clock now, if `now` is more than
+/// [`CLOCK_BACKWARDS_TOLERANCE`] before the register's last entry: a `clock_backwards` entry, a
+/// `clock.backwards` audit record, an event on the open incident, and a warning in the log.
+/// [`append_in`] does this by itself; a registration whose payload names the journal's last
+/// sequence (a day report) calls it first, so the entry falls inside what the report covers.
+pub async fn note_clock_in(
+    tx: &mut Transaction<'static, Sqlite>,
+    register_id: &str,
+    now: &str,
+) -> Result<()> {
+    next_in(tx, register_id, now).await.map(|_| ())
+}
+
+/// The next sequence and the hash to chain to, after noting a backwards clock.
+async fn next_in(
+    tx: &mut Transaction<'static, Sqlite>,
+    register_id: &str,
+    recorded_at: &str,
+) -> Result<(i64, Hash)> {
+    let last = sqlx::query(
+        "SELECT seq, hash, recorded_at FROM journal WHERE register_id = ? ORDER BY seq DESC LIMIT 1",
+    )
+    .bind(register_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(row) = last else { return Ok((1, GENESIS)) };
+    let (seq, prev, previous_at): (i64, Hash, String) = (row.get(0), to_hash(row.get(1))?, row.get(2));
+    // Times that do not parse (none are written so) are left alone: the sequence orders.
+    let (Ok(before), Ok(now)) = (previous_at.parse::<Timestamp>(), recorded_at.parse::<Timestamp>()) else {
+        return Ok((seq + 1, prev));
+    };
+    let back = before.duration_since(now);
+    if back <= CLOCK_BACKWARDS_TOLERANCE {
+        return Ok((seq + 1, prev));
+    }
+    let jump = ClockBackwards {
+        previous_seq: seq,
+        previous_at: previous_at.clone(),
+        at: recorded_at.to_string(),
+        back_ms: i64::try_from(back.as_millis()).unwrap_or(i64::MAX),
+    };
+    let payload = serde_json::to_string(&jump).map_err(|e| Error::Storage(e.to_string()))?;
+    let hash =
+        insert_in(tx, register_id, seq + 1, &prev, EntryKind::ClockBackwards.as_str(), recorded_at, &payload)
+            .await?;
+    let mut record = crate::audit::AuditRecord::new(
+        now,
+        None,
+        "clock.backwards",
+        format!("register {register_id}, journal entry {}", seq + 1),
+        crate::audit::Outcome::Done,
+    );
+    record.old_value = Some(previous_at.clone());
+    record.new_value = Some(recorded_at.to_string());
+    crate::audit::append_in(tx, &record).await?;
+    let text = format!(
+        "Kassans klocka gick {} s bakåt / The register's clock went back {} s ({previous_at} → {recorded_at})",
+        back.as_secs(),
+        back.as_secs()
+    );
+    crate::incidents::add_auto_in(tx, false, &now, &text).await?;
+    tracing::warn!(
+        register_id,
+        previous_at,
+        now = recorded_at,
+        back_ms = jump.back_ms,
+        "the clock went backwards"
+    );
+    Ok((seq + 2, hash))
+}
+
+/// Writes one entry at `seq` chained to `prev`, moves the head, and stores its tally; returns
+/// its hash. Also how a restored store writes what it catches up from HQ (after checking it).
 pub(crate) async fn insert_in(
     tx: &mut Transaction<'static, Sqlite>,
     register_id: &str,
     seq: i64,
+    prev: &Hash,
     kind: &str,
     recorded_at: &str,
     payload: &str,
-    prev: &Hash,
-    hash: &Hash,
-) -> Result<()> {
+) -> Result<Hash> {
+    let hash = entry_hash(prev, register_id, seq, kind, recorded_at, payload);
     sqlx::query(
         "INSERT INTO journal (register_id, seq, kind, recorded_at, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
     )
@@ -105,7 +194,7 @@ pub(crate) async fn insert_in(
             .execute(&mut **tx)
             .await?;
     }
-    Ok(())
+    Ok(hash)
 }
 
 /// Gives the entries written before day figures existed (a store from before migration 5)
@@ -384,6 +473,19 @@ impl Checker {
                 w.period = Tally::default();
             }
         }
+        if kind(EntryKind::ClockBackwards) {
+            // It names the entry before it and that entry's time, and its own time.
+            let jump: ClockBackwards = serde_json::from_str(&e.payload)
+                .map_err(|err| problem(e.seq, format!("its clock_backwards cannot be read: {err}")))?;
+            if jump.previous_seq != e.seq - 1 || jump.previous_at != w.last_at || jump.at != e.recorded_at {
+                return Err(problem(
+                    e.seq,
+                    "its clock_backwards does not name the times of the entries around it".into(),
+                ));
+            }
+            w.clock_backwards += 1;
+        }
+        w.last_at.clone_from(&e.recorded_at);
         w.grand = w.grand.after(&tally);
         w.period.add(&tally);
         Ok(())
@@ -401,6 +503,9 @@ struct Walk {
     reports: i64,
     grand: GrandTotals,
     period: Tally,
+    /// The previous entry's time.
+    last_at: String,
+    clock_backwards: i64,
 }
 
 /// A register's walk that stopped at a problem.
@@ -423,8 +528,14 @@ impl<'a> Journal<'a> {
         )
         .fetch_all(self.sk.db().reader())
         .await?;
-        let mut total =
-            Verification { entries: 0, sales: 0, reports: 0, grand: GrandTotals::default(), problem: None };
+        let mut total = Verification {
+            entries: 0,
+            sales: 0,
+            reports: 0,
+            grand: GrandTotals::default(),
+            clock_backwards: 0,
+            problem: None,
+        };
         for register_id in &registers {
             let (w, problem) = match self.walk(register_id).await? {
                 Ok(w) => (w, None),
@@ -436,6 +547,7 @@ impl<'a> Journal<'a> {
             total.entries += w.entries;
             total.sales += w.receipts;
             total.reports += w.reports;
+            total.clock_backwards += w.clock_backwards;
             total.grand = GrandTotals {
                 sales: total.grand.sales + w.grand.sales,
                 returns: total.grand.returns + w.grand.returns,

@@ -50,6 +50,9 @@ impl<'a> Reports<'a> {
         let tz = self.sk.time_zone().clone();
         let local = now.to_zoned_datetime(tz);
         let mut tx = self.sk.db().begin_write().await?;
+        // A clock gone back is journaled before the figures are read, so that the report covers
+        // its entry (its sequence range runs up to the report).
+        crate::journal::note_clock_in(&mut tx, &register, &now.to_string()).await?;
         let last = sqlx::query(
             "SELECT journal_seq, number, grand FROM day_report WHERE register_id = ? AND kind = 'z'
              ORDER BY number DESC LIMIT 1",

@@ -388,17 +388,19 @@ impl<'a> Sync<'a> {
                     if prev.as_slice() != hash.as_slice() {
                         return Err(broken("does not follow this store's last entry"));
                     }
-                    crate::journal::insert_in(
+                    let written = crate::journal::insert_in(
                         &mut tx,
                         &register,
                         e.seq,
+                        &prev,
                         &e.kind,
                         &e.recorded_at,
                         &e.payload,
-                        &prev,
-                        &own,
                     )
                     .await?;
+                    if written != own {
+                        return Err(broken("does not match its hash"));
+                    }
                     project_caught_up(&mut tx, self.sk, e).await?;
                     // HQ holds it already: nothing to send back.
                     sqlx::query("DELETE FROM outbox WHERE register_id = ? AND seq = ?")

@@ -668,8 +668,12 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             return Ok(match v.problem {
                 None => {
                     if !json {
+                        let clock = match v.clock_backwards {
+                            0 => String::new(),
+                            n => format!("; the clock went back {n} times (each journaled)"),
+                        };
                         println!(
-                            "Journal verified: {} entries, {} receipts in an unbroken series, {} reports; chain intact. Grand totals: sales {} kr, returns {} kr, net {} kr.",
+                            "Journal verified: {} entries, {} receipts in an unbroken series, {} reports{clock}; chain intact. Grand totals: sales {} kr, returns {} kr, net {} kr.",
                             v.entries,
                             v.sales,
                             v.reports,

@@ -53,6 +53,10 @@ pub enum EntryKind {
     /// The store mode changed (normal, degraded with what is lost, island), or a drill began
     /// or ended; a drill's entries say `practice`.
     StoreMode,
+    /// The register's clock read earlier than its previous entry: the times before and after
+    /// (written just before the registration that noticed it). The sequence, not the time,
+    /// orders the journal.
+    ClockBackwards,
 }
 
 impl EntryKind {
@@ -78,6 +82,7 @@ impl EntryKind {
             EntryKind::ControlOutageEnd => "control_outage_end",
             EntryKind::ScanAndPay => "scan_and_pay",
             EntryKind::StoreMode => "store_mode",
+            EntryKind::ClockBackwards => "clock_backwards",
         }
     }
 }
