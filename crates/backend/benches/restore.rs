@@ -73,6 +73,7 @@ async fn run() {
         destination: dest.display().to_string(),
         every_minutes: 0,
         keep: 3,
+        to_hq: false,
     };
     manager.configure_backups(&config, "bench").await.expect("configure");
     let t = Instant::now();

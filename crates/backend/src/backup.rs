@@ -182,6 +182,9 @@ pub struct BackupConfig {
     /// How many backups of this register are kept at the destination (at least 1).
     #[ts(type = "number")]
     pub keep: u32,
+    /// Also send each backup, sealed, to HQ (which keeps its newest few and cannot open them).
+    #[serde(default)]
+    pub to_hq: bool,
 }
 
 /// The readable header of a backup file: bound into every chunk, so it cannot be changed.
@@ -225,6 +228,8 @@ pub struct BackupRecord {
     pub verified: bool,
     /// Why it failed, if it did.
     pub problem: Option<String>,
+    /// Sent to HQ as well (`None`: not asked to).
+    pub sent_to_hq: Option<bool>,
 }
 
 /// How far a long backup or restore has come.
@@ -453,7 +458,7 @@ impl<'a> Backups<'a> {
     /// The backups made here, newest first.
     pub async fn list(&self, limit: i64) -> Result<Vec<BackupRecord>> {
         let rows = sqlx::query(
-            "SELECT file, created_at, reason, entries, bytes, verified, problem FROM backup_log ORDER BY id DESC LIMIT ?",
+            "SELECT file, created_at, reason, entries, bytes, verified, problem, sent_to_hq FROM backup_log ORDER BY id DESC LIMIT ?",
         )
         .bind(limit)
         .fetch_all(self.sk.db().reader())
@@ -468,6 +473,7 @@ impl<'a> Backups<'a> {
                 bytes: r.get::<i64, _>(4) as u64,
                 verified: r.get::<i64, _>(5) != 0,
                 problem: r.get(6),
+                sent_to_hq: r.get::<Option<i64>, _>(7).map(|v| v != 0),
             })
             .collect())
     }
@@ -482,7 +488,19 @@ impl<'a> Backups<'a> {
         let recipient = PublicKey::parse(&config.public_key)?;
         let now = self.sk.clock().now();
         let outcome = self.make(&config, recipient, reason, now, on).await;
+        let mut hq_problem = None;
         let (record, err) = match outcome {
+            Ok(mut r) if config.to_hq => {
+                match self.sk.sync().send_backup(Path::new(&r.file)).await {
+                    Ok(()) => r.sent_to_hq = Some(true),
+                    Err(e) => {
+                        tracing::warn!("the backup could not be sent to HQ: {e}");
+                        r.sent_to_hq = Some(false);
+                        hq_problem = Some(e.to_string());
+                    }
+                }
+                (r, None)
+            }
             Ok(r) => (r, None),
             Err(e) => {
                 let r = BackupRecord {
@@ -493,13 +511,14 @@ impl<'a> Backups<'a> {
                     bytes: 0,
                     verified: false,
                     problem: Some(e.to_string()),
+                    sent_to_hq: None,
                 };
                 (r, Some(e))
             }
         };
         let mut tx = self.sk.db().begin_write().await?;
         sqlx::query(
-            "INSERT INTO backup_log (file, created_at, reason, entries, bytes, verified, problem) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO backup_log (file, created_at, reason, entries, bytes, verified, problem, sent_to_hq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&record.file)
         .bind(&record.created_at)
@@ -508,6 +527,7 @@ impl<'a> Backups<'a> {
         .bind(record.bytes as i64)
         .bind(i64::from(record.verified))
         .bind(&record.problem)
+        .bind(record.sent_to_hq.map(i64::from))
         .execute(&mut *tx)
         .await?;
         let action = if err.is_none() { "backup.created" } else { "backup.failed" };
@@ -519,8 +539,13 @@ impl<'a> Backups<'a> {
             if err.is_none() { Outcome::Done } else { Outcome::Refused },
         );
         audit.new_value = Some(if err.is_none() {
+            let hq = match (&record.sent_to_hq, &hq_problem) {
+                (Some(true), _) => ", sent to HQ".to_string(),
+                (Some(false), Some(p)) => format!(", NOT sent to HQ: {p}"),
+                _ => String::new(),
+            };
             format!(
-                "{} ({} registrations, {} bytes, read back and verified)",
+                "{} ({} registrations, {} bytes, read back and verified{hq})",
                 record.file, record.entries, record.bytes
             )
         } else {
@@ -674,6 +699,7 @@ impl<'a> Backups<'a> {
             bytes: sealed,
             verified: true,
             problem: None,
+            sent_to_hq: None,
         })
     }
 }
@@ -783,6 +809,28 @@ pub struct Restored {
     pub manifest: Manifest,
     /// Where a damaged or replaced database was moved (never deleted).
     pub moved_aside: Option<String>,
+}
+
+/// A backup file found in a folder, as the restore flow lists it (its header only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FoundBackup {
+    pub file: String,
+    pub manifest: Manifest,
+}
+
+/// What the app's restore did, for the person who ran it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RestoreOutcome {
+    pub restored: Restored,
+    /// Registrations fetched from HQ after the backup (`None`: HQ not connected or not reached).
+    #[ts(type = "number | null")]
+    pub caught_up: Option<i64>,
+    /// Why HQ could not be asked, when it could not.
+    pub catch_up_problem: Option<crate::ApiError>,
+    #[ts(type = "number")]
+    pub entries: i64,
+    /// The whole journal verified after the restore.
+    pub verified: bool,
 }
 
 /// What to do with a database already in the data folder.

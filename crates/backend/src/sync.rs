@@ -423,6 +423,19 @@ impl<'a> Sync<'a> {
         Ok(done)
     }
 
+    /// Sends a sealed backup file to HQ, which keeps the newest few (and cannot open them).
+    pub async fn send_backup(&self, file: &std::path::Path) -> Result<()> {
+        let link = self.require_link().await?;
+        let body =
+            tokio::fs::read(file).await.map_err(|e| Error::Storage(format!("{}: {e}", file.display())))?;
+        let (status, answer) =
+            link.endpoint()?.request("POST", "/v1/backups", &link.token, Some(&body)).await?;
+        match status {
+            200 => Ok(()),
+            _ => Err(refused_by_hq(status, &answer)),
+        }
+    }
+
     /// Pushes until nothing waits; returns how many entries were sent.
     pub async fn drain(&self, batch: usize) -> Result<usize> {
         let mut sent = 0;
@@ -768,6 +781,32 @@ fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
         out.extend_from_slice(chunk);
         data = data.get(start + size + 2..)?;
     }
+}
+
+/// On a new computer, before any store exists: fetches the newest backup HQ keeps for the
+/// store `link`'s token names into `dir`; returns its path.
+pub async fn fetch_backup_from_hq(link: &HqLink, dir: &std::path::Path) -> Result<std::path::PathBuf> {
+    let endpoint = link.endpoint()?;
+    let (status, answer) = endpoint.request("GET", "/v1/backups", &link.token, None).await?;
+    if status != 200 {
+        return Err(refused_by_hq(status, &answer));
+    }
+    let list: Vec<(i64, String, i64)> = serde_json::from_slice(&answer).map_err(|e| unreadable(&e))?;
+    let Some((id, received, _)) = list.first() else {
+        return Err(sync_error(
+            "HQ keeps no backup of this store".into(),
+            "HK har ingen säkerhetskopia av den här butiken".into(),
+        ));
+    };
+    let (status, body) = endpoint.request("GET", &format!("/v1/backups/{id}"), &link.token, None).await?;
+    if status != 200 {
+        return Err(refused_by_hq(status, &body));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| Error::Storage(format!("{}: {e}", dir.display())))?;
+    let stamp: String = received.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    let path = dir.join(format!("from-hq-{stamp}.{}", crate::backup::EXTENSION));
+    std::fs::write(&path, &body).map_err(|e| Error::Storage(format!("{}: {e}", path.display())))?;
+    Ok(path)
 }
 
 fn url_encode(s: &str) -> String {

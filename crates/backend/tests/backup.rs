@@ -21,6 +21,7 @@ async fn set_up(t: &common::TestStore, dest: &Path, keep: u32) -> SecretKey {
         destination: dest.display().to_string(),
         every_minutes: 60,
         keep,
+        to_hq: false,
     };
     manager.configure_backups(&config, "nightly to the USB stick").await.unwrap();
     key
@@ -218,6 +219,7 @@ async fn only_a_manager_sets_backups_up_and_a_bad_key_is_refused() {
         destination: dest.path().display().to_string(),
         every_minutes: 60,
         keep: 3,
+        to_hq: false,
     };
     assert!(matches!(cashier.configure_backups(&config, "x").await.unwrap_err(), Error::NotAllowed { .. }));
     let manager = logged_in_as(&t.sk, "Anna Lind", "1111").await;

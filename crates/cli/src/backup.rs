@@ -35,6 +35,9 @@ pub enum BackupCommand {
         /// How many backups of this register to keep there.
         #[arg(long, default_value_t = 48)]
         keep: u32,
+        /// Also send each backup, sealed, to HQ (the store must be connected to HQ).
+        #[arg(long)]
+        to_hq: bool,
         #[arg(long)]
         reason: String,
     },
@@ -51,6 +54,20 @@ pub enum BackupCommand {
         dir: Option<PathBuf>,
         #[arg(long)]
         json: bool,
+    },
+    /// On a new computer: fetch the newest backup HQ keeps of this store (stores set up with
+    /// `--to-hq` send theirs), with the store's HQ token, into DIR; then `backup restore` it.
+    FromHq {
+        #[arg(long)]
+        url: String,
+        /// The store's HQ token (`storekeep-hq enrol` printed it).
+        #[arg(long)]
+        token: String,
+        /// The chain's own CA certificate (PEM), if HQ's certificate is not publicly trusted.
+        #[arg(long, value_name = "FILE")]
+        ca: Option<PathBuf>,
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
     },
     /// Fetch from HQ what it holds beyond this store's journal (after a restore whose catch-up
     /// could not reach HQ).
@@ -85,8 +102,30 @@ pub async fn before_open(command: &BackupCommand, dir: &Path) -> Option<Result<E
         BackupCommand::Restore { file, key, replace, without_hq, reason, json } => {
             Some(restore(dir, file, key, *replace, *without_hq, reason, *json).await)
         }
+        BackupCommand::FromHq { url, token, ca, out } => Some(from_hq(url, token, ca.as_deref(), out).await),
         _ => None,
     }
+}
+
+async fn from_hq(url: &str, token: &str, ca: Option<&Path>, out: &Path) -> Result<ExitCode, Error> {
+    let ca_pem = match ca {
+        Some(p) => {
+            Some(std::fs::read_to_string(p).map_err(|e| Error::Storage(format!("{}: {e}", p.display())))?)
+        }
+        None => None,
+    };
+    let link = storekeep_backend::sync::HqLink { url: url.to_string(), token: token.to_string(), ca_pem };
+    let path = storekeep_backend::sync::fetch_backup_from_hq(&link, out).await?;
+    let m = backup::read_manifest(&path)?;
+    println!(
+        "{}  ({} {}, {} registrations, made {})",
+        path.display(),
+        m.company_name,
+        m.register_id,
+        m.entries,
+        m.created_at
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn keygen(out: &Path) -> Result<ExitCode, Error> {
@@ -213,7 +252,7 @@ async fn restore(
 /// The commands on an open store.
 pub async fn with_store(sk: &Storekeep, command: BackupCommand) -> Result<ExitCode, Error> {
     match command {
-        BackupCommand::Setup { login, key, to, every, keep, reason } => {
+        BackupCommand::Setup { login, key, to, every, keep, to_hq, reason } => {
             let till = Till::new(sk.clone());
             till.login(login.staff_id, &login.pin).await?;
             let config = BackupConfig {
@@ -221,6 +260,7 @@ pub async fn with_store(sk: &Storekeep, command: BackupCommand) -> Result<ExitCo
                 destination: to.display().to_string(),
                 every_minutes: every,
                 keep,
+                to_hq,
             };
             let status = till.configure_backups(&config, &reason).await?;
             println!(
@@ -266,7 +306,9 @@ pub async fn with_store(sk: &Storekeep, command: BackupCommand) -> Result<ExitCo
             let n = sk.sync().catch_up(&progress_line).await?;
             println!("{n} registrations caught up from HQ.");
         }
-        BackupCommand::Keygen { .. } | BackupCommand::Restore { .. } => unreachable!("handled before open"),
+        BackupCommand::Keygen { .. } | BackupCommand::Restore { .. } | BackupCommand::FromHq { .. } => {
+            unreachable!("handled before open")
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -31,6 +31,11 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 /// The largest batch HQ takes in one request.
 pub const MAX_BATCH: usize = 5_000;
 
+/// How many sealed backups HQ keeps per store.
+pub const BACKUPS_KEPT: i64 = 3;
+/// The first bytes of a Storekeep backup file (crates/backend/src/backup.rs).
+const BACKUP_MAGIC: &[u8] = b"STOREKEEP-BACKUP/1\n";
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("no store has this token")]
@@ -51,6 +56,10 @@ pub enum Error {
     BadReport(String),
     #[error("no such bundle for this store")]
     NoBundle,
+    #[error("that is not a Storekeep backup file")]
+    BadBackup,
+    #[error("no such backup for this store")]
+    NoBackup,
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
 }
@@ -73,7 +82,8 @@ impl IntoResponse for Error {
             Error::BadBatch(_) | Error::BadBundle(_) | Error::BadReport(_) => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
-            Error::NoBundle => StatusCode::NOT_FOUND,
+            Error::NoBundle | Error::NoBackup => StatusCode::NOT_FOUND,
+            Error::BadBackup => StatusCode::UNPROCESSABLE_ENTITY,
             Error::Conflict { .. } | Error::Gap { .. } => StatusCode::CONFLICT,
             Error::Db(e) => {
                 tracing::error!("database: {e}");
@@ -338,6 +348,54 @@ impl Hq {
             .collect())
     }
 
+    /// Keeps a store's sealed backup (HQ cannot open it), and only the newest
+    /// [`BACKUPS_KEPT`] of that store. Returns its id.
+    pub async fn keep_backup(&self, store_id: &str, body: &[u8]) -> Result<i64> {
+        if !body.starts_with(BACKUP_MAGIC) {
+            return Err(Error::BadBackup);
+        }
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO store_backup (store_id, bytes, body) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(store_id)
+        .bind(body.len() as i64)
+        .bind(body)
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query(
+            "DELETE FROM store_backup WHERE store_id = $1 AND id NOT IN
+               (SELECT id FROM store_backup WHERE store_id = $1 ORDER BY id DESC LIMIT $2)",
+        )
+        .bind(store_id)
+        .bind(BACKUPS_KEPT)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The store's backups at HQ, newest first: (id, received, bytes).
+    pub async fn backups(&self, store_id: &str) -> Result<Vec<(i64, String, i64)>> {
+        let rows = sqlx::query(
+            "SELECT id, to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), bytes
+             FROM store_backup WHERE store_id = $1 ORDER BY id DESC",
+        )
+        .bind(store_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect())
+    }
+
+    pub async fn backup(&self, store_id: &str, id: i64) -> Result<Vec<u8>> {
+        sqlx::query_scalar("SELECT body FROM store_backup WHERE store_id = $1 AND id = $2")
+            .bind(store_id)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(Error::NoBackup)
+    }
+
     /// How many registrations HQ holds for a store.
     pub async fn count(&self, store_id: &str) -> Result<i64> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM registration WHERE store_id = $1")
@@ -427,6 +485,22 @@ async fn get_journal(
     Ok(Json(hq.registrations_after(&store, &q.register, q.after, q.limit).await?))
 }
 
+async fn post_backup(State(hq): State<Hq>, headers: HeaderMap, body: axum::body::Bytes) -> Result<Json<i64>> {
+    let store = authenticated(&hq, &headers).await?;
+    Ok(Json(hq.keep_backup(&store, &body).await?))
+}
+
+async fn get_backups(State(hq): State<Hq>, headers: HeaderMap) -> Result<Json<Vec<(i64, String, i64)>>> {
+    let store = authenticated(&hq, &headers).await?;
+    Ok(Json(hq.backups(&store).await?))
+}
+
+async fn get_backup(State(hq): State<Hq>, headers: HeaderMap, Path(id): Path<i64>) -> Result<Response> {
+    let store = authenticated(&hq, &headers).await?;
+    let bytes = hq.backup(&store, id).await?;
+    Ok(([(axum::http::header::CONTENT_TYPE, "application/octet-stream")], bytes).into_response())
+}
+
 async fn post_report(
     State(hq): State<Hq>,
     headers: HeaderMap,
@@ -485,7 +559,8 @@ async fn get_fleet_page(State(hq): State<Hq>, headers: HeaderMap) -> Result<Resp
 /// The stores' routes (their token): `POST /v1/journal` (a batch), `GET /v1/journal?register=R&after=N`
 /// (their own registrations back, to catch up after a restore), `GET /v1/heads` (what HQ
 /// holds of the caller's store), `POST /v1/report` (the store's report of itself),
-/// `GET /v1/bundles?after=N` and `GET /v1/bundles/{counter}` (the caller's signed bundles).
+/// `GET /v1/bundles?after=N` and `GET /v1/bundles/{counter}` (the caller's signed bundles),
+/// `POST /v1/backups`, `GET /v1/backups` and `GET /v1/backups/{id}` (the caller's sealed backups).
 /// HQ's people (the admin token): `GET /fleet` (the page) and `GET /v1/fleet` (JSON).
 /// `GET /health` for probes.
 pub fn router(hq: Hq) -> Router {
@@ -493,6 +568,12 @@ pub fn router(hq: Hq) -> Router {
         .route("/v1/journal", post(post_journal).get(get_journal))
         .route("/v1/heads", get(get_heads))
         .route("/v1/report", post(post_report))
+        // A sealed backup may be large: its own limit (4 GiB).
+        .route(
+            "/v1/backups",
+            post(post_backup).get(get_backups).layer(axum::extract::DefaultBodyLimit::max(4 << 30)),
+        )
+        .route("/v1/backups/{id}", get(get_backup))
         .route("/v1/bundles", get(get_bundles))
         .route("/v1/bundles/{counter}", get(get_bundle))
         .route("/v1/fleet", get(get_fleet))

@@ -8,7 +8,6 @@
 
 mod common;
 
-use std::path::Path;
 use std::sync::Arc;
 
 use common::{connect, sell, serve, store};
@@ -40,11 +39,17 @@ async fn a_restored_store_catches_up_what_hq_holds_and_sells_on() {
         destination: dest.path().display().to_string(),
         every_minutes: 60,
         keep: 5,
+        to_hq: true,
     };
     boss.configure_backups(&config, "USB-minnet").await.unwrap();
     sell(&s.sk, 5).await;
     s.sk.sync().drain(100).await.unwrap();
     let made = s.sk.backups().create(None, "test", &|_| {}).await.unwrap();
+    // Sent to HQ as well, sealed: HQ keeps it (and cannot read it).
+    assert_eq!(made.sent_to_hq, Some(true));
+    assert_eq!(hq.backups("butik-1").await.unwrap().len(), 1);
+    let at_hq = hq.backup("butik-1", hq.backups("butik-1").await.unwrap()[0].0).await.unwrap();
+    assert_eq!(at_hq, std::fs::read(&made.file).unwrap());
 
     // After the backup: sales paid by card and cash, a return, a copy, an X and a Z report,
     // all sent to HQ.
@@ -75,8 +80,11 @@ async fn a_restored_store_catches_up_what_hq_holds_and_sells_on() {
 
     // A new computer: the backup, the key, HQ.
     let fresh = tempfile::tempdir().unwrap();
-    let restored =
-        backup::restore(Path::new(&made.file), &key, fresh.path(), Existing::Refuse, &|_| {}).await.unwrap();
+    // The USB stick went with the old computer: the backup comes from HQ, with the store's token.
+    let link = storekeep_backend::sync::HqLink { url: url.clone(), token: token.clone(), ca_pem: None };
+    let downloads = tempfile::tempdir().unwrap();
+    let from_hq = storekeep_backend::sync::fetch_backup_from_hq(&link, downloads.path()).await.unwrap();
+    let restored = backup::restore(&from_hq, &key, fresh.path(), Existing::Refuse, &|_| {}).await.unwrap();
     let clock = Arc::new(FixedClock::new("2026-11-27T12:00:00Z".parse().unwrap()));
     let path = fresh.path().join(storekeep_backend::paths::DATABASE_FILE);
     let sk = Storekeep::open(&path, OpenOptions::default(), clock).await.unwrap();
