@@ -89,6 +89,12 @@ const COMMANDS: &[&str] = &[
     "pin_hq_key",
     "remote_log",
     "simulate_dependency",
+    "backup_status",
+    "configure_backups",
+    "backup_now",
+    "find_backups",
+    "restore_backup",
+    "restart_app",
 ];
 
 fn main() {

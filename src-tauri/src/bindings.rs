@@ -3,6 +3,9 @@
 //! Regenerate with `make bindings`.
 
 use storekeep_backend::audit::{Actor, AuditEntry, AuditFilter, AuditRecord, Outcome};
+use storekeep_backend::backup::{
+    BackupConfig, BackupRecord, FoundBackup, Manifest, Progress, RestoreOutcome, Restored,
+};
 use storekeep_backend::catalog::ImportReport;
 use storekeep_backend::control::{ControlUnitSetting, Outage};
 use storekeep_backend::demo::{DemoItem, DemoStaff};
@@ -22,6 +25,7 @@ use storekeep_backend::remote::{PinnedKey, Received, RemoteStatus};
 use storekeep_backend::reports::ZSummary;
 use storekeep_backend::scan_and_pay::{ExitCheck, ReceiveReport, ReceivedPurchase, ScanAndPayDay, Source};
 use storekeep_backend::staff::{Approval, StaffMember};
+use storekeep_backend::till::BackupStatus;
 use storekeep_backend::till::{
     CashInstead, CopyOutput, Delivery, JournalCheck, ParkedSale, PayOutcome, ReportView, ReturnOutcome,
     ReturnPlan, SaleView, SessionInfo, SwishView, TillState,
@@ -206,6 +210,14 @@ pub fn render() -> String {
         MethodSales::decl(&cfg),
         OfflineDuring::decl(&cfg),
         IncidentReport::decl(&cfg),
+        BackupConfig::decl(&cfg),
+        BackupRecord::decl(&cfg),
+        BackupStatus::decl(&cfg),
+        Manifest::decl(&cfg),
+        FoundBackup::decl(&cfg),
+        Progress::decl(&cfg),
+        Restored::decl(&cfg),
+        RestoreOutcome::decl(&cfg),
     ];
     let mut out = String::from(HEADER);
     for d in decls {

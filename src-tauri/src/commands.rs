@@ -4,6 +4,9 @@
 //! `ui/src/lib/api.ts` (a test checks all three agree).
 
 use storekeep_backend::audit::{AuditEntry, AuditFilter};
+use storekeep_backend::backup::{
+    BackupConfig, BackupRecord, Existing, FoundBackup, Problem, Progress, RestoreOutcome, SecretKey,
+};
 use storekeep_backend::catalog::ImportReport;
 use storekeep_backend::control::{ControlUnitSetting, Outage};
 use storekeep_backend::devices::{SimCard, SimSwish};
@@ -15,6 +18,7 @@ use storekeep_backend::remote::{PinnedKey, Received};
 use storekeep_backend::reports::ZSummary;
 use storekeep_backend::scan_and_pay::{ReceiveReport, ScanAndPayDay};
 use storekeep_backend::staff::{Approval, StaffMember};
+use storekeep_backend::till::BackupStatus;
 use storekeep_backend::till::{
     CopyOutput, Delivery, JournalCheck, ParkedSale, PayOutcome, ReportView, ReturnOutcome, ReturnPlan,
     SaleView, SessionInfo, TillState,
@@ -670,4 +674,159 @@ pub async fn simulate_dependency(
     let till = state.till()?;
     api(till.simulate_dependency(dependency, health).await)?;
     api(till.status_board().await)
+}
+
+// Backups and restore (issue 10).
+
+/// The event the UI follows a backup or a restore by (payload: `Progress`).
+pub const BACKUP_PROGRESS_EVENT: &str = "backup-progress";
+
+fn progress_emitter<R: tauri::Runtime>(
+    app: &tauri::AppHandle<R>,
+) -> impl Fn(Progress) + Send + Sync + use<R> {
+    use tauri::Emitter;
+    let app = app.clone();
+    move |p: Progress| {
+        let _ = app.emit_to("main", BACKUP_PROGRESS_EVENT, &p);
+    }
+}
+
+#[tauri::command]
+pub async fn backup_status(state: State<'_, AppState>) -> CmdResult<BackupStatus> {
+    api(state.till()?.backup_status().await)
+}
+
+#[tauri::command]
+pub async fn configure_backups(
+    state: State<'_, AppState>,
+    config: BackupConfig,
+    reason: String,
+) -> CmdResult<BackupStatus> {
+    api(state.till()?.configure_backups(&config, &reason).await)
+}
+
+#[tauri::command]
+pub async fn backup_now<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    state: State<'_, AppState>,
+) -> CmdResult<BackupRecord> {
+    let emit = progress_emitter(&app);
+    api(state.till()?.backup_now(&emit).await)
+}
+
+/// The backup files in a folder (a USB stick, a share): their readable headers only.
+#[tauri::command]
+pub async fn find_backups(folder: String) -> CmdResult<Vec<FoundBackup>> {
+    let dir = std::path::PathBuf::from(folder.trim());
+    if !dir.is_dir() {
+        return Err(storekeep_backend::Error::Backup(Problem::Destination(format!(
+            "{} (not a folder)",
+            dir.display()
+        )))
+        .to_api());
+    }
+    let mut found: Vec<FoundBackup> = std::fs::read_dir(&dir)
+        .map_err(|e| storekeep_backend::Error::Storage(format!("{}: {e}", dir.display())).to_api())?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == storekeep_backend::backup::EXTENSION))
+        .filter_map(|p| {
+            storekeep_backend::backup::read_manifest(&p)
+                .ok()
+                .map(|manifest| FoundBackup { file: p.display().to_string(), manifest })
+        })
+        .collect();
+    found.sort_by(|a, b| b.manifest.created_at.cmp(&a.manifest.created_at));
+    Ok(found)
+}
+
+/// Restores a backup onto this computer: only when the store did not open (a damaged
+/// database: it is moved aside, never deleted) or holds no registrations yet (a fresh
+/// install). The manager's secret key file proves the right to. Then catches up from HQ.
+/// The app restarts on the restored store with [`restart_app`].
+#[tauri::command]
+pub async fn restore_backup<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    state: State<'_, AppState>,
+    file: String,
+    key_file: String,
+    reason: String,
+) -> CmdResult<RestoreOutcome> {
+    let err = |e: storekeep_backend::Error| e.to_api();
+    if reason.trim().is_empty() {
+        return Err(err(storekeep_backend::Error::ReasonMissing));
+    }
+    let dir = state
+        .data_dir()
+        .ok_or_else(|| err(storekeep_backend::Error::Storage("no data folder is known".into())))?
+        .to_path_buf();
+    let file = std::path::PathBuf::from(file.trim());
+    if file.extension().is_none_or(|x| x != storekeep_backend::backup::EXTENSION) {
+        return Err(err(storekeep_backend::Error::Backup(Problem::NotABackup(file.display().to_string()))));
+    }
+    let key_path = std::path::PathBuf::from(key_file.trim());
+    let key_text = match std::fs::metadata(&key_path) {
+        Ok(m) if m.len() <= 1024 => std::fs::read_to_string(&key_path)
+            .map_err(|e| err(storekeep_backend::Error::Storage(format!("{}: {e}", key_path.display()))))?,
+        Ok(_) => {
+            return Err(err(storekeep_backend::Error::Backup(Problem::BadKey(
+                "the file is too large".into(),
+            ))));
+        }
+        Err(e) => return Err(err(storekeep_backend::Error::Storage(format!("{}: {e}", key_path.display())))),
+    };
+    let key = api(SecretKey::parse(&key_text))?;
+    // A store that opened is replaced only while it holds nothing; its connections close first.
+    let existing = match state.till() {
+        // Only a damaged store is moved aside: one that is locked by another program, or too
+        // new, is not this flow's to replace.
+        Err(e) if e.code == storekeep_backend::ErrorCode::DatabaseCorrupt => Existing::MoveAside,
+        Err(e) => return Err(e),
+        Ok(till) => {
+            till.storekeep().db().close().await;
+            Existing::Refuse
+        }
+    };
+    let emit = progress_emitter(&app);
+    let restored = api(storekeep_backend::backup::restore(&file, &key, &dir, existing, &emit).await)?;
+    let db = dir.join(storekeep_backend::paths::DATABASE_FILE);
+    let sk = api(storekeep_backend::Storekeep::open(
+        &db,
+        storekeep_backend::OpenOptions::default(),
+        std::sync::Arc::new(storekeep_backend::SystemClock),
+    )
+    .await)?;
+    let (caught_up, catch_up_problem) = match api(sk.sync().link().await)? {
+        None => (None, None),
+        Some(_) => match sk.sync().catch_up(&emit).await {
+            Ok(n) => (Some(n), None),
+            Err(e) => (None, Some(e.to_api())),
+        },
+    };
+    api(storekeep_backend::backup::record_restore(&sk, &file, &restored, caught_up, reason.trim()).await)?;
+    let entries = api(sk.journal().verify().await)?;
+    sk.db().close().await;
+    Ok(RestoreOutcome {
+        restored,
+        caught_up,
+        catch_up_problem,
+        entries: entries.entries,
+        verified: entries.problem.is_none(),
+    })
+}
+
+/// Starts the app again (after a restore, on the restored store).
+#[tauri::command]
+pub fn restart_app<R: tauri::Runtime>(app: tauri::AppHandle<R>, state: State<'_, AppState>) -> CmdResult<()> {
+    // Only where a restore is possible: a store that did not open, or one with no one logged in.
+    if let Ok(till) = state.till()
+        && till.session().is_some()
+    {
+        return Err(storekeep_backend::Error::NotAllowed {
+            role: storekeep_domain::staff::Role::Cashier,
+            action: storekeep_domain::staff::Action::ChangeControls,
+        }
+        .to_api());
+    }
+    app.restart()
 }

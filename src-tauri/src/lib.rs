@@ -35,16 +35,25 @@ pub struct Options {
 /// What the commands share: the till, or why the store could not be opened (shown to the
 /// person instead of a crash).
 #[derive(Debug)]
-pub struct AppState(Result<Till, ApiError>);
+pub struct AppState(Result<Till, ApiError>, Option<PathBuf>);
 
 impl AppState {
     pub fn ready(till: Till) -> AppState {
-        AppState(Ok(till))
+        AppState(Ok(till), None)
     }
 
     /// The outcome of [`open_store`]: a till, or the reason every command will give.
     pub fn opened(result: Result<Till, ApiError>) -> AppState {
-        AppState(result)
+        AppState(result, None)
+    }
+
+    /// The data folder, where a restore puts the store back.
+    pub fn with_data_dir(self, dir: PathBuf) -> AppState {
+        AppState(self.0, Some(dir))
+    }
+
+    pub(crate) fn data_dir(&self) -> Option<&std::path::Path> {
+        self.1.as_deref()
     }
 
     pub(crate) fn till(&self) -> Result<&Till, ApiError> {
@@ -269,15 +278,27 @@ pub fn build_app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
         commands::pin_hq_key,
         commands::remote_log,
         commands::simulate_dependency,
+        commands::backup_status,
+        commands::configure_backups,
+        commands::backup_now,
+        commands::find_backups,
+        commands::restore_backup,
+        commands::restart_app,
     ])
 }
 
-/// Opens the store named by the options, seeding the demo store on its first run.
-pub async fn open_store(options: &Options) -> Result<Till, ApiError> {
+/// The data folder the options name (the demo store has one of its own).
+pub fn store_dir(options: &Options) -> PathBuf {
     let mut dir = paths::data_dir(options.data_dir.as_deref());
     if options.demo {
         dir.push("demo");
     }
+    dir
+}
+
+/// Opens the store named by the options, seeding the demo store on its first run.
+pub async fn open_store(options: &Options) -> Result<Till, ApiError> {
+    let dir = store_dir(options);
     let db = paths::database_path(&dir)
         .map_err(|e| storekeep_backend::Error::Storage(format!("{}: {e}", dir.display())).to_api())?;
     let sk =
@@ -315,7 +336,8 @@ pub fn run() {
         )
         .init();
     let options = Options::parse();
-    let state = AppState::opened(tauri::async_runtime::block_on(open_store(&options)));
+    let state = AppState::opened(tauri::async_runtime::block_on(open_store(&options)))
+        .with_data_dir(store_dir(&options));
     if let Err(e) = &state.0 {
         tracing::error!(code = ?e.code, "{}", e.message);
     }
@@ -326,6 +348,7 @@ pub fn run() {
             tauri::async_runtime::spawn(watch_payments(app.handle().clone(), sk.clone()));
             tauri::async_runtime::spawn(watch_status(app.handle().clone(), sk.clone()));
             tauri::async_runtime::spawn(storekeep_backend::health::run(sk.clone()));
+            tauri::async_runtime::spawn(storekeep_backend::backup::run(sk.clone()));
             tauri::async_runtime::spawn(storekeep_backend::sync::run(sk));
         }
         Ok(())

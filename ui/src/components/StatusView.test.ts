@@ -88,6 +88,9 @@ const pinHqKey = vi.fn<Api['pinHqKey']>();
 const remoteLog = vi.fn<Api['remoteLog']>();
 const simulateDependency = vi.fn<Api['simulateDependency']>();
 const onStatusChanged = vi.fn<Api['onStatusChanged']>();
+// The backup section (its own test: BackupRestore.test.ts): not set up, no progress.
+const backupStatus = vi.fn<Api['backupStatus']>(async () => ({ config: null, key_fingerprint: null, recent: [] }));
+const onBackupProgress = vi.fn<Api['onBackupProgress']>(async () => () => {});
 const MOCKS = [
   statusBoardMock,
   setIsland,
@@ -115,6 +118,8 @@ const fakeApi = {
   remoteLog,
   simulateDependency,
   onStatusChanged,
+  backupStatus,
+  onBackupProgress,
 } as unknown as Api;
 
 let sendEvent: (board: StatusBoard) => void = () => {

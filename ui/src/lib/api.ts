@@ -5,6 +5,12 @@ import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import type {
   ApiError,
+  BackupConfig,
+  BackupRecord,
+  BackupStatus,
+  FoundBackup,
+  Progress,
+  RestoreOutcome,
   ChangeRequest,
   FeedHttp,
   HoursChange,
@@ -86,6 +92,7 @@ const ERROR_CODES: Record<ErrorCode, true> = {
   database_too_new: true,
   storage: true,
   journal_broken: true,
+  backup: true,
   internal: true,
   not_logged_in: true,
   wrong_pin: true,
@@ -314,6 +321,23 @@ export type Api = {
    * event). Resolves to the unsubscribe.
    */
   onStatusChanged(handler: (board: StatusBoard) => void): Promise<() => void>;
+  /** Managers: the backup setup and the latest backups (failed ones too). */
+  backupStatus(): Promise<BackupStatus>;
+  /** Managers, with a reason: the public key, the second location, how often, how many kept. */
+  configureBackups(config: BackupConfig, reason: string): Promise<BackupStatus>;
+  /** Managers: a backup now, checked and read back before it counts (progress by event). */
+  backupNow(): Promise<BackupRecord>;
+  /** The backup files in a folder (their readable headers): for the restore flow. */
+  findBackups(folder: string): Promise<FoundBackup[]>;
+  /**
+   * Restore a backup with the manager's secret key file: only when the store did not open, or
+   * holds no registrations yet. Catches up from HQ after; the app then restarts.
+   */
+  restoreBackup(file: string, keyFile: string, reason: string): Promise<RestoreOutcome>;
+  /** Starts the app again on the restored store. */
+  restartApp(): Promise<null>;
+  /** Progress of a backup or a restore (the app's `backup-progress` event). */
+  onBackupProgress(handler: (progress: Progress) => void): Promise<() => void>;
 };
 
 export const api: Api = {
@@ -419,7 +443,20 @@ export const api: Api = {
     if (!inTauri()) return () => {};
     return await listen<StatusBoard>(STATUS_EVENT, (event) => handler(event.payload));
   },
+  backupStatus: () => call<BackupStatus>('backup_status'),
+  configureBackups: (config, reason) => call<BackupStatus>('configure_backups', { config, reason }),
+  backupNow: () => call<BackupRecord>('backup_now'),
+  findBackups: (folder) => call<FoundBackup[]>('find_backups', { folder }),
+  restoreBackup: (file, keyFile, reason) => call<RestoreOutcome>('restore_backup', { file, keyFile, reason }),
+  restartApp: () => call<null>('restart_app'),
+  onBackupProgress: async (handler) => {
+    if (!inTauri()) return () => {};
+    return await listen<Progress>(BACKUP_PROGRESS_EVENT, (event) => handler(event.payload));
+  },
 };
+
+/** The app's event for a backup's or a restore's progress (src-tauri BACKUP_PROGRESS_EVENT). */
+export const BACKUP_PROGRESS_EVENT = 'backup-progress';
 
 /** The app's event for the payment methods in force (src-tauri PAYMENTS_EVENT). */
 export const PAYMENTS_EVENT = 'payments-changed';

@@ -855,7 +855,7 @@ export type AuditFilter = { action_prefix: string | null, actor_id: number | nul
  */
 limit: number | null, };
 
-export type ErrorCode = "invalid_barcode" | "bad_check_digit" | "unknown_product" | "measure_mismatch" | "empty_sale" | "insufficient_cash" | "invalid_amount" | "receipt_not_found" | "store_not_initialized" | "invalid_store_identity" | "database_locked" | "database_corrupt" | "database_too_new" | "storage" | "journal_broken" | "not_logged_in" | "wrong_pin" | "locked_out" | "staff_disabled" | "not_allowed" | "needs_approval" | "invalid_input" | "card_declined" | "payment_unknown" | "device_unavailable" | "swish_declined" | "payment_pending" | "voucher_invalid" | "scale_not_ready" | "control_unit_down" | "already_done" | "store_closed" | "method_refused" | "remote_refused" | "internal";
+export type ErrorCode = "invalid_barcode" | "bad_check_digit" | "unknown_product" | "measure_mismatch" | "empty_sale" | "insufficient_cash" | "invalid_amount" | "receipt_not_found" | "store_not_initialized" | "invalid_store_identity" | "database_locked" | "database_corrupt" | "database_too_new" | "storage" | "journal_broken" | "backup" | "not_logged_in" | "wrong_pin" | "locked_out" | "staff_disabled" | "not_allowed" | "needs_approval" | "invalid_input" | "card_declined" | "payment_unknown" | "device_unavailable" | "swish_declined" | "payment_pending" | "voucher_invalid" | "scale_not_ready" | "control_unit_down" | "already_done" | "store_closed" | "method_refused" | "remote_refused" | "internal";
 
 export type ApiError = { code: ErrorCode, 
 /**
@@ -1040,3 +1040,99 @@ returns: number, returns_amount: Money, offline: OfflineDuring,
  * What is left to put right, one line each (empty: nothing).
  */
 to_reconcile_sv: Array<string>, to_reconcile_en: Array<string>, };
+
+export type BackupConfig = { 
+/**
+ * `storekeep-backup-key-1:<hex>`: the manager's public key.
+ */
+public_key: string, 
+/**
+ * The second location: another disk, a USB stick, a network share.
+ */
+destination: string, 
+/**
+ * A backup this often (and at every Z report); 0 = only at Z reports and by hand.
+ */
+every_minutes: number, 
+/**
+ * How many backups of this register are kept at the destination (at least 1).
+ */
+keep: number, 
+/**
+ * Also send each backup, sealed, to HQ (which keeps its newest few and cannot open them).
+ */
+to_hq: boolean, };
+
+export type BackupRecord = { file: string, created_at: string, reason: string, entries: number, bytes: number, 
+/**
+ * Read back from the destination and decrypted whole after writing.
+ */
+verified: boolean, 
+/**
+ * Why it failed, if it did.
+ */
+problem: string | null, 
+/**
+ * Sent to HQ as well (`None`: not asked to).
+ */
+sent_to_hq: boolean | null, };
+
+export type BackupStatus = { config: BackupConfig | null, 
+/**
+ * Fingerprint of the public key backups are sealed to.
+ */
+key_fingerprint: string | null, 
+/**
+ * The latest backups made here, newest first (failed ones too).
+ */
+recent: Array<BackupRecord>, };
+
+export type Manifest = { format: string, company_name: string, org_number: string, register_id: string, 
+/**
+ * RFC 3339, UTC.
+ */
+created_at: string, 
+/**
+ * Why: "scheduled", "Z report 12", "by hand".
+ */
+reason: string, schema_version: number, 
+/**
+ * Each register's last journal entry in the snapshot: (register, seq, hash in hex).
+ */
+heads: Array<[string, number, string]>, entries: number, database_bytes: number, database_sha256: string, 
+/**
+ * Fingerprint of the public key it is sealed to.
+ */
+key_fingerprint: string, 
+/**
+ * The ephemeral X25519 public key (hex).
+ */
+ephemeral: string, };
+
+export type FoundBackup = { file: string, manifest: Manifest, };
+
+export type Progress = { 
+/**
+ * "snapshot", "check", "seal", "read back", "decrypt", "install", "catch up".
+ */
+stage: string, done: number, total: number, };
+
+export type Restored = { manifest: Manifest, 
+/**
+ * Where a damaged or replaced database was moved (never deleted).
+ */
+moved_aside: string | null, };
+
+export type RestoreOutcome = { restored: Restored, 
+/**
+ * Registrations fetched from HQ after the backup (`None`: HQ not connected or not reached).
+ */
+caught_up: number | null, 
+/**
+ * Why HQ could not be asked, when it could not.
+ */
+catch_up_problem: ApiError | null, entries: number, 
+/**
+ * The whole journal verified after the restore.
+ */
+verified: boolean, };

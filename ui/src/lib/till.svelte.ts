@@ -8,6 +8,12 @@
 import { api as defaultApi, toApiError, type Api } from './api';
 import type {
   ApiError,
+  BackupConfig,
+  BackupRecord,
+  BackupStatus,
+  FoundBackup,
+  Progress,
+  RestoreOutcome,
   CashInstead,
   Approval,
   ApprovalPolicy,
@@ -1549,6 +1555,37 @@ export class Till {
 
   remoteLog(): Promise<Received[]> {
     return this.#managerCall(() => this.#api.remoteLog());
+  }
+
+  // ----------------------------------------------- backups and restore (issue 10)
+
+  backupStatus(): Promise<BackupStatus> {
+    return this.#managerCall(() => this.#api.backupStatus());
+  }
+
+  configureBackups(config: BackupConfig, reason: string): Promise<BackupStatus> {
+    return this.#managerCall(() => this.#api.configureBackups(config, reason));
+  }
+
+  backupNow(): Promise<BackupRecord> {
+    return this.#managerCall(() => this.#api.backupNow());
+  }
+
+  /** The restore flow runs where the store did not open or is new: no session, no lock. */
+  findBackups(folder: string): Promise<FoundBackup[]> {
+    return this.#run(() => this.#api.findBackups(folder));
+  }
+
+  restoreBackup(file: string, keyFile: string, reason: string): Promise<RestoreOutcome> {
+    return this.#run(() => this.#api.restoreBackup(file, keyFile, reason));
+  }
+
+  restartApp(): Promise<null> {
+    return this.#run(() => this.#api.restartApp());
+  }
+
+  onBackupProgress(handler: (progress: Progress) => void): Promise<() => void> {
+    return this.#api.onBackupProgress(handler);
   }
 
   /**
