@@ -125,7 +125,7 @@ fuzz-ci: cargo-fuzz
 		echo "== fuzz $$t for $(FUZZ_CI_SECONDS) s"; \
 		mkdir -p fuzz/corpus/$$t; \
 		( $(FUZZ_RUN) $$t -- -max_total_time=$(FUZZ_CI_SECONDS) -timeout=10 -print_final_stats=1 ) 2>&1 \
-			| grep -v -e '^#' -e '^WARNING: Failed to find function' -e '^INFO: ' ; \
+			| grep -v -e '^#' -e '^"' -e 'NEW_FUNC' -e '^WARNING: Failed to find function' -e '^INFO: ' ; \
 	done
 
 # One target for longer by hand: make fuzz FUZZ_TARGET=catalog FUZZ_SECONDS=3600. With nightly,
