@@ -14,20 +14,21 @@ APT_PACKAGES := build-essential pkg-config file libssl-dev libwebkit2gtk-4.1-dev
 	libayatana-appindicator3-dev librsvg2-dev webkit2gtk-driver xvfb xauth fonts-dejavu-core poppler-utils \
 	postgresql strace faketime
 TAURI_DRIVER_VERSION := 2.1.0
+CARGO_FUZZ_VERSION := 0.13.2
 CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(PATH)
 
 APP_BIN := target/debug/storekeep-app
 ARTIFACTS := artifacts
 
-.PHONY: help demo hq-demo test deps system-deps ui-deps tauri-driver ui app lint test-rust test-ui e2e bindings fuzz clean
+.PHONY: help demo hq-demo test deps system-deps ui-deps tauri-driver ui app lint test-rust test-ui e2e bindings cargo-fuzz fuzz fuzz-ci clean
 
 help:
 	@echo "make demo      install what is missing, build, and run the app on the demo store"
 	@echo "make test      install what is missing, then lint and run every test (Rust, UI, end to end)"
 	@echo "make hq-demo   HQ with a demo fleet of simulated stores on a throwaway PostgreSQL; watch http://127.0.0.1:8790/fleet"
 	@echo "make bindings  regenerate ui/src/lib/bindings.ts from the Rust types"
-	@echo "make fuzz      fuzz the signed-envelope parser for FUZZ_SECONDS (nightly + cargo-fuzz)"
+	@echo "make fuzz      fuzz one parser for longer: FUZZ_TARGET=barcode|catalog|journal|envelope FUZZ_SECONDS=600"
 
 demo: deps app
 	@if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
@@ -44,7 +45,7 @@ hq-demo: system-deps
 	trap 'scripts/test-postgres.sh stop' EXIT; \
 	cargo run -q -p storekeep-hq --example demo_fleet -- --postgres $$url --bind $(HQ_DEMO_BIND)
 
-test: deps tauri-driver lint test-rust test-ui e2e
+test: deps tauri-driver lint test-rust test-ui e2e fuzz-ci
 	@echo "All Storekeep tests passed."
 
 deps: system-deps ui-deps
@@ -102,11 +103,36 @@ e2e: app tauri-driver
 bindings:
 	UPDATE_BINDINGS=1 cargo test -p storekeep-app --test bindings
 
-# The signed-envelope parser under libFuzzer for FUZZ_SECONDS (needs the nightly toolchain and
-# cargo-fuzz: `cargo install cargo-fuzz`). Crashes land in fuzz/artifacts/envelope/.
-FUZZ_SECONDS ?= 60
-fuzz:
-	cd fuzz && CARGO_TARGET_DIR=../target/fuzz cargo +nightly fuzz run envelope -- -max_total_time=$(FUZZ_SECONDS)
+# The parsers of outside input under libFuzzer (fuzz/, docs/faults.md "Fuzzing"), on the stable
+# toolchain: no sanitizer (that needs nightly), debug assertions and overflow checks on. A crash
+# fails the run and lands in fuzz/artifacts/<target>/; the corpus grows in fuzz/corpus/<target>/
+# beside the committed seeds (seed-*), and only the seeds are in git.
+FUZZ_TARGETS := barcode catalog journal envelope
+FUZZ_CI_SECONDS ?= 30
+FUZZ_SECONDS ?= 600
+FUZZ_TARGET ?= barcode
+FUZZ_RUN := cd fuzz && CARGO_TARGET_DIR=../target/fuzz cargo fuzz run --sanitizer none
+
+cargo-fuzz:
+	@if ! cargo fuzz --version >/dev/null 2>&1; then \
+		cargo install cargo-fuzz --locked --version $(CARGO_FUZZ_VERSION); \
+	fi
+
+# Every target for FUZZ_CI_SECONDS each (part of `make test`).
+fuzz-ci: cargo-fuzz
+	cd fuzz && CARGO_TARGET_DIR=../target/fuzz cargo fuzz build --sanitizer none
+	@for t in $(FUZZ_TARGETS); do \
+		echo "== fuzz $$t for $(FUZZ_CI_SECONDS) s"; \
+		mkdir -p fuzz/corpus/$$t; \
+		( $(FUZZ_RUN) $$t -- -max_total_time=$(FUZZ_CI_SECONDS) -timeout=10 -print_final_stats=1 ) 2>&1 \
+			| grep -v -e '^#' -e '^"' -e 'NEW_FUNC' -e '^WARNING: Failed to find function' -e '^INFO: ' ; \
+	done
+
+# One target for longer by hand: make fuzz FUZZ_TARGET=catalog FUZZ_SECONDS=3600. With nightly,
+# `cd fuzz && cargo +nightly fuzz run <target>` adds AddressSanitizer.
+fuzz: cargo-fuzz
+	mkdir -p fuzz/corpus/$(FUZZ_TARGET)
+	$(FUZZ_RUN) $(FUZZ_TARGET) -- -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1
 
 clean:
 	cargo clean

@@ -14,7 +14,11 @@ fuzz_target!(|data: &[u8]| {
         if let Ok(e) = Envelope::parse(bytes) {
             if e.verify(&key.verifying_key(), "butik-1", None, now).is_ok() {
                 // Accepted: it must be exactly what the key sealed for its header and body.
-                assert_eq!(Envelope::seal(&e.header, &e.body, &key), bytes, "accepted bytes the key did not seal");
+                assert_eq!(
+                    Envelope::seal(&e.header, &e.body, &key),
+                    bytes,
+                    "accepted bytes the key did not seal"
+                );
             }
         }
     };

@@ -73,6 +73,7 @@ pub fn swedish(e: &Error) -> String {
                 format!("\"{s}\" är inget belopp: skriv till exempel 125 eller 125,50")
             }
             MoneyError::TooPrecise(s) => format!("{s} har fler än två decimaler (öre)"),
+            MoneyError::TooLarge(s) => format!("{s} är för stort: ett belopp har högst 14 siffror före decimaltecknet"),
         },
         Error::Vat(v) => vat_sv(v),
         Error::Identity(i) => match i {

@@ -23,7 +23,14 @@ pub enum MoneyError {
     NotAnAmount(String),
     #[error("{0} has more than two decimals (öre)")]
     TooPrecise(String),
+    #[error("{0} is too large: an amount has at most 14 digits before the decimal point")]
+    TooLarge(String),
 }
+
+/// No amount is this large (10^14 kr): the bound keeps every `Money` exact to the öre, and
+/// sums of billions of them within `Decimal`, whose arithmetic panics on overflow. The
+/// canonical form read from JSON (at most 14 digits of kronor) stays within it by its length.
+const LIMIT_KRONOR: i64 = 100_000_000_000_000;
 
 impl Money {
     pub const ZERO: Money = Money(Decimal::ZERO);
@@ -61,6 +68,9 @@ impl Money {
         let d = Decimal::from_str(&t).map_err(|_| MoneyError::NotAnAmount(text.trim().into()))?;
         if d.normalize().scale() > 2 {
             return Err(MoneyError::TooPrecise(text.trim().to_string()));
+        }
+        if d.abs() >= Decimal::from(LIMIT_KRONOR) {
+            return Err(MoneyError::TooLarge(text.trim().to_string()));
         }
         Ok(Money::round_ore(d))
     }
@@ -224,6 +234,8 @@ mod tests {
         assert!(matches!(Money::parse("1.005"), Err(MoneyError::TooPrecise(_))));
         // Trailing zeros beyond öre are exact, not extra precision.
         assert_eq!(Money::parse("1.500").unwrap(), Money::from_ore(150));
+        assert_eq!(Money::parse("-99999999999999.99").unwrap(), Money::from_ore(-9_999_999_999_999_999));
+        assert!(matches!(Money::parse("100000000000000"), Err(MoneyError::TooLarge(_))));
     }
 
     #[test]
