@@ -471,7 +471,16 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
     let examine = matches!(cli.command, Command::Journal { .. });
     let options = OpenOptions { check_journal_tail: !examine, ..OpenOptions::default() };
     let sk = Storekeep::open(&db_path, options, Arc::new(SystemClock)).await?;
-    match cli.command {
+    let outcome = on_store(&sk, &dir, cli.command).await;
+    // A clean close: SQLite folds the WAL into the database file and removes it, so the data
+    // folder is one file between commands (what a copy, a backup tool or a check sees).
+    sk.db().close().await;
+    outcome
+}
+
+/// The commands on an open store.
+async fn on_store(sk: &Storekeep, dir: &std::path::Path, command: Command) -> Result<ExitCode, Error> {
+    match command {
         Command::Init { demo: true, .. } => {
             sk.init(&demo::identity(), true).await?;
             println!("Demo store set up in {} with {} items.", dir.display(), sk.catalog().count().await?);
