@@ -95,6 +95,7 @@ const COMMANDS: &[&str] = &[
     "find_backups",
     "restore_backup",
     "restart_app",
+    "catch_up",
 ];
 
 fn main() {

@@ -776,14 +776,24 @@ pub async fn restore_backup<R: tauri::Runtime>(
         Err(e) => return Err(err(storekeep_backend::Error::Storage(format!("{}: {e}", key_path.display())))),
     };
     let key = api(SecretKey::parse(&key_text))?;
-    // A store that opened is replaced only while it holds nothing; its connections close first.
+    // Checked before anything is closed or moved: the file is a backup, sealed to this key.
+    let manifest = api(storekeep_backend::backup::read_manifest(&file))?;
+    if manifest.key_fingerprint != key.public().fingerprint() {
+        return Err(err(storekeep_backend::Error::Backup(Problem::WrongKey)));
+    }
     let existing = match state.till() {
         // Only a damaged store is moved aside: one that is locked by another program, or too
         // new, is not this flow's to replace.
         Err(e) if e.code == storekeep_backend::ErrorCode::DatabaseCorrupt => Existing::MoveAside,
         Err(e) => return Err(e),
         Ok(till) => {
-            till.storekeep().db().close().await;
+            // A store that opened is replaced only while it holds no registration; its
+            // connections close only once that is known (a refusal leaves it running).
+            let sk = till.storekeep();
+            if storekeep_backend::backup::holds_registrations(sk.db().path()).await {
+                return Err(err(storekeep_backend::Error::Backup(Problem::StoreExists)));
+            }
+            sk.db().close().await;
             Existing::Refuse
         }
     };
@@ -803,7 +813,8 @@ pub async fn restore_backup<R: tauri::Runtime>(
             Err(e) => (None, Some(e.to_api())),
         },
     };
-    api(storekeep_backend::backup::record_restore(&sk, &file, &restored, caught_up, reason.trim()).await)?;
+    api(storekeep_backend::backup::record_restore(&sk, &file, &restored, caught_up, false, reason.trim())
+        .await)?;
     let entries = api(sk.journal().verify().await)?;
     sk.db().close().await;
     Ok(RestoreOutcome {
@@ -822,11 +833,19 @@ pub fn restart_app<R: tauri::Runtime>(app: tauri::AppHandle<R>, state: State<'_,
     if let Ok(till) = state.till()
         && till.session().is_some()
     {
-        return Err(storekeep_backend::Error::NotAllowed {
-            role: storekeep_domain::staff::Role::Cashier,
-            action: storekeep_domain::staff::Action::ChangeControls,
-        }
-        .to_api());
+        // Someone is working on the till: log out first.
+        return Err(storekeep_backend::Error::SaleInProgress.to_api());
     }
     app.restart()
+}
+
+/// After a restore that could not reach HQ: catches up now (managers); the till registers
+/// again once it has.
+#[tauri::command]
+pub async fn catch_up<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    state: State<'_, AppState>,
+) -> CmdResult<i64> {
+    let emit = progress_emitter(&app);
+    api(state.till()?.catch_up_now(&emit).await)
 }

@@ -284,6 +284,7 @@ pub fn build_app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
         commands::find_backups,
         commands::restore_backup,
         commands::restart_app,
+        commands::catch_up,
     ])
 }
 

@@ -41,6 +41,9 @@ const TAG: usize = 16;
 const SECRET_PREFIX: &str = "STOREKEEP-BACKUP-SECRET-KEY-1:";
 const PUBLIC_PREFIX: &str = "storekeep-backup-key-1:";
 const CONFIG: &str = "backup_config";
+/// Set by a restore that could not catch up from HQ; cleared by a catch-up. While it is set,
+/// [`crate::journal::append_in`] refuses every registration.
+pub(crate) const CATCH_UP_PENDING: &str = "catch_up_pending";
 /// A header larger than this is not a backup's.
 const MAX_HEADER: usize = 1 << 20;
 
@@ -571,6 +574,12 @@ impl<'a> Backups<'a> {
         let identity = self.sk.require_identity().await?;
         // 1. The snapshot, in a folder of its own beside the database (never on the
         //    destination: only sealed bytes leave this computer's disk).
+        // A snapshot folder an interrupted backup left (a plaintext copy): gone first.
+        for entry in std::fs::read_dir(self.sk.data_dir()).into_iter().flatten().flatten() {
+            if entry.file_name().to_string_lossy().starts_with(".backup-") {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
         let work = tempfile::Builder::new()
             .prefix(".backup-")
             .tempdir_in(self.sk.data_dir())
@@ -688,7 +697,13 @@ impl<'a> Backups<'a> {
         }
         drop(work);
         // 5. Retention: this register's newest `keep`, the one just made among them.
-        prune(&dest, &identity.register_id, config.keep.max(1) as usize, &final_path);
+        prune(
+            &dest,
+            identity.org_number.as_str(),
+            &identity.register_id,
+            config.keep.max(1) as usize,
+            &final_path,
+        );
         let file = final_path.display().to_string();
         tracing::info!(%file, entries, bytes = sealed, "backup written and verified");
         Ok(BackupRecord {
@@ -724,8 +739,11 @@ fn sync_dir(dir: &Path) {
     }
 }
 
-/// This register's backup files at `dest`, newest first (by the time in their header).
-pub fn backups_in(dest: &Path, register_id: &str) -> Vec<(PathBuf, Manifest)> {
+/// This store's (organisation number and register) backup files at `dest`, newest first: by
+/// how far the register's journal reaches, then by time (a clock set wrong and corrected does
+/// not make old backups look new).
+pub fn backups_in(dest: &Path, org_number: &str, register_id: &str) -> Vec<(PathBuf, Manifest)> {
+    let reach = |m: &Manifest| m.heads.iter().find(|(r, _, _)| r == &m.register_id).map_or(0, |(_, s, _)| *s);
     let mut found: Vec<(PathBuf, Manifest)> = std::fs::read_dir(dest)
         .into_iter()
         .flatten()
@@ -733,20 +751,33 @@ pub fn backups_in(dest: &Path, register_id: &str) -> Vec<(PathBuf, Manifest)> {
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == EXTENSION))
         .filter_map(|p| read_manifest(&p).ok().map(|m| (p, m)))
-        .filter(|(_, m)| m.register_id == register_id)
+        .filter(|(_, m)| m.register_id == register_id && m.org_number == org_number)
         .collect();
-    found.sort_by(|a, b| b.1.created_at.cmp(&a.1.created_at).then_with(|| b.0.cmp(&a.0)));
+    found.sort_by(|a, b| {
+        reach(&b.1)
+            .cmp(&reach(&a.1))
+            .then_with(|| b.1.created_at.cmp(&a.1.created_at))
+            .then_with(|| b.0.cmp(&a.0))
+    });
     found
 }
 
-/// Deletes this register's backups beyond the newest `keep`; never `newest`.
-fn prune(dest: &Path, register_id: &str, keep: usize, newest: &Path) {
-    for (path, _) in backups_in(dest, register_id).into_iter().skip(keep) {
+/// Deletes this store's backups beyond the newest `keep`, never `newest`; and what an
+/// interrupted backup left (`.part` files of this register).
+fn prune(dest: &Path, org_number: &str, register_id: &str, keep: usize, newest: &Path) {
+    for (path, _) in backups_in(dest, org_number, register_id).into_iter().skip(keep) {
         if path != newest {
             match std::fs::remove_file(&path) {
                 Ok(()) => tracing::info!(file = %path.display(), "old backup removed by the retention rule"),
                 Err(e) => tracing::warn!(file = %path.display(), "old backup not removed: {e}"),
             }
+        }
+    }
+    let prefix = format!("{}-", file_safe(register_id));
+    for entry in std::fs::read_dir(dest).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with(&prefix) && name.ends_with(&format!(".{EXTENSION}.part")) {
+            let _ = std::fs::remove_file(entry.path());
         }
     }
 }
@@ -942,30 +973,32 @@ pub async fn restore(
     }
     report(on, "check", 1, 1);
 
-    // Into place: what was there moves aside (never deleted), then the pepper, then the
-    // database, each durable before the next.
+    // Into place. The new pepper is written beside the old first; then what was there moves
+    // aside (never deleted): the database with any -wal and -shm (even without the database: a
+    // WAL left behind would be replayed into the restored file), and the old pepper; then the
+    // restored database and its pepper take their names.
     report(on, "install", 0, 1);
-    let mut moved_aside = None;
-    if db_path.exists() {
-        let stamp = jiff::Timestamp::now().strftime("%Y%m%dT%H%M%SZ").to_string();
-        let aside = data_dir.join(format!("{}.replaced-{stamp}", crate::paths::DATABASE_FILE));
-        for suffix in ["", "-wal", "-shm"] {
-            let from = PathBuf::from(format!("{}{suffix}", db_path.display()));
-            if from.exists() {
-                let to = PathBuf::from(format!("{}{suffix}", aside.display()));
-                std::fs::rename(&from, &to).map_err(io_at(&from))?;
-            }
-        }
-        moved_aside = Some(aside.display().to_string());
-    }
     let pepper_path = data_dir.join(crate::staff::PEPPER_FILE);
-    if pepper_path.exists() {
-        let stamp = jiff::Timestamp::now().strftime("%Y%m%dT%H%M%SZ").to_string();
-        let aside = data_dir.join(format!("{}.replaced-{stamp}", crate::staff::PEPPER_FILE));
-        std::fs::rename(&pepper_path, &aside).map_err(io_at(&pepper_path))?;
+    let new_pepper = data_dir.join(format!("{}.restoring", crate::staff::PEPPER_FILE));
+    let _ = std::fs::remove_file(&new_pepper);
+    crate::staff::write_private(&new_pepper, &pepper).map_err(io_at(&new_pepper))?;
+    let stamp = jiff::Timestamp::now().strftime("%Y%m%dT%H%M%SZ").to_string();
+    let aside = data_dir.join(format!("{}.replaced-{stamp}", crate::paths::DATABASE_FILE));
+    let mut moved_aside = None;
+    for suffix in ["", "-wal", "-shm"] {
+        let from = PathBuf::from(format!("{}{suffix}", db_path.display()));
+        if from.exists() {
+            let to = PathBuf::from(format!("{}{suffix}", aside.display()));
+            std::fs::rename(&from, &to).map_err(io_at(&from))?;
+            moved_aside = Some(aside.display().to_string());
+        }
     }
-    crate::staff::write_private(&pepper_path, &pepper).map_err(io_at(&pepper_path))?;
+    if pepper_path.exists() {
+        let old = data_dir.join(format!("{}.replaced-{stamp}", crate::staff::PEPPER_FILE));
+        std::fs::rename(&pepper_path, &old).map_err(io_at(&pepper_path))?;
+    }
     std::fs::rename(&restoring, &db_path).map_err(io_at(&db_path))?;
+    std::fs::rename(&new_pepper, &pepper_path).map_err(io_at(&pepper_path))?;
     sync_dir(data_dir);
     report(on, "install", 1, 1);
     Ok(Restored { manifest, moved_aside })
@@ -975,7 +1008,9 @@ fn on_static() -> OnProgress<'static> {
     &|_| {}
 }
 
-async fn holds_registrations(db_path: &Path) -> bool {
+/// Whether the database at `db_path` holds any registration (an unreadable one counts as
+/// holding some: not a restore's to judge).
+pub async fn holds_registrations(db_path: &Path) -> bool {
     if !db_path.exists() {
         return false;
     }
@@ -1002,9 +1037,20 @@ pub async fn record_restore(
     from: &Path,
     restored: &Restored,
     caught_up: Option<i64>,
+    hq_skipped: bool,
     reason: &str,
 ) -> Result<()> {
+    // Connected to HQ and not caught up (unless the manager chose to go on without HQ):
+    // nothing may be registered until it is (HQ holds sequence numbers this journal has not
+    // seen yet).
+    let pending = caught_up.is_none() && !hq_skipped && sk.sync().link().await?.is_some();
     let mut tx = sk.db().begin_write().await?;
+    if pending {
+        sqlx::query("INSERT INTO setting (key, value) VALUES (?, 'true') ON CONFLICT (key) DO UPDATE SET value = 'true'")
+            .bind(CATCH_UP_PENDING)
+            .execute(&mut *tx)
+            .await?;
+    }
     let mut audit = AuditRecord::new(
         sk.clock().now(),
         None,
@@ -1015,7 +1061,13 @@ pub async fn record_restore(
     audit.new_value = Some(format!(
         "{} registrations from the backup{}{}",
         restored.manifest.entries,
-        caught_up.map_or(", HQ not asked".to_string(), |n| format!(", {n} caught up from HQ")),
+        match (caught_up, pending) {
+            (Some(n), _) => format!(", {n} caught up from HQ"),
+            (None, true) => ", HQ not reached: nothing may be registered until the catch-up".to_string(),
+            (None, false) if hq_skipped =>
+                ", HQ not asked (the manager chose to go on without it)".to_string(),
+            (None, false) => ", HQ not asked".to_string(),
+        },
         restored.moved_aside.as_ref().map_or(String::new(), |p| format!("; the old database is kept at {p}"))
     ));
     audit.reason = Some(reason.to_string());
@@ -1043,7 +1095,8 @@ pub async fn run(sk: Storekeep) {
                 let since = last
                     .and_then(|t| t.parse::<jiff::Timestamp>().ok())
                     .map_or(i64::MAX, |t| sk.clock().now().as_second() - t.as_second());
-                if since >= every {
+                // A last backup "in the future" (the clock was set back) is due now.
+                if since >= every || since < 0 {
                     match sk.backups().create(None, "scheduled", &|_| {}).await {
                         Ok(_) => every,
                         Err(e) => {

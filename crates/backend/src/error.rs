@@ -60,6 +60,10 @@ pub enum Error {
     DiskIo(String),
     #[error(transparent)]
     Backup(#[from] crate::backup::Problem),
+    #[error(
+        "This store was restored from a backup and has not yet fetched from HQ what was sold after it, so nothing can be registered yet: catch up from HQ (the Status page, or `storekeep backup catch-up`)"
+    )]
+    CatchUpPending,
     #[error("The stored data is inconsistent: {0}")]
     Inconsistent(String),
     #[error(transparent)]
@@ -316,7 +320,7 @@ impl Error {
             Error::TooNew { .. } => ErrorCode::DatabaseTooNew,
             Error::DiskFull | Error::Storage(_) | Error::DiskIo(_) => ErrorCode::Storage,
             Error::Inconsistent(_) => ErrorCode::JournalBroken,
-            Error::Backup(_) => ErrorCode::Backup,
+            Error::Backup(_) | Error::CatchUpPending => ErrorCode::Backup,
             Error::WrongPin { .. } | Error::ApproverNotManager(_) => ErrorCode::WrongPin,
             Error::LockedOut { .. } => ErrorCode::LockedOut,
             Error::NotLoggedIn => ErrorCode::NotLoggedIn,

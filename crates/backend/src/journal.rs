@@ -75,6 +75,14 @@ pub async fn append_in(
     recorded_at: &str,
     payload: &str,
 ) -> Result<i64> {
+    // A store restored from a backup registers nothing until it has caught up what HQ holds.
+    let pending: Option<String> = sqlx::query_scalar("SELECT value FROM setting WHERE key = ?")
+        .bind(crate::backup::CATCH_UP_PENDING)
+        .fetch_optional(&mut **tx)
+        .await?;
+    if pending.is_some() {
+        return Err(Error::CatchUpPending);
+    }
     let (seq, prev) = next_in(tx, register_id, recorded_at).await?;
     insert_in(tx, register_id, seq, &prev, kind.as_str(), recorded_at, payload).await?;
     Ok(seq)

@@ -103,6 +103,7 @@ pub fn swedish(e: &Error) -> String {
             "Databasen skrevs av en nyare Storekeep (schemaversion {found}; det här programmet känner till {known}). Installera den nyare versionen"
         ),
         Error::Backup(p) => p.sv(),
+        Error::CatchUpPending => "Butiken har återställts från en säkerhetskopia och har ännu inte hämtat från HK det som såldes efter den, så inget kan registreras än: hämta från HK (sidan Status, eller `storekeep backup catch-up`)".into(),
         Error::DiskFull => "Disken är full, så inget sparades. Frigör utrymme och försök igen".into(),
         Error::DiskIo(detail) => format!(
             "Disken rapporterade ett fel när detta sparades ({detail}), så det kan ha sparats eller inte. Sälj inte mer på den här datorn: starta om Storekeep och kontrollera senaste kvittot innan ni fortsätter"

@@ -339,7 +339,13 @@ impl<'a> Sync<'a> {
         if status != 200 {
             return Err(refused_by_hq(status, &answer));
         }
-        let heads: Vec<(String, i64)> = serde_json::from_slice(&answer).map_err(|e| unreadable(&e))?;
+        // Only this computer's register: another register's journal is its own to catch up.
+        let register_id = self.sk.require_identity().await?.register_id;
+        let heads: Vec<(String, i64)> = serde_json::from_slice::<Vec<(String, i64)>>(&answer)
+            .map_err(|e| unreadable(&e))?
+            .into_iter()
+            .filter(|(r, _)| *r == register_id)
+            .collect();
         let mut local = std::collections::HashMap::new();
         for (register, seq, hash) in
             sqlx::query_as::<_, (String, i64, Vec<u8>)>("SELECT register_id, seq, hash FROM journal_head")
@@ -420,7 +426,20 @@ impl<'a> Sync<'a> {
                 });
             }
         }
+        sqlx::query("DELETE FROM setting WHERE key = ?")
+            .bind(crate::backup::CATCH_UP_PENDING)
+            .execute(self.sk.db().writer())
+            .await?;
         Ok(done)
+    }
+
+    /// Whether a restore is waiting for its catch-up (nothing can be registered until then).
+    pub async fn catch_up_pending(&self) -> Result<bool> {
+        let v: Option<String> = sqlx::query_scalar("SELECT value FROM setting WHERE key = ?")
+            .bind(crate::backup::CATCH_UP_PENDING)
+            .fetch_optional(self.sk.db().reader())
+            .await?;
+        Ok(v.is_some())
     }
 
     /// Sends a sealed backup file to HQ, which keeps the newest few (and cannot open them).

@@ -244,3 +244,128 @@ async fn a_z_report_asks_for_a_backup() {
     // The worker would wake: the signal holds a permit, and the reason names the Z.
     tokio::time::timeout(std::time::Duration::from_secs(1), t.sk.backup_signal().notified()).await.unwrap();
 }
+
+/// The sealed parts of a backup file: (offset of each part's length, its whole length).
+fn parts(bytes: &[u8]) -> (usize, Vec<(usize, usize)>) {
+    let header_len = u32::from_be_bytes(bytes[backup::MAGIC.len()..][..4].try_into().unwrap()) as usize;
+    let body = backup::MAGIC.len() + 4 + header_len;
+    let mut at = body;
+    let mut found = Vec::new();
+    while at < bytes.len() {
+        let len = u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
+        found.push((at, 4 + len));
+        at += 4 + len;
+    }
+    (body, found)
+}
+
+#[tokio::test]
+async fn a_part_dropped_swapped_or_repeated_in_a_large_backup_is_refused() {
+    let t = demo_store().await;
+    // Three MiB of padding: the backup is five parts of 1 MiB or less.
+    sqlx::query("CREATE TABLE padding (b BLOB)").execute(t.sk.db().writer()).await.unwrap();
+    sqlx::query("INSERT INTO padding VALUES (randomblob(3145728))")
+        .execute(t.sk.db().writer())
+        .await
+        .unwrap();
+    let dest = tempfile::tempdir().unwrap();
+    let key = set_up(&t, dest.path(), 5).await;
+    sell(&t, 2).await;
+    let made = t.sk.backups().create(None, "test", &|_| {}).await.unwrap();
+    let good = std::fs::read(&made.file).unwrap();
+    let (body, found) = parts(&good);
+    assert!(found.len() >= 4, "{} parts", found.len());
+    let part = |i: usize| &good[found[i].0..found[i].0 + found[i].1];
+    let assemble = |order: &[usize]| {
+        let mut v = good[..body].to_vec();
+        for &i in order {
+            v.extend_from_slice(part(i));
+        }
+        v
+    };
+    let all: Vec<usize> = (0..found.len()).collect();
+    let last = found.len() - 1;
+    let fresh = tempfile::tempdir().unwrap();
+    let file = dest.path().join("probe.bin");
+    for (what, order) in [
+        ("a middle part dropped", all.iter().copied().filter(|&i| i != 1).collect::<Vec<_>>()),
+        ("two parts swapped", [vec![1, 0], all[2..].to_vec()].concat()),
+        ("a part repeated", [all.clone(), vec![last]].concat()),
+        ("the last part dropped", all[..last].to_vec()),
+    ] {
+        std::fs::write(&file, assemble(&order)).unwrap();
+        let e = backup::restore(&file, &key, fresh.path(), Existing::Refuse, &|_| {}).await.unwrap_err();
+        assert!(matches!(problem(e), Problem::Damaged(_)), "{what}");
+        assert!(std::fs::read_dir(fresh.path()).unwrap().next().is_none(), "{what}: nothing left behind");
+    }
+    // In order, it restores.
+    std::fs::write(&file, assemble(&all)).unwrap();
+    backup::restore(&file, &key, fresh.path(), Existing::Refuse, &|_| {}).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_wal_left_behind_is_moved_aside_not_replayed_into_the_restored_store() {
+    let t = demo_store().await;
+    let dest = tempfile::tempdir().unwrap();
+    let key = set_up(&t, dest.path(), 5).await;
+    sell(&t, 2).await;
+    let made = t.sk.backups().create(None, "test", &|_| {}).await.unwrap();
+    // A folder where only the damaged store's WAL is left (its main file moved away by hand).
+    let fresh = tempfile::tempdir().unwrap();
+    let wal = fresh.path().join(format!("{}-wal", storekeep_backend::paths::DATABASE_FILE));
+    std::fs::write(&wal, vec![0x37u8; 8192]).unwrap();
+    let r =
+        backup::restore(Path::new(&made.file), &key, fresh.path(), Existing::Refuse, &|_| {}).await.unwrap();
+    assert!(!wal.exists(), "the stray WAL is not beside the restored database");
+    let aside = r.moved_aside.expect("the stray WAL moved aside");
+    assert!(Path::new(&format!("{aside}-wal")).exists());
+    let sk =
+        open_at(&fresh.path().join(storekeep_backend::paths::DATABASE_FILE), t.clock.clone()).await.unwrap();
+    assert_eq!(count(&sk, "sale").await, 2);
+}
+
+#[tokio::test]
+async fn retention_never_touches_another_stores_backups_on_a_shared_folder() {
+    let a = demo_store().await;
+    let b = {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store.sqlite3");
+        let clock = Arc::new(FixedClock::new(a_weekday_morning()));
+        let sk = open_at(&path, clock.clone()).await.unwrap();
+        // Another company, the same register name.
+        let identity = storekeep_domain::store::StoreIdentity::new(
+            "Hörnbutiken AB",
+            "556677-8899",
+            "Storgatan 1, Umeå",
+            "KASSA-01",
+        )
+        .unwrap();
+        sk.init(&identity, false).await.unwrap();
+        common::TestStore { sk, clock, path, dir }
+    };
+    let shared = tempfile::tempdir().unwrap();
+    set_up(&a, shared.path(), 1).await;
+    a.sk.backups().create(None, "a", &|_| {}).await.unwrap();
+    // B has no staff yet: its backups are set up as A's manager would, by the system.
+    let key = SecretKey::generate().unwrap();
+    let config = BackupConfig {
+        public_key: key.public().to_string(),
+        destination: shared.path().display().to_string(),
+        every_minutes: 60,
+        keep: 1,
+        to_hq: false,
+    };
+    sqlx::query("INSERT INTO setting (key, value) VALUES ('backup_config', ?)")
+        .bind(serde_json::to_string(&Some(config)).unwrap())
+        .execute(b.sk.db().writer())
+        .await
+        .unwrap();
+    for _ in 0..3 {
+        b.clock.advance(jiff::SignedDuration::from_mins(61));
+        b.sk.backups().create(None, "b", &|_| {}).await.unwrap();
+    }
+    let kept: Vec<backup::Manifest> =
+        files(shared.path()).iter().map(|p| backup::read_manifest(p).unwrap()).collect();
+    assert_eq!(kept.iter().filter(|m| m.org_number == "556677-8899").count(), 1);
+    assert_eq!(kept.iter().filter(|m| m.org_number != "556677-8899").count(), 1, "A's backup is kept");
+}

@@ -213,13 +213,19 @@ async fn restore(
     let caught_up = if without_hq || sk.sync().link().await?.is_none() {
         None
     } else {
-        Some(sk.sync().catch_up(&progress_line).await.inspect_err(|_| {
-            eprintln!(
-                "storekeep: the backup is restored, but what HQ holds after it could not be fetched. Sell nothing yet: run `storekeep backup catch-up` when HQ answers (or restore again with --without-hq if HQ is gone for good)."
-            );
-        })?)
+        match sk.sync().catch_up(&progress_line).await {
+            Ok(n) => Some(n),
+            Err(e) => {
+                // Restored and recorded; nothing can be registered until the catch-up.
+                backup::record_restore(&sk, file, &restored, None, false, reason.trim()).await?;
+                eprintln!(
+                    "storekeep: the backup is restored, but what HQ holds after it could not be fetched, so nothing can be registered yet. Run `storekeep backup catch-up` when HQ answers (or restore again with --replace --without-hq if HQ is gone for good)."
+                );
+                return Err(e);
+            }
+        }
     };
-    backup::record_restore(&sk, file, &restored, caught_up, reason.trim()).await?;
+    backup::record_restore(&sk, file, &restored, caught_up, without_hq, reason.trim()).await?;
     let v = sk.journal().verify().await?;
     let seconds = started.elapsed().as_secs_f64();
     if json {

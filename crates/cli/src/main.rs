@@ -505,7 +505,7 @@ async fn on_store(sk: &Storekeep, dir: &std::path::Path, command: Command) -> Re
                 return Err(Error::SaleInProgress);
             }
             for code in &codes {
-                add(&sk, &till, code).await?;
+                add(sk, &till, code).await?;
             }
             if let Some(d) = discount {
                 till.set_sale_discount(Some(parse_discount(&d)?), None).await?;
@@ -702,18 +702,18 @@ async fn on_store(sk: &Storekeep, dir: &std::path::Path, command: Command) -> Re
                 }
             });
         }
-        Command::Staff { command } => staff(&sk, command).await?,
-        Command::Hours { command } => return hours(&sk, command).await,
-        Command::Payments { command } => return payments::payments(&sk, command).await,
-        Command::ScanAndPay { command } => return payments::scan_and_pay(&sk, command).await,
-        Command::Status { json } => return degraded::status(&sk, json).await,
-        Command::Island { command } => return degraded::island(&sk, command).await,
-        Command::Incident { command } => return degraded::incident(&sk, command).await,
-        Command::Drill { command } => return degraded::drill(&sk, command).await,
-        Command::Health { command } => return degraded::health(&sk, command).await,
-        Command::Remote { command } => return degraded::remote(&sk, command).await,
-        Command::Hq { command } => return degraded::hq(&sk, command).await,
-        Command::Backup { command } => return backup::with_store(&sk, command).await,
+        Command::Staff { command } => staff(sk, command).await?,
+        Command::Hours { command } => return hours(sk, command).await,
+        Command::Payments { command } => return payments::payments(sk, command).await,
+        Command::ScanAndPay { command } => return payments::scan_and_pay(sk, command).await,
+        Command::Status { json } => return degraded::status(sk, json).await,
+        Command::Island { command } => return degraded::island(sk, command).await,
+        Command::Incident { command } => return degraded::incident(sk, command).await,
+        Command::Drill { command } => return degraded::drill(sk, command).await,
+        Command::Health { command } => return degraded::health(sk, command).await,
+        Command::Remote { command } => return degraded::remote(sk, command).await,
+        Command::Hq { command } => return degraded::hq(sk, command).await,
+        Command::Backup { command } => return backup::with_store(sk, command).await,
         Command::Audit { command: AuditCommand::Verify } => {
             let v = sk.audit().verify().await?;
             return Ok(match v.problem {

@@ -568,10 +568,10 @@ pub fn router(hq: Hq) -> Router {
         .route("/v1/journal", post(post_journal).get(get_journal))
         .route("/v1/heads", get(get_heads))
         .route("/v1/report", post(post_report))
-        // A sealed backup may be large: its own limit (4 GiB).
+        // A sealed backup may be large: its own limit (1 GiB, what a PostgreSQL bytea holds).
         .route(
             "/v1/backups",
-            post(post_backup).get(get_backups).layer(axum::extract::DefaultBodyLimit::max(4 << 30)),
+            post(post_backup).get(get_backups).layer(axum::extract::DefaultBodyLimit::max(1 << 30)),
         )
         .route("/v1/backups/{id}", get(get_backup))
         .route("/v1/bundles", get(get_bundles))

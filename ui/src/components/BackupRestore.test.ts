@@ -18,6 +18,7 @@ const backupNow = vi.fn<Api['backupNow']>();
 const findBackups = vi.fn<Api['findBackups']>();
 const restoreBackup = vi.fn<Api['restoreBackup']>();
 const restartApp = vi.fn<Api['restartApp']>();
+const catchUp = vi.fn<Api['catchUp']>();
 let progressHandler: ((p: Progress) => void) | null = null;
 const onBackupProgress = vi.fn<Api['onBackupProgress']>(async (handler) => {
   progressHandler = handler;
@@ -31,6 +32,7 @@ const fakeApi = {
   findBackups,
   restoreBackup,
   restartApp,
+  catchUp,
   onBackupProgress,
 } as unknown as Api;
 
@@ -39,6 +41,7 @@ const KEY = 'storekeep-backup-key-1:' + 'ab'.repeat(32);
 const CONFIGURED: BackupStatus = {
   config: { public_key: KEY, destination: '/media/usb', every_minutes: 60, keep: 48, to_hq: true },
   key_fingerprint: '668ce455',
+  catch_up_pending: false,
   recent: [
     { file: '', created_at: '2026-11-28T18:00:00Z', reason: 'scheduled', entries: 0, bytes: 0, verified: false, problem: 'The backup could not be written to /media/usb', sent_to_hq: null },
     { file: '/media/usb/KASSA-01-20261128T170000Z.skbackup', created_at: '2026-11-28T17:00:00Z', reason: 'Z report 4', entries: 812, bytes: 565785, verified: true, problem: null, sent_to_hq: false },
@@ -105,7 +108,7 @@ function submit(testId: string): void {
 beforeEach(() => {
   localStorage.clear();
   locale.set('sv');
-  for (const f of [backupStatus, configureBackups, backupNow, findBackups, restoreBackup, restartApp]) f.mockReset();
+  for (const f of [backupStatus, configureBackups, backupNow, findBackups, restoreBackup, restartApp, catchUp]) f.mockReset();
   progressHandler = null;
 });
 
@@ -139,8 +142,21 @@ describe('BackupSection', () => {
     expect(records[1].querySelector('[data-testid="backup-sent-to-hq"]')?.textContent).toContain('kunde inte skickas till HK');
   });
 
+  it('after a restore that missed HQ, says nothing can be registered and catches up on request', async () => {
+    backupStatus.mockResolvedValueOnce({ ...CONFIGURED, catch_up_pending: true }).mockResolvedValue(CONFIGURED);
+    catchUp.mockResolvedValue(37);
+    render(BackupSection);
+    await waitFor(() => expect(query('catch-up-pending')).not.toBeNull());
+    expect(text('catch-up-pending')).toContain('Inget kan registreras');
+    get('catch-up').click();
+    flushSync();
+    await waitFor(() => expect(query('backup-done')).not.toBeNull());
+    expect(text('backup-done')).toContain('37');
+    expect(query('catch-up-pending')).toBeNull();
+  });
+
   it('says plainly when backups are not set up, and offers no backup button', async () => {
-    backupStatus.mockResolvedValue({ config: null, key_fingerprint: null, recent: [] });
+    backupStatus.mockResolvedValue({ config: null, key_fingerprint: null, recent: [], catch_up_pending: false });
     render(BackupSection);
     await waitFor(() => expect(get('backup-config').dataset.configured).toBe('false'));
     expect(text('backup-config')).toContain('inte inställd');
@@ -173,7 +189,7 @@ describe('BackupSection', () => {
   });
 
   it('refuses a setup without a public key before asking the backend, then sends it with the reason', async () => {
-    backupStatus.mockResolvedValue({ config: null, key_fingerprint: null, recent: [] });
+    backupStatus.mockResolvedValue({ config: null, key_fingerprint: null, recent: [], catch_up_pending: false });
     configureBackups.mockResolvedValue(CONFIGURED);
     render(BackupSection);
     await waitFor(() => expect(query('backup-setup-form')).not.toBeNull());

@@ -89,7 +89,7 @@ const remoteLog = vi.fn<Api['remoteLog']>();
 const simulateDependency = vi.fn<Api['simulateDependency']>();
 const onStatusChanged = vi.fn<Api['onStatusChanged']>();
 // The backup section (its own test: BackupRestore.test.ts): not set up, no progress.
-const backupStatus = vi.fn<Api['backupStatus']>(async () => ({ config: null, key_fingerprint: null, recent: [] }));
+const backupStatus = vi.fn<Api['backupStatus']>(async () => ({ config: null, key_fingerprint: null, recent: [], catch_up_pending: false }));
 const onBackupProgress = vi.fn<Api['onBackupProgress']>(async () => () => {});
 const MOCKS = [
   statusBoardMock,

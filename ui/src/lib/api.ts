@@ -336,6 +336,8 @@ export type Api = {
   restoreBackup(file: string, keyFile: string, reason: string): Promise<RestoreOutcome>;
   /** Starts the app again on the restored store. */
   restartApp(): Promise<null>;
+  /** Managers: after a restore that could not reach HQ, fetch what HQ holds now. */
+  catchUp(): Promise<number>;
   /** Progress of a backup or a restore (the app's `backup-progress` event). */
   onBackupProgress(handler: (progress: Progress) => void): Promise<() => void>;
 };
@@ -449,6 +451,7 @@ export const api: Api = {
   findBackups: (folder) => call<FoundBackup[]>('find_backups', { folder }),
   restoreBackup: (file, keyFile, reason) => call<RestoreOutcome>('restore_backup', { file, keyFile, reason }),
   restartApp: () => call<null>('restart_app'),
+  catchUp: () => call<number>('catch_up'),
   onBackupProgress: async (handler) => {
     if (!inTauri()) return () => {};
     return await listen<Progress>(BACKUP_PROGRESS_EVENT, (event) => handler(event.payload));

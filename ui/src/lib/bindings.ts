@@ -1085,7 +1085,11 @@ key_fingerprint: string | null,
 /**
  * The latest backups made here, newest first (failed ones too).
  */
-recent: Array<BackupRecord>, };
+recent: Array<BackupRecord>, 
+/**
+ * Restored, and not yet caught up from HQ: nothing can be registered until it is.
+ */
+catch_up_pending: boolean, };
 
 export type Manifest = { format: string, company_name: string, org_number: string, register_id: string, 
 /**

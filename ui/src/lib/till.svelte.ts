@@ -1571,6 +1571,10 @@ export class Till {
     return this.#managerCall(() => this.#api.backupNow());
   }
 
+  catchUp(): Promise<number> {
+    return this.#managerCall(() => this.#api.catchUp());
+  }
+
   /** The restore flow runs where the store did not open or is new: no session, no lock. */
   findBackups(folder: string): Promise<FoundBackup[]> {
     return this.#run(() => this.#api.findBackups(folder));

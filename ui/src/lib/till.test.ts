@@ -128,7 +128,7 @@ function fakeApi(): { [K in keyof Api]: ReturnType<typeof vi.fn> } & Api {
     'importScanAndPay', 'checkExit', 'scanAndPayToken', 'onPaymentsChanged', 'openCustomerDisplay',
     'customerDisplay', 'statusBoard', 'setIsland', 'incidents', 'incidentReport', 'addIncidentNote', 'startDrill',
     'endDrill', 'setHealthSettings', 'pinHqKey', 'remoteLog', 'simulateDependency', 'onStatusChanged',
-    'backupStatus', 'configureBackups', 'backupNow', 'findBackups', 'restoreBackup', 'restartApp', 'onBackupProgress',
+    'backupStatus', 'configureBackups', 'backupNow', 'findBackups', 'restoreBackup', 'restartApp', 'catchUp', 'onBackupProgress',
   ];
   const api: Record<string, ReturnType<typeof vi.fn>> = {};
   for (const name of names) api[name] = vi.fn(() => Promise.reject(err('internal', `unexpected ${name}`)));

@@ -17,6 +17,8 @@ pub struct BackupStatus {
     pub key_fingerprint: Option<String>,
     /// The latest backups made here, newest first (failed ones too).
     pub recent: Vec<BackupRecord>,
+    /// Restored, and not yet caught up from HQ: nothing can be registered until it is.
+    pub catch_up_pending: bool,
 }
 
 impl Till {
@@ -27,7 +29,12 @@ impl Till {
             .as_ref()
             .and_then(|c| crate::backup::PublicKey::parse(&c.public_key).ok())
             .map(|k| k.fingerprint());
-        Ok(BackupStatus { config, key_fingerprint, recent: self.sk.backups().list(20).await? })
+        Ok(BackupStatus {
+            config,
+            key_fingerprint,
+            recent: self.sk.backups().list(20).await?,
+            catch_up_pending: self.sk.sync().catch_up_pending().await?,
+        })
     }
 
     /// Sets the key, the destination, the schedule and the retention (managers, with a reason).
@@ -42,5 +49,12 @@ impl Till {
         let member = self.authorize(Action::ChangeControls, None, "make a backup").await?.actor;
         let reason = format!("by hand ({})", member.name);
         self.sk.backups().create(Some(&member), &reason, on).await
+    }
+
+    /// After a restore: fetches from HQ what it holds beyond this journal (managers); the
+    /// till registers again once it has. Returns how many were caught up.
+    pub async fn catch_up_now(&self, on: OnProgress<'_>) -> Result<i64> {
+        self.authorize(Action::ChangeControls, None, "catch up from HQ").await?;
+        self.sk.sync().catch_up(on).await
     }
 }
