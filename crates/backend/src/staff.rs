@@ -83,7 +83,9 @@ impl Pepper {
     }
 }
 
-pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Writes a new secret file (owner-only on unix; refuses to overwrite), synced with its folder
+/// so its name survives a power cut: the PIN pepper, a backup key.
+pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);

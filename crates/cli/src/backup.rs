@@ -130,7 +130,7 @@ async fn from_hq(url: &str, token: &str, ca: Option<&Path>, out: &Path) -> Resul
 
 fn keygen(out: &Path) -> Result<ExitCode, Error> {
     let key = SecretKey::generate()?;
-    write_new_private(out, key.to_text().as_bytes())
+    storekeep_backend::staff::write_private(out, key.to_text().as_bytes())
         .map_err(|e| Error::Storage(format!("{}: {e}", out.display())))?;
     println!("{}", key.public());
     eprintln!(
@@ -139,17 +139,6 @@ fn keygen(out: &Path) -> Result<ExitCode, Error> {
         key.public().fingerprint()
     );
     Ok(ExitCode::SUCCESS)
-}
-
-fn write_new_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut f = options.open(path)?;
-    f.write_all(bytes)?;
-    f.sync_all()
 }
 
 fn list_folder(folder: &Path, json: bool) -> Result<ExitCode, Error> {

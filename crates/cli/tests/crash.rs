@@ -19,26 +19,8 @@ use std::time::{Duration, Instant};
 
 use storekeep_backend::{OpenOptions, Storekeep, SystemClock};
 
-fn storekeep(dir: &std::path::Path, args: &[&str]) {
-    let out = Command::new(env!("CARGO_BIN_EXE_storekeep"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("STOREKEEP_DATA_DIR")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-}
-
-/// A small generator, seeded from the clock and printed, so a failing run can be repeated.
-struct Lcg(u64);
-
-impl Lcg {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n
-    }
-}
+mod common;
+use common::{Lcg, storekeep};
 
 /// What the store holds after a kill: every acknowledged receipt, no gap, a verifying journal.
 async fn check(dir: &std::path::Path, acknowledged: &BTreeSet<i64>, kill: usize) -> i64 {

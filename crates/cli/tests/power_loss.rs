@@ -41,28 +41,10 @@ use std::time::{Duration, Instant};
 
 use storekeep_backend::{OpenOptions, Storekeep, SystemClock};
 
+mod common;
+use common::{Lcg, storekeep};
+
 const BIN: &str = env!("CARGO_BIN_EXE_storekeep");
-
-fn storekeep(dir: &Path, args: &[&str]) {
-    let out = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("STOREKEEP_DATA_DIR")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-}
-
-/// A small generator, seeded from the clock and printed, so a failing run can be repeated.
-struct Lcg(u64);
-
-impl Lcg {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n
-    }
-}
 
 /// Builds the preloaded library with the C compiler (`cc`, from build-essential).
 fn build_shim() -> PathBuf {
