@@ -631,8 +631,10 @@ impl<'a> Backups<'a> {
         let final_path = unique(&dest, &name);
         let part = final_path.with_extension(format!("{EXTENSION}.part"));
         let pepper = self.sk.pepper().bytes().to_vec();
+        let sealed_so_far = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
         let write = {
             let (part, snapshot, cipher) = (part.clone(), snapshot.clone(), cipher.clone());
+            let counter = sealed_so_far.clone();
             move || -> std::io::Result<u64> {
                 let mut out = std::io::BufWriter::with_capacity(CHUNK, std::fs::File::create(&part)?);
                 out.write_all(MAGIC)?;
@@ -641,7 +643,8 @@ impl<'a> Backups<'a> {
                 let db = std::fs::File::open(&snapshot)?;
                 let mut plain =
                     std::io::Cursor::new(pepper).chain(std::io::BufReader::with_capacity(CHUNK, db));
-                let n = seal(&cipher, &aad, &mut plain, database_bytes + 32, &mut out, &|_| {})?;
+                let tick = |p: Progress| counter.store(p.done, std::sync::atomic::Ordering::Relaxed);
+                let n = seal(&cipher, &aad, &mut plain, database_bytes + 32, &mut out, &tick)?;
                 let f = out.into_inner().map_err(|e| e.into_error())?;
                 f.sync_all()?;
                 Ok(n)
@@ -655,7 +658,9 @@ impl<'a> Backups<'a> {
             }
         };
         report(on, "seal", 0, database_bytes);
-        let sealed = tokio::task::spawn_blocking(write).await.map_err(|e| Error::Storage(e.to_string()))?;
+        let sealed = follow(tokio::task::spawn_blocking(write), on, "seal", database_bytes, &sealed_so_far)
+            .await
+            .map_err(|e| Error::Storage(e.to_string()))?;
         let sealed = match sealed {
             Ok(n) => n,
             Err(e) => {
@@ -669,26 +674,39 @@ impl<'a> Backups<'a> {
         // 4. Read it back from the destination and open every chunk.
         let back = final_path.clone();
         let expected = manifest.database_sha256.clone();
-        let read_back = tokio::task::spawn_blocking(move || -> Result<()> {
-            let mut f =
-                std::io::BufReader::with_capacity(CHUNK, std::fs::File::open(&back).map_err(io_at(&back))?);
-            let (m, aad2) = read_header(&mut f, &back)?;
-            if aad2 != aad {
-                return Err(problem(Problem::Damaged("its header changed on the way to the disk".into())));
-            }
-            let mut h = Sha256::new();
-            let mut skip = 32usize;
-            open_body(&cipher, &aad2, &mut f, m.database_bytes + 32, "read back", &|_| {}, &mut |chunk| {
-                let from = skip.min(chunk.len());
-                skip -= from;
-                h.update(&chunk[from..]);
+        let read_so_far = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let counter = read_so_far.clone();
+        let read_back = follow(
+            tokio::task::spawn_blocking(move || -> Result<()> {
+                let mut f = std::io::BufReader::with_capacity(
+                    CHUNK,
+                    std::fs::File::open(&back).map_err(io_at(&back))?,
+                );
+                let (m, aad2) = read_header(&mut f, &back)?;
+                if aad2 != aad {
+                    return Err(problem(Problem::Damaged(
+                        "its header changed on the way to the disk".into(),
+                    )));
+                }
+                let mut h = Sha256::new();
+                let mut skip = 32usize;
+                let tick = |p: Progress| counter.store(p.done, std::sync::atomic::Ordering::Relaxed);
+                open_body(&cipher, &aad2, &mut f, m.database_bytes + 32, "read back", &tick, &mut |chunk| {
+                    let from = skip.min(chunk.len());
+                    skip -= from;
+                    h.update(&chunk[from..]);
+                    Ok(())
+                })?;
+                if hex::encode(h.finalize()) != expected {
+                    return Err(problem(Problem::Damaged("what was read back is not the snapshot".into())));
+                }
                 Ok(())
-            })?;
-            if hex::encode(h.finalize()) != expected {
-                return Err(problem(Problem::Damaged("what was read back is not the snapshot".into())));
-            }
-            Ok(())
-        })
+            }),
+            on,
+            "read back",
+            database_bytes,
+            &read_so_far,
+        )
         .await
         .map_err(|e| Error::Storage(e.to_string()))?;
         if let Err(e) = read_back {
@@ -716,6 +734,27 @@ impl<'a> Backups<'a> {
             problem: None,
             sent_to_hq: None,
         })
+    }
+}
+
+/// Awaits blocking work, reporting its progress (what it counts in `done`) every 200 ms.
+async fn follow<T>(
+    mut work: tokio::task::JoinHandle<T>,
+    on: OnProgress<'_>,
+    stage: &str,
+    total: u64,
+    done: &std::sync::atomic::AtomicU64,
+) -> std::result::Result<T, tokio::task::JoinError> {
+    loop {
+        tokio::select! {
+            r = &mut work => {
+                report(on, stage, total, total);
+                return r;
+            }
+            () = tokio::time::sleep(std::time::Duration::from_millis(200)) => {
+                report(on, stage, done.load(std::sync::atomic::Ordering::Relaxed).min(total), total);
+            }
+        }
     }
 }
 

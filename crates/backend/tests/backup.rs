@@ -65,7 +65,7 @@ async fn a_restored_store_has_every_registration_and_sells_on() {
     assert!(made.verified);
     assert_eq!(made.entries, count(&t.sk, "journal").await);
     let stages = stages.into_inner().unwrap();
-    for s in ["snapshot", "check", "seal"] {
+    for s in ["snapshot", "check", "seal", "read back"] {
         assert!(stages.iter().any(|x| x == s), "{s} in {stages:?}");
     }
     // Nothing readable leaves the store: no receipt text, no staff names, in the file.
