@@ -139,6 +139,9 @@ describe('BackupSection', () => {
     expect(records[0].textContent).toContain('misslyckades');
     expect(records[0].textContent).toContain('could not be written');
     expect(records[1].textContent).toContain('812 registreringar');
+    // Why, in the till's language.
+    expect(records[0].textContent).toContain('schemalagd');
+    expect(records[1].textContent).toContain('efter Z-rapport 4');
     expect(records[1].querySelector('[data-testid="backup-sent-to-hq"]')?.textContent).toContain('kunde inte skickas till HK');
   });
 
