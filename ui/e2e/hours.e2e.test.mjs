@@ -70,7 +70,7 @@ test('the manager closes the store now: header, feed and door sign follow at onc
   await session.typeInto('hours-standing-reason', 'Ingen marginal vid stängning');
   await session.click('hours-standing-save');
 
-  await session.click('hours-close-now');
+  await session.clickUntil('hours-close-now', 'hours-change-reason');
   await session.typeInto('hours-change-reason', 'IT-incident hos kassaleverantören');
   await session.click('hours-change-confirm');
 

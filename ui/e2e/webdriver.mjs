@@ -142,6 +142,22 @@ export class Session {
     throw await this.failure(`[data-testid="${testid}"] would not tick`);
   }
 
+  /**
+   * Clicks until `appears` is on the page: a click can be lost while a live update re-renders
+   * the button (the hours view does after its settings are saved).
+   */
+  async clickUntil(testid, appears) {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await this.click(testid);
+      try {
+        return await this.find(appears, 3_000);
+      } catch {
+        // Not there yet: click again.
+      }
+    }
+    throw await this.failure(`[data-testid="${appears}"] never appeared after clicking ${testid}`);
+  }
+
   async typeInto(testid, text) {
     await this.cmd('POST', `/element/${await this.find(testid)}/value`, { text });
   }
