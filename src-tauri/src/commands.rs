@@ -725,19 +725,8 @@ pub async fn find_backups(folder: String) -> CmdResult<Vec<FoundBackup>> {
         )))
         .to_api());
     }
-    let mut found: Vec<FoundBackup> = std::fs::read_dir(&dir)
-        .map_err(|e| storekeep_backend::Error::Storage(format!("{}: {e}", dir.display())).to_api())?
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == storekeep_backend::backup::EXTENSION))
-        .filter_map(|p| {
-            storekeep_backend::backup::read_manifest(&p)
-                .ok()
-                .map(|manifest| FoundBackup { file: p.display().to_string(), manifest })
-        })
-        .collect();
-    found.sort_by(|a, b| b.manifest.created_at.cmp(&a.manifest.created_at));
-    Ok(found)
+    storekeep_backend::backup::found_in(&dir)
+        .map_err(|e| storekeep_backend::Error::Storage(format!("{}: {e}", dir.display())).to_api())
 }
 
 /// Restores a backup onto this computer: only when the store did not open (a damaged

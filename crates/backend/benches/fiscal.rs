@@ -20,7 +20,7 @@ use storekeep_domain::report::ReportKind;
 
 #[path = "support/fill.rs"]
 mod fill;
-use fill::fill;
+use fill::{baseline, fill};
 
 fn main() {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
@@ -66,19 +66,7 @@ async fn run() {
         serde_json::to_string(&template).expect("json").len()
     );
 
-    let mut tx = sk.db().begin_write().await.expect("tx");
-    sqlx::query("CREATE TABLE bench_baseline (n INTEGER)").execute(&mut *tx).await.expect("table");
-    tx.commit().await.expect("commit");
-    let mut base = Vec::new();
-    for _ in 0..200 {
-        let t = Instant::now();
-        let mut tx = sk.db().begin_write().await.expect("tx");
-        sqlx::query("INSERT INTO bench_baseline (n) VALUES (1)").execute(&mut *tx).await.expect("insert");
-        tx.commit().await.expect("commit");
-        base.push(t.elapsed());
-    }
-    base.sort();
-    let baseline = base[base.len() / 2];
+    let baseline = baseline(&sk).await;
 
     // A day of 20,000 receipts.
     let started = Instant::now();

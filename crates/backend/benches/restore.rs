@@ -19,7 +19,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use fill::fill;
+use fill::{baseline, fill};
 use storekeep_backend::backup::{self, BackupConfig, Existing, SecretKey};
 use storekeep_backend::{OpenOptions, Storekeep, SystemClock, Till, demo, paths};
 
@@ -47,17 +47,7 @@ async fn run() {
     let first = cashier.pay_cash("500").await.expect("cash");
     let template = sk.sales().by_receipt_no(first.receipt_no).await.expect("sale");
 
-    let mut base = Vec::new();
-    sqlx::query("CREATE TABLE bench_baseline (n INTEGER)").execute(sk.db().writer()).await.expect("table");
-    for _ in 0..200 {
-        let t = Instant::now();
-        let mut tx = sk.db().begin_write().await.expect("tx");
-        sqlx::query("INSERT INTO bench_baseline (n) VALUES (1)").execute(&mut *tx).await.expect("insert");
-        tx.commit().await.expect("commit");
-        base.push(t.elapsed());
-    }
-    base.sort();
-    let baseline = base[base.len() / 2];
+    let baseline = baseline(&sk).await;
 
     let t = Instant::now();
     fill(&sk, &template, 2, total).await;

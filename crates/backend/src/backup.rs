@@ -670,7 +670,6 @@ impl<'a> Backups<'a> {
         };
         std::fs::rename(&part, &final_path).map_err(dest_err)?;
         sync_dir(&dest);
-        report(on, "seal", database_bytes, database_bytes);
         // 4. Read it back from the destination and open every chunk.
         let back = final_path.clone();
         let expected = manifest.database_sha256.clone();
@@ -778,33 +777,40 @@ fn sync_dir(dir: &Path) {
     }
 }
 
-/// This store's (organisation number and register) backup files at `dest`, newest first: by
-/// how far the register's journal reaches, then by time (a clock set wrong and corrected does
-/// not make old backups look new).
-pub fn backups_in(dest: &Path, org_number: &str, register_id: &str) -> Vec<(PathBuf, Manifest)> {
-    let reach = |m: &Manifest| m.heads.iter().find(|(r, _, _)| r == &m.register_id).map_or(0, |(_, s, _)| *s);
-    let mut found: Vec<(PathBuf, Manifest)> = std::fs::read_dir(dest)
-        .into_iter()
-        .flatten()
+/// The backup files in `dir` with their readable headers, newest first (by the time in their
+/// header); files that are not backups are left out. What a restore lists.
+pub fn found_in(dir: &Path) -> std::io::Result<Vec<FoundBackup>> {
+    let mut found: Vec<FoundBackup> = std::fs::read_dir(dir)?
         .flatten()
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == EXTENSION))
-        .filter_map(|p| read_manifest(&p).ok().map(|m| (p, m)))
-        .filter(|(_, m)| m.register_id == register_id && m.org_number == org_number)
+        .filter_map(|p| {
+            read_manifest(&p).ok().map(|manifest| FoundBackup { file: p.display().to_string(), manifest })
+        })
         .collect();
-    found.sort_by(|a, b| {
-        reach(&b.1)
-            .cmp(&reach(&a.1))
-            .then_with(|| b.1.created_at.cmp(&a.1.created_at))
-            .then_with(|| b.0.cmp(&a.0))
-    });
-    found
+    found.sort_by(|a, b| b.manifest.created_at.cmp(&a.manifest.created_at).then_with(|| b.file.cmp(&a.file)));
+    Ok(found)
+}
+
+/// This store's (organisation number and register) backup files at `dest`, newest first: by
+/// how far the register's journal reaches, then by time (a clock set wrong and corrected does
+/// not make old backups look new).
+fn backups_in(dest: &Path, org_number: &str, register_id: &str) -> Vec<PathBuf> {
+    let reach = |m: &Manifest| m.heads.iter().find(|(r, _, _)| r == &m.register_id).map_or(0, |(_, s, _)| *s);
+    let mut found: Vec<FoundBackup> = found_in(dest)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|b| b.manifest.register_id == register_id && b.manifest.org_number == org_number)
+        .collect();
+    // A stable sort: equal reach keeps found_in's newest-first order.
+    found.sort_by_key(|b| std::cmp::Reverse(reach(&b.manifest)));
+    found.into_iter().map(|b| PathBuf::from(b.file)).collect()
 }
 
 /// Deletes this store's backups beyond the newest `keep`, never `newest`; and what an
 /// interrupted backup left (`.part` files of this register).
 fn prune(dest: &Path, org_number: &str, register_id: &str, keep: usize, newest: &Path) {
-    for (path, _) in backups_in(dest, org_number, register_id).into_iter().skip(keep) {
+    for path in backups_in(dest, org_number, register_id).into_iter().skip(keep) {
         if path != newest {
             match std::fs::remove_file(&path) {
                 Ok(()) => tracing::info!(file = %path.display(), "old backup removed by the retention rule"),

@@ -142,28 +142,15 @@ fn keygen(out: &Path) -> Result<ExitCode, Error> {
 }
 
 fn list_folder(folder: &Path, json: bool) -> Result<ExitCode, Error> {
-    let mut found: Vec<(PathBuf, backup::Manifest)> = std::fs::read_dir(folder)
-        .map_err(|e| Error::Storage(format!("{}: {e}", folder.display())))?
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == backup::EXTENSION))
-        .filter_map(|p| backup::read_manifest(&p).ok().map(|m| (p, m)))
-        .collect();
-    found.sort_by(|a, b| b.1.created_at.cmp(&a.1.created_at));
+    let found = backup::found_in(folder).map_err(|e| Error::Storage(format!("{}: {e}", folder.display())))?;
     if json {
-        let list: Vec<_> = found.iter().map(|(p, m)| serde_json::json!({"file": p, "manifest": m})).collect();
-        println!("{}", serde_json::to_string_pretty(&list).map_err(|e| Error::Storage(e.to_string()))?);
+        println!("{}", serde_json::to_string_pretty(&found).map_err(|e| Error::Storage(e.to_string()))?);
         return Ok(ExitCode::SUCCESS);
     }
-    for (p, m) in &found {
+    for backup::FoundBackup { file, manifest: m } in &found {
         println!(
             "{}  {} {}  {} registrations  key {}  {}",
-            m.created_at,
-            m.company_name,
-            m.register_id,
-            m.entries,
-            m.key_fingerprint,
-            p.display()
+            m.created_at, m.company_name, m.register_id, m.entries, m.key_fingerprint, file
         );
     }
     Ok(ExitCode::SUCCESS)

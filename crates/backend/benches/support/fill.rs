@@ -1,4 +1,5 @@
-//! Shared by the benches: a journal of `from..=to` sales appended fast, through the same
+//! Shared by the benches: the baseline (one durable empty commit), and a journal of `from..=to`
+//! sales appended fast, through the same
 //! journal code as the till (`append_in`: chain hash, head, tally) and the sales projection,
 //! in batches of 5,000.
 
@@ -35,4 +36,19 @@ pub async fn fill(sk: &Storekeep, template: &Sale, from: i64, to: i64) {
         tx.commit().await.expect("commit");
         no = end + 1;
     }
+}
+
+/// The median of 200 durable commits of one tiny row: what every figure is a ratio of.
+pub async fn baseline(sk: &Storekeep) -> std::time::Duration {
+    sqlx::query("CREATE TABLE bench_baseline (n INTEGER)").execute(sk.db().writer()).await.expect("table");
+    let mut base = Vec::new();
+    for _ in 0..200 {
+        let t = std::time::Instant::now();
+        let mut tx = sk.db().begin_write().await.expect("tx");
+        sqlx::query("INSERT INTO bench_baseline (n) VALUES (1)").execute(&mut *tx).await.expect("insert");
+        tx.commit().await.expect("commit");
+        base.push(t.elapsed());
+    }
+    base.sort();
+    base[base.len() / 2]
 }
